@@ -1,0 +1,46 @@
+/** A user is named `<channel>:<id>`: `telegram:123`, `whatsapp:6281234567890`, `console:local`. */
+export type UserId = string;
+
+/** One message from a user, as every channel hands it to the core. */
+export interface IncomingMessage {
+  user: UserId;
+  text: string;
+  /** The channel's own id for this delivery (Telegram update_id, WhatsApp key): a replay with the same id moves no money. */
+  messageId?: string;
+  /** Set by adapters for what the core must not treat as a command. */
+  kind?: 'text' | 'media' | 'group';
+}
+
+/** A choice the user can tap where the channel has buttons; elsewhere the text already says what to type. */
+export interface Choice {
+  label: string;
+  /** The text the tap stands for, e.g. `YA` or `BATAL`. */
+  text: string;
+}
+
+export interface Reply {
+  text: string;
+  choices?: Choice[];
+}
+
+/** What the core needs to reach a user outside a reply (a later receipt, an admin alert). */
+export interface Notifier {
+  send(user: UserId, reply: Reply): Promise<void>;
+}
+
+/** What every channel adapter gives the application: start it with a handle to the core, stop it. */
+export interface Channel {
+  readonly name: string;
+  start(handle: (msg: IncomingMessage) => Promise<Reply[]>): Promise<void>;
+  /** Delivers a message the user did not just ask for. */
+  send(user: UserId, reply: Reply): Promise<void>;
+  /** Stops taking messages, finishes what is in flight. */
+  stop(): Promise<void>;
+  /** Resolves when the channel has nothing more to do by itself (console: end of input). */
+  readonly done?: Promise<void>;
+}
+
+export function channelOf(user: UserId): string {
+  const i = user.indexOf(':');
+  return i < 0 ? '' : user.slice(0, i);
+}

@@ -1,0 +1,139 @@
+/** The provider port: what the payment code needs from MMBC, IAK, or any other biller. */
+
+export type ProviderName = 'mmbc' | 'iak';
+
+/** How a product's customer number looks and what is shown for it; see src/bot/catalogue/forms.ts. */
+export type Family =
+  | 'pln-postpaid'
+  | 'pln-prepaid'
+  | 'pln-nontaglis'
+  | 'bpjs'
+  | 'telkom'
+  | 'pdam'
+  | 'tv'
+  | 'halo'
+  | 'pgn'
+  | 'multifinance'
+  | 'ewallet'
+  | 'pbb'
+  | 'other';
+
+/** How much the provider debits us for a product. */
+export type ProviderDebit =
+  | { kind: 'fixed'; amount: number }
+  /** "Tagihan + 700": the bill plus a fixed fee. */
+  | { kind: 'bill-plus'; plus: number }
+  | { kind: 'unknown' };
+
+export interface CatalogueEntry {
+  provider: ProviderName;
+  /** The provider's own code, e.g. `PLNS100`, `PDAM KOT MEDAN`, `PBBKOT.CIMAHI`. */
+  code: string;
+  name: string;
+  group: string;
+  family: Family;
+  /** Face value for fixed-price products (token nominal). */
+  nominal?: number;
+  admin: number;
+  debit: ProviderDebit;
+  available: boolean;
+}
+
+/**
+ * A labelled detail of a bill or receipt; `key` names a locale string `detail.<key>`.
+ * Money details carry `amount` (integer rupiah) and are formatted by the core; others carry `value` as shown.
+ */
+export interface Detail {
+  key: DetailKey;
+  value?: string;
+  amount?: number;
+}
+
+/** Every detail label the providers may give; each is a `detail.<key>` string in locales/. */
+export const DETAIL_KEYS = [
+  'tariff', 'standMeter', 'period', 'arrears', 'participants', 'participantNames', 'voucher', 'meterNo',
+  'registrationNo', 'paymentType', 'billDetail', 'usage', 'installment', 'dueDate', 'plate', 'vehicle',
+  'remainingTenor', 'remainingInstallment', 'penalty', 'kwh', 'ppn', 'ppj', 'stamp', 'instalmentCharge',
+  'tokenValue', 'nominal', 'receiver', 'taxYear', 'location', 'landArea', 'buildingArea', 'sheets', 'sheetsLeft',
+] as const;
+export type DetailKey = (typeof DETAIL_KEYS)[number];
+
+/** An inquiry's answer, in integer rupiah. */
+export interface Bill {
+  product: string;
+  productName: string;
+  customerNo: string;
+  customerName: string;
+  period?: string;
+  details: Detail[];
+  /** The bill itself (tagihan) or the token's face value. */
+  bill: number;
+  admin: number;
+  /** What the end customer pays (the provider's total). */
+  total: number;
+  /** What the provider debits us. */
+  debit: number;
+  /** Provider state the payment needs (IAK `tr_id`, the e-wallet amount). */
+  ref?: Record<string, string>;
+}
+
+export interface Receipt {
+  invoice?: string;
+  reference?: string;
+  /** Provider's transaction time as it said it. */
+  at?: string;
+  /** PLN prepaid stroom token, digits only. */
+  token?: string;
+  kwh?: string;
+  footer?: string;
+  customerName?: string;
+  details: Detail[];
+  debit?: number;
+}
+
+export interface InquiryRequest {
+  product: CatalogueEntry;
+  customerNo: string;
+  /** E-wallet nominal. */
+  amount?: number;
+  /** Our unique reference for this inquiry (IAK `ref_id`). */
+  refId: string;
+}
+
+export type InquiryOutcome =
+  | { ok: true; bill: Bill }
+  /** The provider said no (unknown customer, bill already paid, closed product): its reason for the user. */
+  | { ok: false; kind: 'refused'; reason: string }
+  /** Network, timeout, 5xx, unreadable answer. */
+  | { ok: false; kind: 'unavailable'; reason: string };
+
+export interface PayRequest {
+  txId: string;
+  product: string;
+  customerNo: string;
+  bill: Bill;
+}
+
+/** The outcome of a payment or a status check, in our vocabulary. `raw` goes to the transaction's record. */
+export type PayOutcome =
+  | { status: 'settled'; receipt: Receipt; raw?: unknown }
+  /** Definite failure: money goes back. */
+  | { status: 'failed'; reason: string; raw?: unknown }
+  /** Unknown or in progress: never refunded, never sent again. `invoice` when the provider gave one. */
+  | { status: 'pending'; reason: string; invoice?: string; raw?: unknown };
+
+export interface StatusRequest {
+  txId: string;
+  product: string;
+  customerNo: string;
+  invoice?: string;
+}
+
+export interface Provider {
+  readonly name: ProviderName;
+  priceList(): Promise<CatalogueEntry[]>;
+  inquire(req: InquiryRequest): Promise<InquiryOutcome>;
+  pay(req: PayRequest): Promise<PayOutcome>;
+  /** `unknowable` when the provider cannot be asked (MMBC without an invoice). */
+  status(req: StatusRequest): Promise<PayOutcome | { status: 'unknowable'; reason: string }>;
+}

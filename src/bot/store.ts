@@ -1,0 +1,148 @@
+/**
+ * The store port: every piece of state the product keeps. Two implementations live in src/sessions/
+ * (Redis, and an embedded in-memory one); both pass test/sessions/store-contract.ts.
+ * Money steps are atomic: each is one Lua script on Redis and one synchronous block in memory.
+ */
+import type { UserId } from './channel.ts';
+import type { Bill, Family, ProviderName, Receipt } from './provider.ts';
+
+/** An inquiry's answer waiting for `YA`. One per user: a new inquiry replaces the open one. */
+export interface Quote {
+  id: string;
+  user: UserId;
+  provider: ProviderName;
+  product: string;
+  family: Family;
+  bill: Bill;
+  /** The operator's margin over the provider's debit. */
+  markup: number;
+  /** What this user's saldo is debited: the provider's debit plus the markup. */
+  price: number;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/**
+ * RESERVED: debited, not yet sent. SENDING: the one process allowed to call the provider is calling it.
+ * PENDING: outcome unknown, being checked. SETTLED / FAILED (refunded) are final.
+ */
+export type TxStatus = 'RESERVED' | 'SENDING' | 'PENDING' | 'SETTLED' | 'FAILED';
+export const FINAL: readonly TxStatus[] = ['SETTLED', 'FAILED'];
+
+export interface Transaction {
+  id: string;
+  user: UserId;
+  quote: Quote;
+  status: TxStatus;
+  createdAt: number;
+  updatedAt: number;
+  /** Saldo right after the debit. */
+  saldoAfter: number;
+  /** The incoming message that paid it. */
+  messageId?: string;
+  invoice?: string;
+  receipt?: Receipt;
+  /** Why it failed, or why it is pending. */
+  reason?: string;
+  /** Admins were told this needs a hand (no status call possible, or 24 h old). */
+  flagged?: string;
+}
+
+/** Fields a state change may set on a transaction. */
+export interface TxPatch {
+  invoice?: string;
+  receipt?: Receipt;
+  reason?: string;
+  flagged?: string;
+}
+
+export type LedgerReason = 'payment' | 'refund' | 'deposit' | 'transfer-in' | 'transfer-out' | 'adjustment';
+
+export interface LedgerEntry {
+  at: number;
+  /** Signed rupiah: a debit is negative. */
+  amount: number;
+  reason: LedgerReason;
+  txId?: string;
+  saldoAfter: number;
+  note?: string;
+}
+
+/** One provider call or answer, or a state change, for `TRX <ID>`. */
+export interface TxEvent {
+  at: number;
+  type: string;
+  data?: unknown;
+}
+
+export interface UserRecord {
+  id: UserId;
+  reseller: boolean;
+  name?: string;
+  firstSeen: number;
+}
+
+export type ReserveResult =
+  | { ok: true; tx: Transaction }
+  /** No open quote with that id: never made, expired, paid or cancelled. */
+  | { ok: false; reason: 'no-quote' }
+  | { ok: false; reason: 'insufficient'; saldo: number; price: number };
+
+export interface DueItem {
+  user: UserId;
+  txId: string;
+}
+
+export interface Store {
+  readonly kind: 'redis' | 'memory';
+
+  /** Remembers a delivery; false when this (user, messageId) was seen within ttl. */
+  claimMessage(user: UserId, messageId: string, ttlSeconds: number): Promise<boolean>;
+
+  /** Records that a user has messaged the bot; returns the record (created on first sight). */
+  touchUser(user: UserId, now: number): Promise<UserRecord>;
+  getUser(user: UserId): Promise<UserRecord | null>;
+  setReseller(user: UserId, reseller: boolean, name: string | undefined, now: number): Promise<void>;
+
+  putQuote(quote: Quote): Promise<void>;
+  getQuote(user: UserId): Promise<Quote | null>;
+  /** Removes the open quote; false when there was none. */
+  dropQuote(user: UserId): Promise<boolean>;
+
+  getSaldo(user: UserId): Promise<number>;
+  /** Adds (or with a negative amount takes, never below zero) saldo with a ledger entry; null when it would go below zero. */
+  adjustSaldo(user: UserId, amount: number, reason: LedgerReason, now: number, note?: string): Promise<number | null>;
+  ledger(user: UserId, limit: number): Promise<LedgerEntry[]>;
+
+  /**
+   * The one atomic step of a payment: take the open quote `quoteId`, check the saldo, debit it,
+   * write the transaction (RESERVED) and its ledger entry.
+   */
+  reserve(user: UserId, quoteId: string, txId: string, now: number, messageId?: string): Promise<ReserveResult>;
+  /** Compare-and-set of a transaction's status; false when it was not in one of `from`. */
+  transition(user: UserId, txId: string, from: readonly TxStatus[], to: 'SENDING' | 'PENDING' | 'SETTLED', now: number, patch?: TxPatch): Promise<boolean>;
+  /** Moves a transaction from one of `from` to FAILED and refunds it, in one step; false when it was not in `from`. */
+  fail(user: UserId, txId: string, from: readonly TxStatus[], reason: string, now: number): Promise<boolean>;
+  /** Sets fields without a state change (e.g. `flagged`). */
+  patchTx(user: UserId, txId: string, patch: TxPatch): Promise<void>;
+  getTx(user: UserId, txId: string): Promise<Transaction | null>;
+  /** The owner of a transaction id, for admin look-ups. */
+  txOwner(txId: string): Promise<UserId | null>;
+  /** Newest first. */
+  listTx(user: UserId, limit: number): Promise<Transaction[]>;
+  logTx(user: UserId, txId: string, event: TxEvent): Promise<void>;
+  txLog(user: UserId, txId: string): Promise<TxEvent[]>;
+
+  /** Durable schedule of transactions that need a look (in flight, pending). Also indexes the owner. */
+  schedule(user: UserId, txId: string, dueAt: number): Promise<void>;
+  /** Takes up to `limit` items due by `now`, pushing each to `now + leaseMs` so no other process takes it meanwhile. */
+  claimDue(now: number, leaseMs: number, limit: number): Promise<DueItem[]>;
+  unschedule(user: UserId, txId: string): Promise<void>;
+  /** Everything scheduled, soonest first (the open transactions). */
+  scheduled(limit: number): Promise<DueItem[]>;
+
+  getCache(name: string): Promise<string | null>;
+  setCache(name: string, value: string, ttlSeconds: number): Promise<void>;
+
+  close(): Promise<void>;
+}
