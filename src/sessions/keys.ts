@@ -1,0 +1,52 @@
+/**
+ * Every Redis key the project owns, with its lifetime beside it. Keys one Lua script touches share the
+ * user's hash tag (`{telegram:123}`) so every script also runs on Redis Cluster; the few global keys share `{g}`.
+ */
+import type { UserId } from '../bot/channel.ts';
+
+export const TTL = {
+  /** Handled message ids: contract rule 8 asks for at least 24 h. */
+  messageSeconds: 26 * 3600,
+  /** Quotes expire by their own `expiresAt` (QUOTE_TTL_SECONDS). */
+} as const;
+
+export function keys(prefix: string) {
+  const u = (user: UserId) => `${prefix}{${user}}`;
+  return {
+    /** String, TTL.messageSeconds: a delivery already handled. */
+    message: (user: UserId, id: string) => `${u(user)}:msg:${id}`,
+    /** Hash {reseller, name, firstSeen}; kept forever. */
+    user: (user: UserId) => `${u(user)}:user`,
+    /** String JSON Quote; PX until the quote's expiresAt. */
+    quote: (user: UserId) => `${u(user)}:quote`,
+    /** String integer rupiah; kept forever. */
+    saldo: (user: UserId) => `${u(user)}:saldo`,
+    /** List of JSON LedgerEntry, oldest first; kept forever (the saldo is its sum). */
+    ledger: (user: UserId) => `${u(user)}:ledger`,
+    /** Hash of one Transaction's fields; kept forever. */
+    tx: (user: UserId, txId: string) => `${u(user)}:tx:${txId}`,
+    /** List of the user's transaction ids, newest first; kept forever. */
+    txs: (user: UserId) => `${u(user)}:txs`,
+    /** List of JSON TxEvent, oldest first; kept forever beside its transaction. */
+    txLog: (user: UserId, txId: string) => `${u(user)}:txlog:${txId}`,
+    /** Set of every user who has messaged the bot (broadcasts). */
+    users: () => `${prefix}{g}:users`,
+    /** Sorted set `user|txId` by due time (ms): transactions that need a look. */
+    due: () => `${prefix}{g}:due`,
+    /** Hash txId → user, for admin look-ups. */
+    owner: () => `${prefix}{g}:owner`,
+    /** String, caller's TTL: cached provider data (price lists). */
+    cache: (name: string) => `${prefix}{g}:cache:${name}`,
+  };
+}
+
+export type Keys = ReturnType<typeof keys>;
+
+export function dueMember(user: UserId, txId: string): string {
+  return `${user}|${txId}`;
+}
+
+export function parseDueMember(member: string): { user: UserId; txId: string } {
+  const i = member.lastIndexOf('|');
+  return { user: member.slice(0, i), txId: member.slice(i + 1) };
+}

@@ -1,0 +1,222 @@
+/**
+ * The embedded store: one process, lost on exit. Every method body runs without an `await` between its
+ * reads and writes, so each money step is as atomic here as its Lua script is on Redis.
+ */
+import type { UserId } from '../bot/channel.ts';
+import type {
+  DueItem, LedgerEntry, LedgerReason, Quote, ReserveResult, Store, Transaction, TxEvent, TxPatch, TxStatus, UserRecord,
+} from '../bot/store.ts';
+import { dueMember, parseDueMember } from './keys.ts';
+
+interface Expiring<T> {
+  value: T;
+  expiresAt: number;
+}
+
+export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
+  const clock = opts.clock ?? Date.now;
+  const messages = new Map<string, number>();
+  const users = new Map<UserId, UserRecord>();
+  const quotes = new Map<UserId, Quote>();
+  const saldos = new Map<UserId, number>();
+  const ledgers = new Map<UserId, LedgerEntry[]>();
+  const txs = new Map<string, Transaction>();
+  const txIds = new Map<UserId, string[]>();
+  const logs = new Map<string, TxEvent[]>();
+  const due = new Map<string, number>();
+  const owners = new Map<string, UserId>();
+  const cache = new Map<string, Expiring<string>>();
+  const txKey = (user: UserId, id: string) => `${user}|${id}`;
+  let sweepAt = 0;
+
+  // Message ids would otherwise pile up for the life of the process.
+  function sweep(now: number): void {
+    if (now < sweepAt) return;
+    sweepAt = now + 60_000;
+    for (const [k, exp] of messages) if (exp <= now) messages.delete(k);
+  }
+
+  function pushLedger(user: UserId, amount: number, reason: LedgerReason, now: number, txId?: string, note?: string): number {
+    const after = (saldos.get(user) ?? 0) + amount;
+    saldos.set(user, after);
+    const entry: LedgerEntry = { at: now, amount, reason, saldoAfter: after };
+    if (txId) entry.txId = txId;
+    if (note) entry.note = note;
+    let list = ledgers.get(user);
+    if (!list) ledgers.set(user, (list = []));
+    list.push(entry);
+    return after;
+  }
+
+  function applyPatch(tx: Transaction, patch: TxPatch | undefined): void {
+    if (!patch) return;
+    if (patch.invoice !== undefined) tx.invoice = patch.invoice;
+    if (patch.receipt !== undefined) tx.receipt = structuredClone(patch.receipt);
+    if (patch.reason !== undefined) tx.reason = patch.reason;
+    if (patch.flagged !== undefined) tx.flagged = patch.flagged;
+  }
+
+  function liveQuote(user: UserId): Quote | undefined {
+    const q = quotes.get(user);
+    if (q && q.expiresAt <= clock()) {
+      quotes.delete(user);
+      return undefined;
+    }
+    return q;
+  }
+
+  return {
+    kind: 'memory',
+
+    async claimMessage(user, messageId, ttlSeconds) {
+      const now = clock();
+      sweep(now);
+      const k = `${user}|${messageId}`;
+      const exp = messages.get(k);
+      if (exp !== undefined && exp > now) return false;
+      messages.set(k, now + ttlSeconds * 1000);
+      return true;
+    },
+
+    async touchUser(user, now) {
+      let rec = users.get(user);
+      if (!rec) users.set(user, (rec = { id: user, reseller: false, firstSeen: now }));
+      return { ...rec };
+    },
+
+    async getUser(user) {
+      const rec = users.get(user);
+      return rec ? { ...rec } : null;
+    },
+
+    async setReseller(user, reseller, name, now) {
+      const rec = users.get(user) ?? { id: user, reseller: false, firstSeen: now };
+      rec.reseller = reseller;
+      if (name !== undefined) rec.name = name;
+      users.set(user, rec);
+    },
+
+    async putQuote(quote) {
+      quotes.set(quote.user, structuredClone(quote));
+    },
+
+    async getQuote(user) {
+      const q = liveQuote(user);
+      return q ? structuredClone(q) : null;
+    },
+
+    async dropQuote(user) {
+      const had = liveQuote(user) !== undefined;
+      quotes.delete(user);
+      return had;
+    },
+
+    async getSaldo(user) {
+      return saldos.get(user) ?? 0;
+    },
+
+    async adjustSaldo(user, amount, reason, now, note) {
+      if ((saldos.get(user) ?? 0) + amount < 0) return null;
+      return pushLedger(user, amount, reason, now, undefined, note);
+    },
+
+    async ledger(user, limit) {
+      return (ledgers.get(user) ?? []).slice(-limit).reverse().map((e) => ({ ...e }));
+    },
+
+    async reserve(user, quoteId, txId, now, messageId): Promise<ReserveResult> {
+      const quote = liveQuote(user);
+      if (!quote || quote.id !== quoteId || txs.has(txKey(user, txId))) return { ok: false, reason: 'no-quote' };
+      const saldo = saldos.get(user) ?? 0;
+      if (saldo < quote.price) return { ok: false, reason: 'insufficient', saldo, price: quote.price };
+      const after = pushLedger(user, -quote.price, 'payment', now, txId);
+      const tx: Transaction = { id: txId, user, quote, status: 'RESERVED', createdAt: now, updatedAt: now, saldoAfter: after };
+      if (messageId) tx.messageId = messageId;
+      txs.set(txKey(user, txId), tx);
+      let ids = txIds.get(user);
+      if (!ids) txIds.set(user, (ids = []));
+      ids.unshift(txId);
+      quotes.delete(user);
+      return { ok: true, tx: structuredClone(tx) };
+    },
+
+    async transition(user, txId, from: readonly TxStatus[], to, now, patch) {
+      const tx = txs.get(txKey(user, txId));
+      if (!tx || !from.includes(tx.status)) return false;
+      tx.status = to;
+      tx.updatedAt = now;
+      applyPatch(tx, patch);
+      return true;
+    },
+
+    async fail(user, txId, from, reason, now) {
+      const tx = txs.get(txKey(user, txId));
+      if (!tx || !from.includes(tx.status)) return false;
+      pushLedger(user, tx.quote.price, 'refund', now, txId);
+      tx.status = 'FAILED';
+      tx.updatedAt = now;
+      tx.reason = reason;
+      return true;
+    },
+
+    async patchTx(user, txId, patch) {
+      const tx = txs.get(txKey(user, txId));
+      if (tx) applyPatch(tx, patch);
+    },
+
+    async getTx(user, txId) {
+      const tx = txs.get(txKey(user, txId));
+      return tx ? structuredClone(tx) : null;
+    },
+
+    async txOwner(txId) {
+      return owners.get(txId) ?? null;
+    },
+
+    async listTx(user, limit) {
+      return (txIds.get(user) ?? []).slice(0, limit).map((id) => structuredClone(txs.get(txKey(user, id))!));
+    },
+
+    async logTx(user, txId, event) {
+      const k = txKey(user, txId);
+      let list = logs.get(k);
+      if (!list) logs.set(k, (list = []));
+      list.push(structuredClone(event));
+    },
+
+    async txLog(user, txId) {
+      return structuredClone(logs.get(txKey(user, txId)) ?? []);
+    },
+
+    async schedule(user, txId, dueAt) {
+      owners.set(txId, user);
+      due.set(dueMember(user, txId), dueAt);
+    },
+
+    async claimDue(now, leaseMs, limit): Promise<DueItem[]> {
+      const ready = [...due].filter(([, at]) => at <= now).sort((a, b) => a[1] - b[1]).slice(0, limit);
+      for (const [m] of ready) due.set(m, now + leaseMs);
+      return ready.map(([m]) => parseDueMember(m));
+    },
+
+    async unschedule(user, txId) {
+      due.delete(dueMember(user, txId));
+    },
+
+    async scheduled(limit) {
+      return [...due].sort((a, b) => a[1] - b[1]).slice(0, limit).map(([m]) => parseDueMember(m));
+    },
+
+    async getCache(name) {
+      const c = cache.get(name);
+      if (!c || c.expiresAt <= clock()) return null;
+      return c.value;
+    },
+
+    async setCache(name, value, ttlSeconds) {
+      cache.set(name, { value, expiresAt: clock() + ttlSeconds * 1000 });
+    },
+
+    async close() {},
+  };
+}

@@ -1,0 +1,191 @@
+/** The Redis store: the book of record when REDIS_URL is set. Money steps are the Lua scripts in scripts.ts. */
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { UserId } from '../bot/channel.ts';
+import type { LedgerEntry, Quote, ReserveResult, Store, Transaction, TxEvent, TxPatch, TxStatus } from '../bot/store.ts';
+import { dueMember, keys, parseDueMember, TTL } from './keys.ts';
+import { ADJUST, CLAIM_DUE, FAIL, RESERVE, TOUCH, TRANSITION } from './scripts.ts';
+import { parseLedgerEntry, parseQuote, parseTransaction, parseTxEvent } from './codec.ts';
+
+type Arg = string | number;
+
+/** EVALSHA with a fallback to EVAL the first time a server has not seen the script. */
+function script(redis: Redis, lua: string) {
+  const sha = createHash('sha1').update(lua).digest('hex');
+  return async (keyList: string[], args: Arg[]): Promise<unknown> => {
+    try {
+      return await redis.evalsha(sha, keyList.length, ...keyList, ...args);
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('NOSCRIPT')) return redis.eval(lua, keyList.length, ...keyList, ...args);
+      throw err;
+    }
+  };
+}
+
+function patchArgs(patch: TxPatch | undefined): string[] {
+  if (!patch) return [];
+  const out: string[] = [];
+  if (patch.invoice !== undefined) out.push('invoice', patch.invoice);
+  if (patch.receipt !== undefined) out.push('receipt', JSON.stringify(patch.receipt));
+  if (patch.reason !== undefined) out.push('reason', patch.reason);
+  if (patch.flagged !== undefined) out.push('flagged', patch.flagged);
+  return out;
+}
+
+export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: string }): Store & { redis: Redis } {
+  const redis = opts.redis ?? new Redis(opts.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 3 });
+  const k = keys(opts.prefix ?? 'ppob:');
+  const reserve = script(redis, RESERVE);
+  const transition = script(redis, TRANSITION);
+  const fail = script(redis, FAIL);
+  const adjust = script(redis, ADJUST);
+  const touch = script(redis, TOUCH);
+  const claimDue = script(redis, CLAIM_DUE);
+
+  async function getTx(user: UserId, txId: string): Promise<Transaction | null> {
+    const h = await redis.hgetall(k.tx(user, txId));
+    return h.status ? parseTransaction(txId, h) : null;
+  }
+
+  return {
+    kind: 'redis',
+    redis,
+
+    async claimMessage(user, messageId, ttlSeconds = TTL.messageSeconds) {
+      return (await redis.set(k.message(user, messageId), '1', 'EX', ttlSeconds, 'NX')) === 'OK';
+    },
+
+    async touchUser(user, now) {
+      const [created, reseller, name, firstSeen] = (await touch([k.user(user)], [now])) as [number, string, string, string];
+      if (created === 1) await redis.sadd(k.users(), user);
+      return { id: user, reseller: reseller === '1', firstSeen: Number(firstSeen), ...(name ? { name } : {}) };
+    },
+
+    async getUser(user) {
+      const h = await redis.hgetall(k.user(user));
+      if (!h.firstSeen) return null;
+      return { id: user, reseller: h.reseller === '1', firstSeen: Number(h.firstSeen), ...(h.name ? { name: h.name } : {}) };
+    },
+
+    async setReseller(user, reseller, name, now) {
+      const fields: Arg[] = ['reseller', reseller ? '1' : '0'];
+      if (name !== undefined) fields.push('name', name);
+      await redis
+        .multi()
+        .hsetnx(k.user(user), 'firstSeen', now)
+        .hset(k.user(user), ...fields)
+        .exec();
+      await redis.sadd(k.users(), user);
+    },
+
+    async putQuote(quote: Quote) {
+      const ttl = Math.max(1, quote.expiresAt - Date.now());
+      await redis.set(k.quote(quote.user), JSON.stringify(quote), 'PX', ttl);
+    },
+
+    async getQuote(user) {
+      const raw = await redis.get(k.quote(user));
+      return raw ? parseQuote(raw) : null;
+    },
+
+    async dropQuote(user) {
+      return (await redis.del(k.quote(user))) === 1;
+    },
+
+    async getSaldo(user) {
+      return Number((await redis.get(k.saldo(user))) ?? 0);
+    },
+
+    async adjustSaldo(user, amount, reason, now, note) {
+      if (!Number.isSafeInteger(amount)) throw new Error('amount must be an integer');
+      const after = await adjust([k.saldo(user), k.ledger(user)], [amount, reason, now, note ?? '']);
+      return after === null ? null : Number(after);
+    },
+
+    async ledger(user, limit): Promise<LedgerEntry[]> {
+      const raw = await redis.lrange(k.ledger(user), -limit, -1);
+      return raw.reverse().map(parseLedgerEntry);
+    },
+
+    async reserve(user, quoteId, txId, now, messageId): Promise<ReserveResult> {
+      const r = (await reserve(
+        [k.quote(user), k.saldo(user), k.ledger(user), k.tx(user, txId), k.txs(user)],
+        [quoteId, txId, now, messageId ?? ''],
+      )) as string[];
+      if (r[0] === 'insufficient') return { ok: false, reason: 'insufficient', saldo: Number(r[1]), price: Number(r[2]) };
+      if (r[0] !== 'ok') return { ok: false, reason: 'no-quote' };
+      const tx = await getTx(user, txId);
+      if (!tx) throw new Error(`transaction ${txId} vanished after its reserve`);
+      return { ok: true, tx };
+    },
+
+    async transition(user, txId, from: readonly TxStatus[], to, now, patch) {
+      const r = await transition([k.tx(user, txId)], [to, now, from.length, ...from, ...patchArgs(patch)]);
+      return r === 1;
+    },
+
+    async fail(user, txId, from, reason, now) {
+      const r = await fail([k.tx(user, txId), k.saldo(user), k.ledger(user)], [reason, now, txId, ...from]);
+      return r === 1;
+    },
+
+    async patchTx(user, txId, patch) {
+      const args = patchArgs(patch);
+      if (args.length > 0 && (await redis.exists(k.tx(user, txId)))) await redis.hset(k.tx(user, txId), ...args);
+    },
+
+    getTx,
+
+    async txOwner(txId) {
+      return redis.hget(k.owner(), txId);
+    },
+
+    async listTx(user, limit) {
+      const ids = await redis.lrange(k.txs(user), 0, limit - 1);
+      if (ids.length === 0) return [];
+      const p = redis.pipeline();
+      for (const id of ids) p.hgetall(k.tx(user, id));
+      const res = (await p.exec()) ?? [];
+      return res.flatMap(([err, h], i) =>
+        !err && h && (h as Record<string, string>).status ? [parseTransaction(ids[i]!, h as Record<string, string>)] : [],
+      );
+    },
+
+    async logTx(user, txId, event: TxEvent) {
+      await redis.rpush(k.txLog(user, txId), JSON.stringify(event));
+    },
+
+    async txLog(user, txId) {
+      return (await redis.lrange(k.txLog(user, txId), 0, -1)).map(parseTxEvent);
+    },
+
+    async schedule(user, txId, dueAt) {
+      await redis.multi().hset(k.owner(), txId, user).zadd(k.due(), dueAt, dueMember(user, txId)).exec();
+    },
+
+    async claimDue(now, leaseMs, limit) {
+      const members = (await claimDue([k.due()], [now, leaseMs, limit])) as string[];
+      return members.map(parseDueMember);
+    },
+
+    async unschedule(user, txId) {
+      await redis.zrem(k.due(), dueMember(user, txId));
+    },
+
+    async scheduled(limit) {
+      return (await redis.zrange(k.due(), 0, limit - 1)).map(parseDueMember);
+    },
+
+    async getCache(name) {
+      return redis.get(k.cache(name));
+    },
+
+    async setCache(name, value, ttlSeconds) {
+      await redis.set(k.cache(name), value, 'EX', ttlSeconds);
+    },
+
+    async close() {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}

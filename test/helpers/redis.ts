@@ -1,0 +1,102 @@
+/**
+ * Redis for tests: a real server at REDIS_URL (default the local one), each test file under its own
+ * key prefix so files may run in parallel against one server. A Redis that does not answer makes the
+ * Redis tests FAIL with a clear message; they are never skipped.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+
+export function redisUrl(): string {
+  return process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+}
+
+/** A key prefix unique to this test file and run, e.g. `test:contract:4711-9f3a1c2b:`. No `{` or `}`, so it never forms a hash tag. */
+export function uniquePrefix(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9_-]/g, '-');
+  return `test:${safe}:${process.pid}-${randomBytes(4).toString('hex')}:`;
+}
+
+/** Escapes Redis glob metacharacters so a literal string can be used in SCAN MATCH. */
+export function globEscape(s: string): string {
+  return s.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
+}
+
+/** A plain client for inspecting the server from a test. Fails fast (no endless reconnects). */
+export function rawClient(url: string = redisUrl()): Redis {
+  return new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2_000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+    enableOfflineQueue: true,
+  });
+}
+
+/** Throws a clear error when Redis does not answer at `url`. Call it in `beforeAll` of every Redis suite. */
+export async function assertRedis(url: string = redisUrl()): Promise<void> {
+  const client = rawClient(url);
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const pong = await client.ping();
+    if (pong !== 'PONG') throw new Error(`unexpected PING answer ${pong}`);
+  } catch (err) {
+    throw new Error(
+      `Redis does not answer at ${url} (${(err as Error).message}). The Redis store tests need a real server: ` +
+        'start one with `redis-server --daemonize yes`, or set REDIS_URL.',
+    );
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Every key under `prefix`, by SCAN. */
+export async function scanKeys(url: string, match: string): Promise<string[]> {
+  const client = rawClient(url);
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, batch] = await client.scan(cursor, 'MATCH', match, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...batch);
+    } while (cursor !== '0');
+    return [...new Set(keys)];
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Deletes every key under `prefix` (SCAN + UNLINK). Returns how many were deleted. */
+export async function dropPrefix(url: string, prefix: string): Promise<number> {
+  if (prefix.length === 0) throw new Error('dropPrefix: refusing an empty prefix');
+  const client = rawClient(url);
+  client.on('error', () => {});
+  let dropped = 0;
+  try {
+    await client.connect();
+    let cursor = '0';
+    do {
+      const [next, batch] = await client.scan(cursor, 'MATCH', `${globEscape(prefix)}*`, 'COUNT', 1000);
+      cursor = next;
+      if (batch.length > 0) dropped += await client.unlink(...batch);
+    } while (cursor !== '0');
+    return dropped;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * The hash tag Redis Cluster hashes a key by: the text between the first `{` and the first `}` after it,
+ * when that is not empty; otherwise the whole key.
+ */
+export function hashTag(key: string): string {
+  const open = key.indexOf('{');
+  if (open === -1) return key;
+  const close = key.indexOf('}', open + 1);
+  if (close === -1 || close === open + 1) return key;
+  return key.slice(open + 1, close);
+}
