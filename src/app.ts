@@ -1,0 +1,158 @@
+/**
+ * Wires one bot process: store, providers (or their simulators in sandbox mode), payments, the core and its
+ * channels. main.ts runs it; tests and benchmarks build it the same way.
+ */
+import { Catalogue } from './bot/catalogue.ts';
+import type { Channel, Notifier, UserId } from './bot/channel.ts';
+import { channelOf } from './bot/channel.ts';
+import { createBot, type Bot } from './bot/core.ts';
+import type { Store } from './bot/store.ts';
+import type { Config } from './config.ts';
+import type { Log } from './log.ts';
+import { createPayments, type Payments } from './payments/payments.ts';
+import { startRecheckWorker, type RecheckWorker } from './payments/recheck.ts';
+import { createMmbcClient, type MmbcClient } from './providers/mmbc/client.ts';
+import { createMmbcProvider } from './providers/mmbc/provider.ts';
+import { startMmbcSimulator, type MmbcSimulator } from './providers/mmbc/simulator.ts';
+import { createProviderRouter, type ProviderRouter } from './providers/router.ts';
+import { createMemoryStore } from './sessions/memory-store.ts';
+import { createRedisStore } from './sessions/redis-store.ts';
+import { checkRedisDurability } from './sessions/durability.ts';
+
+export const SANDBOX_USER: UserId = 'console:local';
+export const SANDBOX_SALDO = 1_000_000;
+const CATALOGUE_REFRESH_MS = 10 * 60_000;
+
+export interface App {
+  config: Config;
+  store: Store;
+  bot: Bot;
+  payments: Payments;
+  router: ProviderRouter;
+  worker: RecheckWorker;
+  admins: ReadonlySet<UserId>;
+  simulator?: MmbcSimulator;
+  /** Adds a channel; its messages go to the core and notifications for its users go to it. */
+  attach(channel: Channel): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  log: Log;
+  /** Given in tests to share one store between two "processes". */
+  store?: Store;
+  /** Tests drive the recheck worker themselves. */
+  autostartWorker?: boolean;
+  clock?: () => number;
+}
+
+export async function createApp(config: Config, opts: AppOptions): Promise<App> {
+  const { log } = opts;
+  const clock = opts.clock ?? Date.now;
+  let store = opts.store;
+  if (!store) {
+    if (config.REDIS_URL) {
+      const redisStore = createRedisStore({ url: config.REDIS_URL });
+      await checkRedisDurability(redisStore.redis, log);
+      store = redisStore;
+    } else {
+      log.warn('REDIS_URL is not set: using the embedded in-memory store; everything is lost when the process exits');
+      store = createMemoryStore({ clock });
+    }
+  }
+
+  let simulator: MmbcSimulator | undefined;
+  let mmbcBase = config.MMBC_BASE_URL;
+  let mmbcUser = config.MMBC_USERNAME ?? '';
+  let mmbcPass = config.MMBC_PASSWORD ?? '';
+  if (config.sandbox.mmbc) {
+    simulator = await startMmbcSimulator({ host: '127.0.0.1', port: 0 });
+    mmbcBase = simulator.url;
+    mmbcUser = 'sandbox';
+    mmbcPass = 'sandbox';
+    log.warn({ url: simulator.url }, 'sandbox mode: MMBC credentials are not set, so a simulated MMBC serves the payments');
+  }
+  const mmbcClient: MmbcClient = createMmbcClient({
+    baseUrl: mmbcBase, username: mmbcUser, password: mmbcPass, timeoutMs: config.PROVIDER_TIMEOUT_MS,
+  });
+  const router = createProviderRouter([createMmbcProvider(mmbcClient)], store, log);
+
+  let catalogue = new Catalogue(await router.catalogue({ refresh: true }));
+  log.info({ products: catalogue.size }, 'catalogue loaded');
+  const refresh = setInterval(() => {
+    router
+      .catalogue({ refresh: true })
+      .then((list) => {
+        if (list.length > 0) catalogue = new Catalogue(list);
+      })
+      .catch((err: unknown) => log.warn({ err: String(err) }, 'catalogue refresh failed'));
+  }, CATALOGUE_REFRESH_MS);
+  refresh.unref();
+
+  const admins = new Set<UserId>(config.ADMIN_IDS);
+  if (config.sandbox.mmbc) admins.add(SANDBOX_USER);
+
+  const channels = new Map<string, Channel>();
+  const notifier: Notifier = {
+    async send(user, reply) {
+      const channel = channels.get(channelOf(user));
+      if (!channel) {
+        log.warn({ user }, 'no channel for a notification; it is kept in the transaction record only');
+        return;
+      }
+      await channel.send(user, reply);
+    },
+  };
+
+  // The bot and payments need each other's events; the indirection breaks the cycle.
+  let bot!: Bot;
+  const payments = createPayments({
+    store,
+    router,
+    log,
+    clock,
+    settings: {
+      quoteTtlMs: config.QUOTE_TTL_SECONDS * 1000,
+      providerTimeoutMs: config.PROVIDER_TIMEOUT_MS,
+      recheckMs: config.PENDING_RECHECK_SECONDS * 1000,
+    },
+    onEvent: (event) => bot.onPaymentEvent(event),
+  });
+  bot = createBot({
+    store, payments, notifier, log, clock,
+    catalogue: () => catalogue,
+    locale: config.LOCALE,
+    admins,
+    quoteTtlSeconds: config.QUOTE_TTL_SECONDS,
+  });
+
+  if (config.sandbox.mmbc) {
+    // The demo user can try the whole flow at once: a reseller with saldo, given once per store.
+    await store.setReseller(SANDBOX_USER, true, 'Demo', clock());
+    if ((await store.ledger(SANDBOX_USER, 1)).length === 0) {
+      await store.adjustSaldo(SANDBOX_USER, SANDBOX_SALDO, 'deposit', clock(), 'sandbox demo saldo');
+    }
+  }
+
+  const worker = startRecheckWorker({
+    store, payments, log, clock,
+    leaseMs: config.PROVIDER_TIMEOUT_MS + 30_000,
+    autostart: opts.autostartWorker ?? true,
+  });
+
+  return {
+    config, store, bot, payments, router, worker, admins, ...(simulator ? { simulator } : {}),
+    async attach(channel) {
+      channels.set(channel.name, channel);
+      await channel.start((msg) => bot.handle(msg));
+    },
+    async stop() {
+      clearInterval(refresh);
+      for (const channel of channels.values()) await channel.stop();
+      await worker.stop();
+      await mmbcClient.close();
+      await simulator?.close();
+      if (!opts.store) await store.close();
+    },
+  };
+}

@@ -1,0 +1,149 @@
+/**
+ * The conversation core: a message in, replies out, for every channel alike. It never imports a channel
+ * library; adapters never touch the store or a provider.
+ */
+import type { Payments, PaymentEvent } from '../payments/payments.ts';
+import type { Log } from '../log.ts';
+import type { Catalogue } from './catalogue.ts';
+import type { IncomingMessage, Notifier, Reply, UserId } from './channel.ts';
+import { rupiah } from './format.ts';
+import { translator, type Locale, type T } from './i18n.ts';
+import { parse, type Intent } from './parse.ts';
+import { priceList } from './prices.ts';
+import { adminAlert, outcome, statusLine, summary } from './render.ts';
+import type { Store } from './store.ts';
+import { TTL } from '../sessions/keys.ts';
+
+export const MAX_TEXT = 1000;
+
+export interface BotDeps {
+  store: Store;
+  payments: Payments;
+  /** The catalogue as it is now (it is refreshed in the background). */
+  catalogue: () => Catalogue;
+  notifier: Notifier;
+  log: Log;
+  locale: Locale;
+  admins: ReadonlySet<UserId>;
+  quoteTtlSeconds: number;
+  clock?: () => number;
+}
+
+export type Role = 'customer' | 'reseller' | 'admin';
+
+interface Ctx {
+  user: UserId;
+  role: Role;
+  messageId?: string;
+  t: T;
+}
+
+export interface Bot {
+  handle(msg: IncomingMessage): Promise<Reply[]>;
+  /** Turns a background payment outcome into messages for the user and the admins. */
+  onPaymentEvent(event: PaymentEvent): Promise<void>;
+}
+
+export function createBot(deps: BotDeps): Bot {
+  const { store, payments, notifier, log } = deps;
+  const clock = deps.clock ?? Date.now;
+  const t = translator(deps.locale);
+  const text = (s: string): Reply[] => [{ text: s }];
+
+  async function roleOf(user: UserId): Promise<Role> {
+    if (deps.admins.has(user)) return 'admin';
+    const rec = await store.touchUser(user, clock());
+    return rec.reseller ? 'reseller' : 'customer';
+  }
+
+  async function dispatch(intent: Intent, ctx: Ctx): Promise<Reply[]> {
+    const canPay = ctx.role !== 'customer';
+    switch (intent.kind) {
+      case 'empty':
+        return [];
+      case 'help':
+        return text(t(`help.${ctx.role}`));
+      case 'unknown':
+        return text(intent.suggestion ? t('unknown.suggest', { suggestion: intent.suggestion }) : t('unknown'));
+      case 'missing-number':
+        return text(t('inquiry.missingNumber', { code: intent.entry.code, form: t(intent.entry.family === 'ewallet' ? 'form.ewalletCommand' : 'form.number') }));
+      case 'bad-number':
+        return text(t('inquiry.badNumber', { code: intent.entry.code, number: intent.customerNo, form: t(intent.hint) }));
+      case 'inquiry': {
+        const r = await payments.inquire(ctx.user, intent.entry, intent.customerNo, intent.amount);
+        if (!r.ok) {
+          if (r.reason === 'closed') return text(t('inquiry.closed', { code: intent.entry.code }));
+          if (r.reason === 'refused') return text(t('inquiry.refused', { reason: r.message ?? '-' }));
+          return text(t('inquiry.unavailable'));
+        }
+        const reply: Reply = { text: summary(r.quote, canPay, deps.quoteTtlSeconds, t) };
+        if (canPay) reply.choices = [{ label: t('button.pay'), text: 'YA' }, { label: t('button.cancel'), text: 'BATAL' }];
+        return [reply];
+      }
+      case 'confirm': {
+        if (!canPay) return text(t('confirm.customer'));
+        const r = await payments.confirm(ctx.user, ctx.messageId);
+        if (r.kind === 'no-quote') return text(t('confirm.noQuote'));
+        if (r.kind === 'insufficient') return text(t('confirm.insufficient', { saldo: rupiah(r.saldo), price: rupiah(r.price) }));
+        return text(outcome(r.tx, t));
+      }
+      case 'cancel':
+        return text(t((await store.dropQuote(ctx.user)) ? 'cancel.done' : 'cancel.nothing'));
+      case 'saldo':
+        if (!canPay) return text(t('reseller.only'));
+        return text(t('saldo', { saldo: rupiah(await store.getSaldo(ctx.user)) }));
+      case 'prices':
+        return text(priceList(deps.catalogue(), intent.filter, t));
+      case 'status': {
+        if (!canPay) return text(t('reseller.only'));
+        if (!intent.txId) return text(t('status.usage'));
+        const tx = await store.getTx(ctx.user, intent.txId);
+        if (!tx) return text(t('status.notFound', { id: intent.txId }));
+        return text(tx.status === 'SETTLED' ? outcome(tx, t) : `${statusLine(tx, t)}${tx.reason ? `\n${tx.reason}` : ''}`);
+      }
+      case 'history': {
+        if (!canPay) return text(t('reseller.only'));
+        const list = await store.listTx(ctx.user, 10);
+        if (list.length === 0) return text(t('history.empty'));
+        return text([t('history.title'), ...list.map((tx) => statusLine(tx, t))].join('\n'));
+      }
+    }
+  }
+
+  return {
+    async handle(msg) {
+      try {
+        if (msg.messageId && !(await store.claimMessage(msg.user, msg.messageId, TTL.messageSeconds))) {
+          log.info({ user: msg.user, messageId: msg.messageId }, 'replayed delivery ignored');
+          return [];
+        }
+        if (msg.kind === 'group') return [];
+        if (msg.kind === 'media') return text(t('input.media'));
+        if (msg.text.length > MAX_TEXT) return text(t('input.tooLong', { max: MAX_TEXT }));
+        const catalogue = deps.catalogue();
+        const intent = parse(msg.text, catalogue);
+        const role = await roleOf(msg.user);
+        if ((intent.kind === 'unknown' || intent.kind === 'inquiry') && catalogue.size === 0) {
+          return text(t('catalogue.unavailable'));
+        }
+        const ctx: Ctx = { user: msg.user, role, t };
+        if (msg.messageId) ctx.messageId = msg.messageId;
+        return await dispatch(intent, ctx);
+      } catch (err) {
+        // Nothing a user types may crash the process; the money steps are atomic, so a failure here leaves no half state.
+        log.error({ user: msg.user, err: err instanceof Error ? err.stack : String(err) }, 'message failed');
+        return text(t('error.internal'));
+      }
+    },
+
+    async onPaymentEvent(event) {
+      const { tx } = event;
+      if (event.type === 'needs-admin' || event.type === 'stale') {
+        const note = adminAlert(tx, event.type, t);
+        await Promise.all([...deps.admins].map((a) => notifier.send(a, { text: note })));
+        return;
+      }
+      await notifier.send(tx.user, { text: outcome(tx, t) });
+    },
+  };
+}

@@ -1,0 +1,60 @@
+/** Amounts as `Rp 182.100`, times in Asia/Jakarta (WIB), columns aligned for monospace and plain text alike. */
+import type { T } from './i18n.ts';
+
+export function digits(n: number): string {
+  const s = Math.abs(Math.trunc(n)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return n < 0 ? `-${s}` : s;
+}
+
+export function rupiah(n: number): string {
+  return n < 0 ? `-Rp ${digits(-n)}` : `Rp ${digits(n)}`;
+}
+
+const wib = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Jakarta', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+});
+
+/** `22/11/2026 20:15 WIB` */
+export function wibTime(ms: number): string {
+  const p = Object.fromEntries(wib.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute} WIB`;
+}
+
+/** The WIB calendar day, `2026-11-22`. */
+export function wibDay(ms: number): string {
+  const p = Object.fromEntries(wib.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+const MONTHS: Record<string, number> = {
+  JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, MEI: 5, JUN: 6, JUL: 7, AUG: 8, AGU: 8, AGT: 8, SEP: 9, OCT: 10, OKT: 10,
+  NOV: 11, DEC: 12, DES: 12,
+};
+
+/** A billing period as the user reads it: `202104` and `APR21` become `Apr 2021`; anything else is kept. */
+export function period(raw: string, t: T): string {
+  const s = raw.trim().toUpperCase();
+  let m = /^(\d{4})(\d{2})$/.exec(s);
+  if (m && Number(m[2]) >= 1 && Number(m[2]) <= 12) return `${t(`month.${Number(m[2])}`)} ${m[1]}`;
+  m = /^([A-Z]{3})(\d{2}|\d{4})$/.exec(s);
+  if (m && MONTHS[m[1]!]) return `${t(`month.${MONTHS[m[1]!]}`)} ${m[2]!.length === 2 ? `20${m[2]}` : m[2]}`;
+  return raw.trim();
+}
+
+/** Rows of label and amount, amounts right-aligned after `Rp`. */
+export function moneyRows(rows: Array<[string, number, string?]>): string[] {
+  const lw = Math.max(...rows.map(([l]) => l.length));
+  const aw = Math.max(...rows.map(([, a]) => digits(a).length));
+  return rows.map(([l, a, tail]) => `${l.padEnd(lw)} Rp ${digits(a).padStart(aw)}${tail ? ` ${tail}` : ''}`);
+}
+
+/** Rows of label and text value. */
+export function textRows(rows: Array<[string, string]>): string[] {
+  const lw = Math.max(0, ...rows.map(([l]) => l.length));
+  return rows.map(([l, v]) => `${l.padEnd(lw)} ${v}`);
+}
+
+/** A PLN stroom token in groups of four. */
+export function tokenGroups(token: string): string {
+  return token.replace(/\D/g, '').replace(/(\d{4})(?=\d)/g, '$1 ');
+}

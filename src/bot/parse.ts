@@ -1,0 +1,114 @@
+/**
+ * Text → intent, pure. Words are split at spaces, dots and `#`; a leading `/` and a leading counter
+ * (`2.`) come off first; the product is the longest run of leading words that is a catalogue code.
+ */
+import type { Catalogue } from './catalogue.ts';
+import { checkNumber } from './forms.ts';
+import type { CatalogueEntry } from './provider.ts';
+import { nearest } from './suggest.ts';
+
+export type Intent =
+  | { kind: 'inquiry'; entry: CatalogueEntry; customerNo: string; amount?: number; pin?: string; repeat?: number }
+  | { kind: 'bad-number'; entry: CatalogueEntry; customerNo: string; hint: string }
+  | { kind: 'missing-number'; entry: CatalogueEntry }
+  | { kind: 'confirm'; pin?: string }
+  | { kind: 'cancel' }
+  | { kind: 'saldo' }
+  | { kind: 'prices'; filter?: string }
+  | { kind: 'status'; txId?: string }
+  | { kind: 'history' }
+  | { kind: 'help' }
+  | { kind: 'empty' }
+  | { kind: 'unknown'; suggestion?: string };
+
+/** Command words and the intent each starts; aliases share an entry. */
+const COMMANDS: Record<string, 'confirm' | 'cancel' | 'saldo' | 'prices' | 'status' | 'history' | 'help' | 'check'> = {
+  YA: 'confirm', Y: 'confirm', OK: 'confirm', BAYAR: 'confirm',
+  BATAL: 'cancel', TIDAK: 'cancel', N: 'cancel',
+  SALDO: 'saldo',
+  HARGA: 'prices',
+  STATUS: 'status',
+  RIWAYAT: 'history',
+  BANTUAN: 'help', MENU: 'help', HELP: 'help', START: 'help',
+  CEK: 'check',
+};
+export const COMMAND_WORDS = Object.keys(COMMANDS).filter((w) => w.length > 2);
+
+const PIN = /^\d{4,6}$/;
+
+export function words(text: string): string[] {
+  let s = text.trim();
+  if (s.startsWith('/')) s = s.slice(1).replace(/^(\w+)@\w+/, '$1'); // `/saldo@MyBot` in groups
+  return s.toUpperCase().split(/[\s.#]+/).filter(Boolean);
+}
+
+export function parse(text: string, catalogue: Catalogue): Intent {
+  const w = words(text);
+  if (w.length === 0) return { kind: 'empty' };
+  const cmd = COMMANDS[w[0]!];
+  switch (cmd) {
+    case 'confirm':
+      if (w.length === 1) return { kind: 'confirm' };
+      if (w.length === 2 && PIN.test(w[1]!)) return { kind: 'confirm', pin: w[1]! };
+      break;
+    case 'cancel':
+      if (w.length === 1) return { kind: 'cancel' };
+      break;
+    case 'saldo':
+    case 'history':
+    case 'help':
+      if (w.length === 1) return { kind: cmd };
+      break;
+    case 'prices':
+      return w.length === 1 ? { kind: 'prices' } : { kind: 'prices', filter: w.slice(1).join(' ') };
+    case 'status':
+      return w.length === 2 ? { kind: 'status', txId: w[1]! } : { kind: 'status' };
+    case 'check':
+      if (w.length > 1) return transaction(w.slice(1), catalogue, undefined);
+      break;
+  }
+  let repeat: number | undefined;
+  let rest = w;
+  if (/^[1-9]$/.test(w[0]!) && w.length > 1) {
+    repeat = Number(w[0]);
+    rest = w.slice(1);
+  }
+  return transaction(rest, catalogue, repeat);
+}
+
+function transaction(w: string[], catalogue: Catalogue, repeat: number | undefined): Intent {
+  const m = catalogue.match(w);
+  if (!m) return { kind: 'unknown', ...suggestion(w, catalogue) };
+  const { entry } = m;
+  const args = w.slice(m.used);
+  const wantsAmount = entry.family === 'ewallet';
+  const base = wantsAmount ? 2 : 1;
+  if (args.length === 0) return { kind: 'missing-number', entry };
+  const customerNo = args[0]!;
+  const form = checkNumber(entry.family, customerNo);
+  if (form) return { kind: 'bad-number', entry, customerNo, hint: form.hint };
+  let amount: number | undefined;
+  if (wantsAmount) {
+    if (args.length < 2 || !/^\d{1,9}$/.test(args[1]!)) return { kind: 'missing-number', entry };
+    amount = Number(args[1]);
+  }
+  let pin: string | undefined;
+  if (args.length === base + 1 && PIN.test(args[base]!)) pin = args[base];
+  else if (args.length !== base) return { kind: 'unknown', ...suggestion(w, catalogue) };
+  const intent: Intent = { kind: 'inquiry', entry, customerNo };
+  if (amount !== undefined) intent.amount = amount;
+  if (pin !== undefined) intent.pin = pin;
+  if (repeat !== undefined) intent.repeat = repeat;
+  return intent;
+}
+
+/** The nearest command or product to what was typed: the product codes may span several words. */
+function suggestion(w: string[], catalogue: Catalogue): { suggestion?: string } {
+  const codes = catalogue.codes();
+  for (let n = Math.min(catalogue.maxWords, w.length); n >= 1; n--) {
+    const typed = w.slice(0, n).join(' ');
+    const hit = nearest(typed, n === 1 ? [...COMMAND_WORDS, ...codes] : codes);
+    if (hit) return { suggestion: hit };
+  }
+  return {};
+}

@@ -1,0 +1,35 @@
+/** `HARGA [grup|produk]`: the catalogue as this user pays it. */
+import type { Catalogue } from './catalogue.ts';
+import { normaliseCode } from './catalogue.ts';
+import { rupiah } from './format.ts';
+import type { T } from './i18n.ts';
+import type { CatalogueEntry } from './provider.ts';
+
+const MAX_LINES = 60;
+
+function price(e: CatalogueEntry, t: T): string {
+  if (e.debit.kind === 'fixed') return rupiah(e.debit.amount);
+  if (e.debit.kind === 'bill-plus') return t('prices.billPlus', { amount: rupiah(e.debit.plus) });
+  return t('prices.onInquiry');
+}
+
+export function priceList(catalogue: Catalogue, filter: string | undefined, t: T): string {
+  const entries = catalogue.entries;
+  if (entries.length === 0) return t('catalogue.unavailable');
+  if (!filter) {
+    const groups = new Map<string, number>();
+    for (const e of entries) groups.set(e.group, (groups.get(e.group) ?? 0) + 1);
+    const lines = [...groups].map(([g, n]) => t('prices.groupLine', { group: g, count: n }));
+    return [t('prices.groupsTitle'), ...lines, t('prices.groupsHint')].join('\n');
+  }
+  const f = normaliseCode(filter);
+  const hits = entries.filter(
+    (e) => normaliseCode(e.group).includes(f) || normaliseCode(e.code).startsWith(f) || normaliseCode(e.name).includes(f),
+  );
+  if (hits.length === 0) return t('prices.none', { filter });
+  const lines = hits.slice(0, MAX_LINES).map((e) =>
+    `${e.code} · ${e.name}${e.nominal ? ` ${rupiah(e.nominal)}` : ''} · ${price(e, t)}${e.admin ? ` · ${t('amount.admin')} ${rupiah(e.admin)}` : ''}${e.available ? '' : ` · ${t('prices.closed')}`}`,
+  );
+  if (hits.length > MAX_LINES) lines.push(t('prices.more', { n: hits.length - MAX_LINES }));
+  return [t('prices.title', { filter }), ...lines].join('\n');
+}

@@ -1,0 +1,120 @@
+/** Quotes, receipts and transaction states as text, in the user's language. Pure. */
+import { moneyRows, period, rupiah, textRows, tokenGroups, wibTime } from './format.ts';
+import type { T } from './i18n.ts';
+import type { Bill, Detail, Family } from './provider.ts';
+import type { Quote, Transaction } from './store.ts';
+
+/** Details that go on the name line rather than a line of their own. */
+const HEADLINE: readonly string[] = ['tariff'];
+
+function headline(bill: Bill, t: T): string[] {
+  const second = [bill.customerName];
+  for (const d of bill.details) if (HEADLINE.includes(d.key) && d.value) second.push(d.value);
+  if (bill.period) second.push(period(bill.period, t));
+  return [`${bill.productName} · ${bill.customerNo}`, second.filter(Boolean).join(' · ')].filter(Boolean);
+}
+
+function detailRows(details: readonly Detail[], t: T, skip: readonly string[] = HEADLINE): string[] {
+  const rows: Array<[string, string]> = [];
+  for (const d of details) {
+    // The nominal is already the first money row.
+    if (skip.includes(d.key) || d.key === 'nominal') continue;
+    const v = d.amount !== undefined ? rupiah(d.amount) : d.value?.trim();
+    if (v && v !== '-') rows.push([t(`detail.${d.key}`), v]);
+  }
+  return textRows(rows);
+}
+
+function billLabel(family: Family, t: T): string {
+  return t(family === 'pln-prepaid' || family === 'ewallet' ? 'amount.nominal' : 'amount.bill');
+}
+
+export function summary(quote: Quote, canPay: boolean, ttlSeconds: number, t: T): string {
+  const b = quote.bill;
+  const rows: Array<[string, number, string?]> = [
+    [billLabel(quote.family, t), b.bill],
+    [t('amount.admin'), b.admin],
+    [t('amount.total'), b.total],
+  ];
+  if (canPay) {
+    const margin = b.total - quote.price;
+    rows.push([t('amount.debit'), quote.price, margin > 0 ? t('summary.margin', { amount: rupiah(margin) }) : undefined]);
+  }
+  const validity = ttlSeconds >= 60 && ttlSeconds % 60 === 0
+    ? t('summary.validMinutes', { n: ttlSeconds / 60 })
+    : t('summary.validSeconds', { n: ttlSeconds });
+  const closing = canPay ? `${t('summary.confirm')} ${validity}` : t('summary.customer');
+  return [...headline(b, t), ...detailRows(b.details, t), ...moneyRows(rows), closing].join('\n');
+}
+
+export function receipt(tx: Transaction, t: T): string {
+  const b = tx.quote.bill;
+  const r = tx.receipt ?? { details: [] };
+  const ids: Array<[string, string]> = [[t('receipt.txId'), tx.id]];
+  if (r.invoice) ids.push([t('receipt.invoice'), r.invoice]);
+  if (r.reference) ids.push([t('receipt.reference'), r.reference]);
+  ids.push([t('receipt.time'), wibTime(tx.updatedAt)]);
+  const lines = [t('receipt.title'), ...textRows(ids), ...headline({ ...b, customerName: r.customerName || b.customerName }, t)];
+  if (r.token) lines.push(`${t('receipt.token')}: ${tokenGroups(r.token)}`);
+  if (r.kwh) lines.push(`${t('detail.kwh')}: ${r.kwh}`);
+  // The receipt's details win; the inquiry's fill in what the payment answer left out.
+  const seen = new Set(r.details.map((d) => d.key));
+  lines.push(...detailRows([...r.details, ...b.details.filter((d) => !seen.has(d.key))], t, [...HEADLINE, 'kwh']));
+  lines.push(
+    ...moneyRows([
+      [billLabel(tx.quote.family, t), b.bill],
+      [t('amount.admin'), b.admin],
+      [t('amount.total'), b.total],
+      [t('amount.debit'), tx.quote.price],
+      [t('amount.saldoAfter'), tx.saldoAfter],
+    ]),
+  );
+  if (r.footer) lines.push(r.footer);
+  return lines.join('\n');
+}
+
+export function pendingNotice(tx: Transaction, t: T): string {
+  return t('payment.pending', { id: tx.id, product: tx.quote.bill.productName, number: tx.quote.bill.customerNo });
+}
+
+export function failedNotice(tx: Transaction, t: T): string {
+  return t('payment.failed', {
+    id: tx.id,
+    product: tx.quote.bill.productName,
+    number: tx.quote.bill.customerNo,
+    reason: tx.reason ?? '-',
+    amount: rupiah(tx.quote.price),
+    saldo: rupiah(tx.saldoAfter + tx.quote.price),
+  });
+}
+
+/** The user-facing text for a transaction in whatever state it is. */
+export function outcome(tx: Transaction, t: T): string {
+  if (tx.status === 'SETTLED') return receipt(tx, t);
+  if (tx.status === 'FAILED') return failedNotice(tx, t);
+  return pendingNotice(tx, t);
+}
+
+export function statusLine(tx: Transaction, t: T): string {
+  return t('status.line', {
+    id: tx.id,
+    time: wibTime(tx.createdAt),
+    product: tx.quote.product,
+    number: tx.quote.bill.customerNo,
+    amount: rupiah(tx.quote.price),
+    status: t(`status.${tx.status}`),
+  });
+}
+
+/** What the admins need to look a transaction up on the provider's side. */
+export function adminAlert(tx: Transaction, why: 'needs-admin' | 'stale', t: T): string {
+  return t(why === 'stale' ? 'admin.stale' : 'admin.noInvoice', {
+    id: tx.id,
+    user: tx.user,
+    provider: tx.quote.provider.toUpperCase(),
+    product: tx.quote.product,
+    number: tx.quote.bill.customerNo,
+    amount: rupiah(tx.quote.bill.debit),
+    time: wibTime(tx.createdAt),
+  });
+}

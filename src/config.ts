@@ -1,0 +1,73 @@
+/** Every setting, parsed once at start from the environment and a `.env` file; a bad value stops the program. */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+const int = (min: number, max: number, what: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `${what}, a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `${what}, from ${min} to ${max}`).max(max, `${what}, from ${min} to ${max}`));
+const url = (what: string) => z.url({ protocol: /^https?$/, error: `${what}, an http(s) URL` });
+const optional = <T extends z.ZodType>(s: T) => s.optional();
+const userList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^(telegram:\d+|whatsapp:\d+|console:local)$/, 'a comma list of user names such as telegram:12345,whatsapp:6281234567890')));
+
+const schema = z.object({
+  REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')),
+  MMBC_BASE_URL: url('the MMBC JSON API base').default('https://klikmbc.co.id/json'),
+  MMBC_USERNAME: optional(z.string().min(1)),
+  MMBC_PASSWORD: optional(z.string().min(1)),
+  IAK_BASE_URL: url('the IAK postpaid API base').default('https://mobilepulsa.net'),
+  IAK_USERNAME: optional(z.string().min(1)),
+  IAK_API_KEY: optional(z.string().min(1)),
+  TELEGRAM_BOT_TOKEN: optional(z.string().regex(/^\d+:[\w-]+$/, 'a bot token from @BotFather, like 123456:ABC-def')),
+  TELEGRAM_API_ROOT: url('a Bot API server root').default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_URL: optional(url('the public https URL Telegram posts updates to')),
+  TELEGRAM_WEBHOOK_SECRET: optional(z.string().regex(/^[\w-]{1,256}$/, '1-256 characters of A-Z, a-z, 0-9, _ and -')),
+  WHATSAPP_ENABLED: z.enum(['0', '1'], { error: '1 to connect WhatsApp, 0 or unset otherwise' }).default('0'),
+  WHATSAPP_PAIRING_NUMBER: optional(z.string().regex(/^\d{8,15}$/, 'phone digits with country code, no +')),
+  ADMIN_IDS: userList.default([]),
+  HTTP_PORT: int(0, 65535, 'a TCP port').default(8080),
+  QUOTE_TTL_SECONDS: int(10, 86400, 'seconds').default(300),
+  PROVIDER_TIMEOUT_MS: int(100, 600000, 'milliseconds').default(30000),
+  PENDING_RECHECK_SECONDS: int(1, 86400, 'seconds').default(30),
+  FLOOD_MAX_MESSAGES: int(1, 10000, 'messages').default(20),
+  FLOOD_WINDOW_SECONDS: int(1, 86400, 'seconds').default(60),
+  LOCALE: z.enum(['id', 'en'], { error: 'id or en' }).default('id'),
+  DEPOSIT_BANK_INFO: optional(z.string().min(1)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'a pino level: fatal, error, warn, info, debug, trace or silent' }).default('info'),
+  CHANNELS: z
+    .string()
+    .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean))
+    .pipe(z.array(z.enum(['console', 'telegram', 'whatsapp'], { error: 'a comma list of console, telegram, whatsapp' })))
+    .optional(),
+});
+
+export type Config = z.infer<typeof schema> & { sandbox: { mmbc: boolean; iak: boolean } };
+
+export class ConfigError extends Error {}
+
+/** Reads `.env` (the environment wins over it) and validates everything. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  const merged: Record<string, string | undefined> = { ...fromFile };
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) merged[key] = value;
+  // An empty value means unset, as in most .env files.
+  for (const key of Object.keys(merged)) if (merged[key] === '') delete merged[key];
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'configuration');
+    const expected = issue.code === 'invalid_type' ? 'a value' : issue.message;
+    throw new ConfigError(`${name} is not valid: expected ${expected}`);
+  }
+  const c = parsed.data;
+  if (Boolean(c.MMBC_USERNAME) !== Boolean(c.MMBC_PASSWORD)) throw new ConfigError('MMBC_USERNAME and MMBC_PASSWORD go together: set both, or neither for sandbox mode');
+  if (Boolean(c.IAK_USERNAME) !== Boolean(c.IAK_API_KEY)) throw new ConfigError('IAK_USERNAME and IAK_API_KEY go together: set both, or neither for sandbox mode');
+  if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) throw new ConfigError('TELEGRAM_WEBHOOK_SECRET is not valid: expected a secret whenever TELEGRAM_WEBHOOK_URL is set');
+  return { ...c, sandbox: { mmbc: !c.MMBC_USERNAME, iak: !c.IAK_USERNAME } };
+}

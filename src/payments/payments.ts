@@ -1,0 +1,229 @@
+/**
+ * The money rules in one place. A payment is: one atomic reserve (quote taken, saldo debited, transaction
+ * written), one compare-and-set to SENDING so only one process ever calls the provider, the call (never
+ * inside a lock), then one atomic step to the outcome. Only a definite failure refunds; anything unknown is
+ * PENDING and checked in the background (recheck.ts) until it is final. A payment is never sent twice.
+ */
+import type { UserId } from '../bot/channel.ts';
+import type { CatalogueEntry, PayOutcome, Provider } from '../bot/provider.ts';
+import type { Quote, Store, Transaction } from '../bot/store.ts';
+import type { Log } from '../log.ts';
+import type { ProviderRouter } from '../providers/router.ts';
+import { newQuoteId, newTxId } from './ids.ts';
+
+export interface PaymentSettings {
+  quoteTtlMs: number;
+  providerTimeoutMs: number;
+  recheckMs: number;
+}
+
+/** What happened to a transaction, for the user and the admins; the core turns it into words. */
+export type PaymentEvent =
+  | { type: 'settled'; tx: Transaction }
+  | { type: 'failed'; tx: Transaction }
+  | { type: 'pending'; tx: Transaction }
+  /** The provider cannot be asked about it: an admin must look it up and settle it. */
+  | { type: 'needs-admin'; tx: Transaction }
+  | { type: 'stale'; tx: Transaction };
+
+export type InquiryResult =
+  | { ok: true; quote: Quote }
+  | { ok: false; reason: 'closed' | 'refused' | 'unavailable'; message?: string };
+
+export type ConfirmResult =
+  | { kind: 'no-quote' }
+  | { kind: 'insufficient'; saldo: number; price: number }
+  | { kind: 'done'; tx: Transaction };
+
+export interface Payments {
+  inquire(user: UserId, entry: CatalogueEntry, customerNo: string, amount?: number): Promise<InquiryResult>;
+  confirm(user: UserId, messageId?: string, quoteId?: string): Promise<ConfirmResult>;
+  /** Carries a scheduled transaction one step towards final; used by the recheck worker. */
+  recheck(user: UserId, txId: string): Promise<void>;
+  /** Grace after a reserve before the worker treats a transaction as abandoned by a dead process. */
+  readonly graceMs: number;
+}
+
+export interface PaymentDeps {
+  store: Store;
+  router: ProviderRouter;
+  settings: PaymentSettings;
+  log: Log;
+  /** The operator's margin for a product. */
+  markupFor?: (entry: CatalogueEntry) => Promise<number> | number;
+  /** Told of every outcome the user or the admins must hear about. */
+  onEvent: (event: PaymentEvent) => Promise<void>;
+  clock?: () => number;
+}
+
+export function createPayments(deps: PaymentDeps): Payments {
+  const { store, router, settings, log, onEvent } = deps;
+  const clock = deps.clock ?? Date.now;
+  const graceMs = settings.providerTimeoutMs + 30_000;
+
+  async function emit(event: PaymentEvent): Promise<void> {
+    try {
+      await onEvent(event);
+    } catch (err) {
+      log.error({ err: String(err), tx: event.tx.id, event: event.type }, 'could not deliver a payment event');
+    }
+  }
+
+  async function record(tx: Transaction, type: string, data: unknown): Promise<void> {
+    await store.logTx(tx.user, tx.id, { at: clock(), type, data });
+  }
+
+  /** Applies a provider's outcome to a transaction in SENDING or PENDING; returns the event to tell. */
+  async function apply(tx: Transaction, outcome: PayOutcome): Promise<PaymentEvent | undefined> {
+    const now = clock();
+    const from = ['SENDING', 'PENDING'] as const;
+    if (outcome.status === 'settled') {
+      const ok = await store.transition(tx.user, tx.id, from, 'SETTLED', now, {
+        receipt: outcome.receipt, ...(outcome.receipt.invoice ? { invoice: outcome.receipt.invoice } : {}),
+      });
+      await store.unschedule(tx.user, tx.id);
+      return ok ? { type: 'settled', tx: { ...tx, status: 'SETTLED', receipt: outcome.receipt, updatedAt: now } } : undefined;
+    }
+    if (outcome.status === 'failed') {
+      const ok = await store.fail(tx.user, tx.id, from, outcome.reason, now);
+      await store.unschedule(tx.user, tx.id);
+      return ok ? { type: 'failed', tx: { ...tx, status: 'FAILED', reason: outcome.reason, updatedAt: now } } : undefined;
+    }
+    const invoice = outcome.invoice ?? tx.invoice;
+    const wasPending = tx.status === 'PENDING';
+    const ok = await store.transition(tx.user, tx.id, from, 'PENDING', now, {
+      reason: outcome.reason, ...(invoice ? { invoice } : {}),
+    });
+    if (!ok) return undefined;
+    await store.schedule(tx.user, tx.id, now + nextCheckIn(tx, now));
+    const pending: Transaction = { ...tx, status: 'PENDING', reason: outcome.reason, updatedAt: now, ...(invoice ? { invoice } : {}) };
+    return wasPending ? undefined : { type: 'pending', tx: pending };
+  }
+
+  /** Backs off with the transaction's age: often at first, at most every 30 minutes. */
+  function nextCheckIn(tx: Transaction, now: number): number {
+    return Math.min(Math.max(settings.recheckMs, (now - tx.createdAt) / 2), 30 * 60_000);
+  }
+
+  function providerOf(tx: Transaction): Provider {
+    return router.get(tx.quote.provider);
+  }
+
+  /** The payer hears the outcome in the reply to their `YA`, so only the admins' alerts are emitted here. */
+  async function send(tx: Transaction): Promise<void> {
+    const provider = providerOf(tx);
+    const started = clock();
+    const outcome = await provider
+      .pay({ txId: tx.id, product: tx.quote.product, customerNo: tx.quote.bill.customerNo, bill: tx.quote.bill })
+      .catch((err: unknown): PayOutcome => ({ status: 'pending', reason: `provider call threw: ${String(err)}` }));
+    await record(tx, 'pay', { provider: provider.name, ms: clock() - started, outcome });
+    log.info({ tx: tx.id, provider: provider.name, status: outcome.status, ms: clock() - started }, 'payment answered');
+    const event = await apply(tx, outcome);
+    if (event?.type === 'pending' && !event.tx.invoice && provider.name === 'mmbc') await flagForAdmin(event.tx, 'no-invoice');
+  }
+
+  async function flagForAdmin(tx: Transaction, why: string): Promise<void> {
+    if (tx.flagged === why) return;
+    await store.patchTx(tx.user, tx.id, { flagged: why });
+    await emit({ type: why === '24h' ? 'stale' : 'needs-admin', tx: { ...tx, flagged: why } });
+  }
+
+  return {
+    graceMs,
+
+    async inquire(user, entry, customerNo, amount) {
+      if (!entry.available) return { ok: false, reason: 'closed' };
+      const provider = router.get(entry.provider);
+      const now = clock();
+      const started = now;
+      const res = await provider.inquire({ product: entry, customerNo, refId: newTxId(now), ...(amount ? { amount } : {}) });
+      log.info({ user, product: entry.code, provider: provider.name, ok: res.ok, ms: clock() - started }, 'inquiry answered');
+      if (!res.ok) return { ok: false, reason: res.kind, message: res.reason };
+      const markup = Math.max(0, Math.trunc((await deps.markupFor?.(entry)) ?? 0));
+      const quote: Quote = {
+        id: newQuoteId(),
+        user,
+        provider: entry.provider,
+        product: entry.code,
+        family: entry.family,
+        bill: res.bill,
+        markup,
+        price: res.bill.debit + markup,
+        createdAt: clock(),
+        expiresAt: clock() + settings.quoteTtlMs,
+      };
+      await store.putQuote(quote);
+      return { ok: true, quote };
+    },
+
+    async confirm(user, messageId, quoteId) {
+      const quote = await store.getQuote(user);
+      if (!quote || (quoteId && quote.id !== quoteId)) return { kind: 'no-quote' };
+      const now = clock();
+      const txId = newTxId(now);
+      // Scheduled before the debit: if this process dies anywhere after it, the worker finds the transaction.
+      await store.schedule(user, txId, now + graceMs);
+      const r = await store.reserve(user, quote.id, txId, now, messageId);
+      if (!r.ok) {
+        await store.unschedule(user, txId);
+        return r.reason === 'insufficient' ? { kind: 'insufficient', saldo: r.saldo, price: r.price } : { kind: 'no-quote' };
+      }
+      if (!(await store.transition(user, txId, ['RESERVED'], 'SENDING', clock()))) {
+        // The worker judged it abandoned meanwhile and refunded it; nothing was sent.
+        const tx = await store.getTx(user, txId);
+        return { kind: 'done', tx: tx ?? r.tx };
+      }
+      const sending: Transaction = { ...r.tx, status: 'SENDING' };
+      await send(sending);
+      return { kind: 'done', tx: (await store.getTx(user, txId)) ?? sending };
+    },
+
+    async recheck(user, txId) {
+      const tx = await store.getTx(user, txId);
+      const now = clock();
+      if (!tx) {
+        // Scheduled, then the reserve never happened (refused, or the process died): harmless once the quote is gone.
+        if (now - (Number.parseInt(txId.slice(0, 6), 36) * 1000 || now) > settings.quoteTtlMs + graceMs) {
+          await store.unschedule(user, txId);
+        }
+        return;
+      }
+      if (tx.status === 'SETTLED' || tx.status === 'FAILED') return store.unschedule(user, txId);
+      if (tx.status === 'RESERVED') {
+        // Debited, never sent (a SENDING claim would have moved it): safe to give the money back.
+        if (await store.fail(user, txId, ['RESERVED'], 'not sent: the bot stopped before paying', now)) {
+          await record(tx, 'abandoned', { status: 'RESERVED' });
+          await emit({ type: 'failed', tx: { ...tx, status: 'FAILED', reason: 'not sent' } });
+        }
+        return store.unschedule(user, txId);
+      }
+      if (tx.status === 'SENDING') {
+        // Perhaps sent by a process that died: never send again, find out instead.
+        const event = await apply(tx, { status: 'pending', reason: 'outcome unknown: the bot stopped during the payment' });
+        await record(tx, 'abandoned', { status: 'SENDING' });
+        if (event) await emit(event);
+        const pending = (await store.getTx(user, txId)) ?? tx;
+        if (!pending.invoice && pending.quote.provider === 'mmbc') await flagForAdmin(pending, 'no-invoice');
+        return;
+      }
+      // PENDING: ask the provider, if it can be asked.
+      const provider = providerOf(tx);
+      const started = clock();
+      const outcome = await provider
+        .status({ txId, product: tx.quote.product, customerNo: tx.quote.bill.customerNo, ...(tx.invoice ? { invoice: tx.invoice } : {}) })
+        .catch((err: unknown) => ({ status: 'pending' as const, reason: `status call threw: ${String(err)}` }));
+      await record(tx, 'status', { provider: provider.name, ms: clock() - started, outcome });
+      if (outcome.status === 'unknowable') {
+        await flagForAdmin(tx, 'no-invoice');
+        await store.schedule(user, txId, now + nextCheckIn(tx, now));
+      } else {
+        const event = await apply(tx, outcome);
+        if (event) await emit(event);
+      }
+      const after = await store.getTx(user, txId);
+      if (after?.status === 'PENDING' && now - after.createdAt > 24 * 3600_000 && after.flagged !== '24h') {
+        await flagForAdmin(after, '24h');
+      }
+    },
+  };
+}
