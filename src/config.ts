@@ -32,7 +32,7 @@ const schema = z.object({
   WHATSAPP_PAIRING_NUMBER: optional(z.string().regex(/^\d{8,15}$/, 'phone digits with country code, no +')),
   ADMIN_IDS: userList.default([]),
   HTTP_PORT: int(0, 65535, 'a TCP port').default(8080),
-  QUOTE_TTL_SECONDS: int(10, 86400, 'seconds').default(300),
+  QUOTE_TTL_SECONDS: int(1, 86400, 'seconds').default(300),
   PROVIDER_TIMEOUT_MS: int(100, 600000, 'milliseconds').default(30000),
   PENDING_RECHECK_SECONDS: int(1, 86400, 'seconds').default(30),
   FLOOD_MAX_MESSAGES: int(1, 10000, 'messages').default(20),

@@ -112,6 +112,7 @@ export interface Store {
   getSaldo(user: UserId): Promise<number>;
   /** Adds (or with a negative amount takes, never below zero) saldo with a ledger entry; null when it would go below zero. */
   adjustSaldo(user: UserId, amount: number, reason: LedgerReason, now: number, note?: string): Promise<number | null>;
+  /** The last `limit` entries, newest first. */
   ledger(user: UserId, limit: number): Promise<LedgerEntry[]>;
 
   /**
@@ -119,14 +120,14 @@ export interface Store {
    * write the transaction (RESERVED) and its ledger entry.
    */
   reserve(user: UserId, quoteId: string, txId: string, now: number, messageId?: string): Promise<ReserveResult>;
-  /** Compare-and-set of a transaction's status; false when it was not in one of `from`. */
+  /** Compare-and-set of a transaction's status; false when it was not in one of `from`, or is final (never left). */
   transition(user: UserId, txId: string, from: readonly TxStatus[], to: 'SENDING' | 'PENDING' | 'SETTLED', now: number, patch?: TxPatch): Promise<boolean>;
-  /** Moves a transaction from one of `from` to FAILED and refunds it, in one step; false when it was not in `from`. */
+  /** Moves a transaction from one of `from` to FAILED and refunds it, in one step; false when it was not in `from` or is final. */
   fail(user: UserId, txId: string, from: readonly TxStatus[], reason: string, now: number): Promise<boolean>;
   /** Sets fields without a state change (e.g. `flagged`). */
   patchTx(user: UserId, txId: string, patch: TxPatch): Promise<void>;
   getTx(user: UserId, txId: string): Promise<Transaction | null>;
-  /** The owner of a transaction id, for admin look-ups. */
+  /** The owner of a transaction id, for admin look-ups; kept after `unschedule`. */
   txOwner(txId: string): Promise<UserId | null>;
   /** Newest first. */
   listTx(user: UserId, limit: number): Promise<Transaction[]>;

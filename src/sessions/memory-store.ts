@@ -8,6 +8,15 @@ import type {
 } from '../bot/store.ts';
 import { dueMember, parseDueMember } from './keys.ts';
 
+function listOf<K, V>(map: Map<K, V[]>, key: K): V[] {
+  let list = map.get(key);
+  if (!list) {
+    list = [];
+    map.set(key, list);
+  }
+  return list;
+}
+
 interface Expiring<T> {
   value: T;
   expiresAt: number;
@@ -42,9 +51,7 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
     const entry: LedgerEntry = { at: now, amount, reason, saldoAfter: after };
     if (txId) entry.txId = txId;
     if (note) entry.note = note;
-    let list = ledgers.get(user);
-    if (!list) ledgers.set(user, (list = []));
-    list.push(entry);
+    listOf(ledgers, user).push(entry);
     return after;
   }
 
@@ -55,6 +62,8 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
     if (patch.reason !== undefined) tx.reason = patch.reason;
     if (patch.flagged !== undefined) tx.flagged = patch.flagged;
   }
+
+  const isFinal = (tx: Transaction) => tx.status === 'SETTLED' || tx.status === 'FAILED';
 
   function liveQuote(user: UserId): Quote | undefined {
     const q = quotes.get(user);
@@ -79,8 +88,8 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
     },
 
     async touchUser(user, now) {
-      let rec = users.get(user);
-      if (!rec) users.set(user, (rec = { id: user, reseller: false, firstSeen: now }));
+      const rec = users.get(user) ?? { id: user, reseller: false, firstSeen: now };
+      users.set(user, rec);
       return { ...rec };
     },
 
@@ -121,28 +130,27 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
     },
 
     async ledger(user, limit) {
+      if (limit <= 0) return [];
       return (ledgers.get(user) ?? []).slice(-limit).reverse().map((e) => ({ ...e }));
     },
 
     async reserve(user, quoteId, txId, now, messageId): Promise<ReserveResult> {
       const quote = liveQuote(user);
-      if (!quote || quote.id !== quoteId || txs.has(txKey(user, txId))) return { ok: false, reason: 'no-quote' };
+      if (!quote || quote.id !== quoteId || quote.expiresAt <= now || txs.has(txKey(user, txId))) return { ok: false, reason: 'no-quote' };
       const saldo = saldos.get(user) ?? 0;
       if (saldo < quote.price) return { ok: false, reason: 'insufficient', saldo, price: quote.price };
       const after = pushLedger(user, -quote.price, 'payment', now, txId);
       const tx: Transaction = { id: txId, user, quote, status: 'RESERVED', createdAt: now, updatedAt: now, saldoAfter: after };
       if (messageId) tx.messageId = messageId;
       txs.set(txKey(user, txId), tx);
-      let ids = txIds.get(user);
-      if (!ids) txIds.set(user, (ids = []));
-      ids.unshift(txId);
+      listOf(txIds, user).unshift(txId);
       quotes.delete(user);
       return { ok: true, tx: structuredClone(tx) };
     },
 
     async transition(user, txId, from: readonly TxStatus[], to, now, patch) {
       const tx = txs.get(txKey(user, txId));
-      if (!tx || !from.includes(tx.status)) return false;
+      if (!tx || isFinal(tx) || !from.includes(tx.status)) return false;
       tx.status = to;
       tx.updatedAt = now;
       applyPatch(tx, patch);
@@ -151,7 +159,7 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
 
     async fail(user, txId, from, reason, now) {
       const tx = txs.get(txKey(user, txId));
-      if (!tx || !from.includes(tx.status)) return false;
+      if (!tx || isFinal(tx) || !from.includes(tx.status)) return false;
       pushLedger(user, tx.quote.price, 'refund', now, txId);
       tx.status = 'FAILED';
       tx.updatedAt = now;
@@ -174,14 +182,12 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
     },
 
     async listTx(user, limit) {
+      if (limit <= 0) return [];
       return (txIds.get(user) ?? []).slice(0, limit).map((id) => structuredClone(txs.get(txKey(user, id))!));
     },
 
     async logTx(user, txId, event) {
-      const k = txKey(user, txId);
-      let list = logs.get(k);
-      if (!list) logs.set(k, (list = []));
-      list.push(structuredClone(event));
+      listOf(logs, txKey(user, txId)).push(structuredClone(event));
     },
 
     async txLog(user, txId) {
@@ -194,6 +200,7 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
     },
 
     async claimDue(now, leaseMs, limit): Promise<DueItem[]> {
+      if (limit <= 0) return [];
       const ready = [...due].filter(([, at]) => at <= now).sort((a, b) => a[1] - b[1]).slice(0, limit);
       for (const [m] of ready) due.set(m, now + leaseMs);
       return ready.map(([m]) => parseDueMember(m));
@@ -204,6 +211,7 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
     },
 
     async scheduled(limit) {
+      if (limit <= 0) return [];
       return [...due].sort((a, b) => a[1] - b[1]).slice(0, limit).map(([m]) => parseDueMember(m));
     },
 

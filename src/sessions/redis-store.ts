@@ -79,8 +79,10 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
     },
 
     async putQuote(quote: Quote) {
-      const ttl = Math.max(1, quote.expiresAt - Date.now());
-      await redis.set(k.quote(quote.user), JSON.stringify(quote), 'PX', ttl);
+      const ttl = quote.expiresAt - Date.now();
+      // Already expired: it replaces the open quote all the same, as a new inquiry does, and is gone.
+      if (ttl <= 0) await redis.del(k.quote(quote.user));
+      else await redis.set(k.quote(quote.user), JSON.stringify(quote), 'PX', ttl);
     },
 
     async getQuote(user) {
@@ -103,6 +105,7 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
     },
 
     async ledger(user, limit): Promise<LedgerEntry[]> {
+      if (limit <= 0) return [];
       const raw = await redis.lrange(k.ledger(user), -limit, -1);
       return raw.reverse().map(parseLedgerEntry);
     },
@@ -114,8 +117,11 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
       )) as string[];
       if (r[0] === 'insufficient') return { ok: false, reason: 'insufficient', saldo: Number(r[1]), price: Number(r[2]) };
       if (r[0] !== 'ok') return { ok: false, reason: 'no-quote' };
-      const tx = await getTx(user, txId);
-      if (!tx) throw new Error(`transaction ${txId} vanished after its reserve`);
+      // Built from what the script saw rather than read back: one round trip less on the hottest path.
+      const tx: Transaction = {
+        id: txId, user, quote: parseQuote(r[2]!), status: 'RESERVED', createdAt: now, updatedAt: now, saldoAfter: Number(r[1]),
+      };
+      if (messageId) tx.messageId = messageId;
       return { ok: true, tx };
     },
 
@@ -141,6 +147,7 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
     },
 
     async listTx(user, limit) {
+      if (limit <= 0) return [];
       const ids = await redis.lrange(k.txs(user), 0, limit - 1);
       if (ids.length === 0) return [];
       const p = redis.pipeline();
@@ -160,7 +167,8 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
     },
 
     async schedule(user, txId, dueAt) {
-      await redis.multi().hset(k.owner(), txId, user).zadd(k.due(), dueAt, dueMember(user, txId)).exec();
+      // A pipeline, not MULTI: the two writes are idempotent and each is useful alone.
+      await redis.pipeline().hset(k.owner(), txId, user).zadd(k.due(), dueAt, dueMember(user, txId)).exec();
     },
 
     async claimDue(now, leaseMs, limit) {
@@ -173,6 +181,7 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
     },
 
     async scheduled(limit) {
+      if (limit <= 0) return [];
       return (await redis.zrange(k.due(), 0, limit - 1)).map(parseDueMember);
     },
 

@@ -18,7 +18,9 @@ export const RESERVE = `${ledgerEntry}
 local q = redis.call('GET', KEYS[1])
 if not q then return {'no-quote'} end
 local quote = cjson.decode(q)
-if quote.id ~= ARGV[1] or redis.call('EXISTS', KEYS[4]) == 1 then return {'no-quote'} end
+if quote.id ~= ARGV[1] or tonumber(quote.expiresAt) <= tonumber(ARGV[3]) or redis.call('EXISTS', KEYS[4]) == 1 then
+  return {'no-quote'}
+end
 local price = tonumber(quote.price)
 local saldo = tonumber(redis.call('GET', KEYS[2]) or '0')
 if saldo < price then return {'insufficient', tostring(saldo), tostring(price)} end
@@ -29,13 +31,13 @@ redis.call('HSET', KEYS[4], 'user', quote.user, 'status', 'RESERVED', 'quote', q
 if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], 'messageId', ARGV[4]) end
 redis.call('LPUSH', KEYS[5], ARGV[2])
 redis.call('DEL', KEYS[1])
-return {'ok', tostring(after)}
+return {'ok', tostring(after), q}
 `;
 
-/** KEYS: tx. ARGV: to, now, n, from_1..from_n, field, value, field, value… */
+/** KEYS: tx. ARGV: to, now, n, from_1..from_n, field, value, field, value… A final state never changes. */
 export const TRANSITION = `
 local s = redis.call('HGET', KEYS[1], 'status')
-if not s then return 0 end
+if not s or s == 'SETTLED' or s == 'FAILED' then return 0 end
 local n = tonumber(ARGV[3])
 local allowed = false
 for i = 1, n do if ARGV[3 + i] == s then allowed = true end end
@@ -45,10 +47,10 @@ for i = 4 + n, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 `;
 
-/** KEYS: tx, saldo, ledger. ARGV: reason, now, txId, from_1..from_n. */
+/** KEYS: tx, saldo, ledger. ARGV: reason, now, txId, from_1..from_n. A final state is never refunded (again). */
 export const FAIL = `${ledgerEntry}
 local s = redis.call('HGET', KEYS[1], 'status')
-if not s then return 0 end
+if not s or s == 'SETTLED' or s == 'FAILED' then return 0 end
 local allowed = false
 for i = 4, #ARGV do if ARGV[i] == s then allowed = true end end
 if not allowed then return 0 end

@@ -32,17 +32,34 @@ export function rawClient(url: string = redisUrl()): Redis {
   });
 }
 
-/** Throws a clear error when Redis does not answer at `url`. Call it in `beforeAll` of every Redis suite. */
-export async function assertRedis(url: string = redisUrl()): Promise<void> {
+/**
+ * Throws a clear error when Redis does not answer at `url`. Call it in `beforeEach` (not `beforeAll`:
+ * a failing `beforeAll` reports the tests as skipped) so every Redis test fails with this message.
+ * The check itself runs once per url and file.
+ */
+const checked = new Map<string, Promise<void>>();
+export function assertRedis(url: string = redisUrl()): Promise<void> {
+  let p = checked.get(url);
+  if (!p) {
+    p = pingRedis(url);
+    checked.set(url, p);
+  }
+  return p;
+}
+
+async function pingRedis(url: string): Promise<void> {
   const client = rawClient(url);
-  client.on('error', () => {});
+  let cause = '';
+  client.on('error', (e: Error) => {
+    cause ||= e.message;
+  });
   try {
     await client.connect();
     const pong = await client.ping();
     if (pong !== 'PONG') throw new Error(`unexpected PING answer ${pong}`);
   } catch (err) {
     throw new Error(
-      `Redis does not answer at ${url} (${(err as Error).message}). The Redis store tests need a real server: ` +
+      `Redis does not answer at ${url} (${cause || (err as Error).message}). The Redis store tests need a real server: ` +
         'start one with `redis-server --daemonize yes`, or set REDIS_URL.',
     );
   } finally {

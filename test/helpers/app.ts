@@ -1,0 +1,113 @@
+/**
+ * A bot process for tests: real Redis under a unique prefix, the MMBC simulator over real HTTP, and a
+ * recording channel standing in for Telegram/WhatsApp. `say` is one user message; `inbox` holds what
+ * reached each user outside a reply (later receipts, admin alerts).
+ */
+import { pino } from 'pino';
+import { createApp, type App } from '../../src/app.ts';
+import type { Channel, IncomingMessage, Reply, UserId } from '../../src/bot/channel.ts';
+import { loadConfig } from '../../src/config.ts';
+import { startMmbcSimulator, type MmbcSimulator } from '../../src/providers/mmbc/simulator.ts';
+import { createRedisStore } from '../../src/sessions/redis-store.ts';
+import type { Store } from '../../src/bot/store.ts';
+import { assertRedis, dropPrefix, redisUrl, uniquePrefix } from './redis.ts';
+
+export const RESELLER: UserId = 'test:reseller';
+export const ADMIN: UserId = 'test:admin';
+export const CUSTOMER: UserId = 'test:customer';
+
+export interface TestBot {
+  app: App;
+  store: Store;
+  sim: MmbcSimulator;
+  inbox: Map<UserId, Reply[]>;
+  prefix: string;
+  say(user: UserId, text: string, messageId?: string): Promise<string>;
+  /** Moves this process's clock forward, as if time had passed. */
+  advance(ms: number): void;
+  stop(): Promise<void>;
+}
+
+/** A recording channel named `test`, so users `test:<id>` are reached through it. */
+function recordingChannel(inbox: Map<UserId, Reply[]>): Channel {
+  return {
+    name: 'test',
+    async start() {},
+    async send(user, reply) {
+      const list = inbox.get(user) ?? [];
+      list.push(reply);
+      inbox.set(user, list);
+    },
+    async stop() {},
+  };
+}
+
+export interface TestBotOptions {
+  env?: Record<string, string>;
+  /** Share one simulator and one prefix between two "processes". */
+  sim?: MmbcSimulator;
+  prefix?: string;
+  saldo?: number;
+}
+
+export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
+  await assertRedis();
+  const ownSim = !opts.sim;
+  const sim = opts.sim ?? (await startMmbcSimulator({ hangMs: 60_000 }));
+  const prefix = opts.prefix ?? uniquePrefix('app');
+  const store = createRedisStore({ url: redisUrl(), prefix });
+  const config = loadConfig(
+    {
+      MMBC_BASE_URL: sim.url,
+      MMBC_USERNAME: 'sandbox',
+      MMBC_PASSWORD: 'sandbox',
+      ADMIN_IDS: '',
+      PROVIDER_TIMEOUT_MS: '400',
+      PENDING_RECHECK_SECONDS: '1',
+      LOG_LEVEL: 'silent',
+      ...opts.env,
+    },
+    '/nonexistent/.env',
+  );
+  let offset = 0;
+  const app = await createApp(config, {
+    log: pino({ level: 'silent' }),
+    store,
+    autostartWorker: false,
+    clock: () => Date.now() + offset,
+  });
+  (app.admins as Set<UserId>).add(ADMIN);
+  const inbox = new Map<UserId, Reply[]>();
+  await app.attach(recordingChannel(inbox));
+  if (!opts.prefix) {
+    await store.setReseller(RESELLER, true, 'Toko Test', Date.now());
+    if (opts.saldo !== 0) await store.adjustSaldo(RESELLER, opts.saldo ?? 1_000_000, 'deposit', Date.now(), 'test');
+  }
+  return {
+    app,
+    store,
+    sim,
+    inbox,
+    prefix,
+    async say(user, text, messageId) {
+      const msg: IncomingMessage = { user, text, ...(messageId ? { messageId } : {}) };
+      return (await app.bot.handle(msg)).map((r) => r.text).join('\n---\n');
+    },
+    advance(ms) {
+      offset += ms;
+    },
+    async stop() {
+      await app.stop();
+      if (ownSim) await sim.close();
+      if (!opts.prefix) await dropPrefix(redisUrl(), prefix);
+      await store.close();
+    },
+  };
+}
+
+/** The sum of a user's ledger must equal their saldo (the audit's first invariant). */
+export async function ledgerBalances(store: Store, user: UserId): Promise<boolean> {
+  const entries = await store.ledger(user, 100_000);
+  const sum = entries.reduce((s, e) => s + e.amount, 0);
+  return sum === (await store.getSaldo(user));
+}

@@ -1,0 +1,205 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/bot/store.ts';
+import { createRedisStore } from '../../src/sessions/redis-store.ts';
+import { assertRedis, dropPrefix, globEscape, hashTag, redisUrl, scanKeys, uniquePrefix } from '../helpers/redis.ts';
+import { makeQuote, newId, newUser, storeContract } from './store-contract.ts';
+
+const url = redisUrl();
+
+// Fails (never skips) every test of this file when Redis does not answer.
+beforeEach(async () => {
+  await assertRedis(url);
+});
+
+function open(prefix: string): Store {
+  return createRedisStore({ url, prefix });
+}
+
+storeContract('redis', async () => {
+  const prefix = uniquePrefix('contract');
+  const store = open(prefix);
+  return {
+    store,
+    async cleanup() {
+      await store.close();
+      await dropPrefix(url, prefix);
+    },
+  };
+});
+
+describe('redis store', () => {
+  const prefix = uniquePrefix('redis-store');
+  const stores: Store[] = [];
+  const mk = () => {
+    const s = open(prefix);
+    stores.push(s);
+    return s;
+  };
+
+  afterAll(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    await dropPrefix(url, prefix);
+  });
+
+  it('is kind redis', () => {
+    expect(mk().kind).toBe('redis');
+  });
+
+  it('two bot processes (two connections) racing 50 reserves of one quote: exactly one ok', async () => {
+    const a = mk();
+    const b = mk();
+    const u = newUser();
+    await a.adjustSaldo(u, 100_000, 'deposit', Date.now());
+    const q = makeQuote(u, 40_000);
+    await b.putQuote(q);
+    expect(await a.getQuote(u)).toEqual(q);
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).reserve(u, q.id, newId('T'), Date.now(), `upd-${i}`)),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok && r.reason === 'no-quote')).toHaveLength(49);
+    expect(await a.getSaldo(u)).toBe(60_000);
+    expect(await b.getSaldo(u)).toBe(60_000);
+    const entries = await b.ledger(u, 100);
+    expect(entries.filter((e) => e.reason === 'payment')).toHaveLength(1);
+    expect(entries.reduce((s, e) => s + e.amount, 0)).toBe(60_000);
+    expect(await a.listTx(u, 100)).toHaveLength(1);
+  });
+
+  it('two processes racing fail and settle on one transaction: one wins, at most one refund', async () => {
+    const a = mk();
+    const b = mk();
+    const u = newUser();
+    await a.adjustSaldo(u, 10_000, 'deposit', 1);
+    const q = makeQuote(u, 10_000);
+    await a.putQuote(q);
+    const txId = newId('T');
+    expect((await a.reserve(u, q.id, txId, Date.now())).ok).toBe(true);
+    expect(await b.transition(u, txId, ['RESERVED'], 'PENDING', 2)).toBe(true);
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        i % 3 === 0 ? b.transition(u, txId, ['PENDING'], 'SETTLED', 3) : (i % 2 ? a : b).fail(u, txId, ['PENDING'], 'gagal', 3),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const tx = await a.getTx(u, txId);
+    const refunds = (await b.ledger(u, 100)).filter((e) => e.reason === 'refund');
+    expect(refunds).toHaveLength(tx?.status === 'FAILED' ? 1 : 0);
+    expect(await a.getSaldo(u)).toBe(tx?.status === 'FAILED' ? 10_000 : 0);
+  });
+
+  it('a claimed message is seen by the other process', async () => {
+    const a = mk();
+    const b = mk();
+    const u = newUser();
+    expect(await a.claimMessage(u, '991', 86_400)).toBe(true);
+    expect(await b.claimMessage(u, '991', 86_400)).toBe(false);
+  });
+
+  it('quote keys carry the quote expiry as a Redis TTL', async () => {
+    const a = mk();
+    const u = newUser();
+    await a.putQuote(makeQuote(u, 1_000, { ttlMs: 300_000 }));
+    const keys = (await scanKeys(url, `${globEscape(prefix)}*`)).filter((k) => k.includes(u));
+    expect(keys.length).toBeGreaterThan(0);
+    const { rawClient } = await import('../helpers/redis.ts');
+    const c = rawClient(url);
+    await c.connect();
+    try {
+      const ttls = await Promise.all(keys.map((k) => c.pttl(k)));
+      const withTtl = ttls.filter((t) => t > 0);
+      expect(withTtl).toHaveLength(1);
+      expect(withTtl[0]).toBeGreaterThan(290_000);
+      expect(withTtl[0]).toBeLessThanOrEqual(300_000);
+    } finally {
+      c.disconnect();
+    }
+  });
+
+  it('stores under different prefixes share nothing', async () => {
+    const p2 = uniquePrefix('redis-store-other');
+    const other = open(p2);
+    try {
+      const a = mk();
+      const u = newUser();
+      await a.adjustSaldo(u, 5_000, 'deposit', 1);
+      await a.touchUser(u, 1);
+      expect(await other.getSaldo(u)).toBe(0);
+      expect(await other.getUser(u)).toBeNull();
+    } finally {
+      await other.close();
+      await dropPrefix(url, p2);
+    }
+  });
+
+  it('every key written for a user is under the prefix and hashes by the tag {<user>} (Redis Cluster)', async () => {
+    const p = uniquePrefix('hashtag');
+    const s = open(p);
+    const users = [newUser(), newUser(), newUser()];
+    try {
+      for (const [i, u] of users.entries()) {
+        const now = Date.now();
+        await s.claimMessage(u, `m${i}`, 3_600);
+        await s.touchUser(u, now);
+        await s.setReseller(u, true, `Agen ${i}`, now);
+        await s.adjustSaldo(u, 100_000, 'deposit', now, 'awal');
+        const q1 = makeQuote(u, 10_000);
+        await s.putQuote(q1);
+        const t1 = newId('T');
+        expect((await s.reserve(u, q1.id, t1, now, `m${i}`)).ok).toBe(true);
+        await s.transition(u, t1, ['RESERVED'], 'SENDING', now);
+        await s.logTx(u, t1, { at: now, type: 'pay.request' });
+        await s.transition(u, t1, ['SENDING'], 'PENDING', now, { invoice: 'INV' });
+        await s.patchTx(u, t1, { flagged: 'x' });
+        await s.schedule(u, t1, now + 30_000);
+        await s.claimDue(now + 60_000, 1_000, 10);
+        await s.fail(u, t1, ['PENDING'], 'gagal', now);
+        const q2 = makeQuote(u, 20_000);
+        await s.putQuote(q2);
+        const t2 = newId('T');
+        expect((await s.reserve(u, q2.id, t2, now)).ok).toBe(true);
+        await s.transition(u, t2, ['RESERVED'], 'SETTLED', now);
+        await s.putQuote(makeQuote(u, 30_000)); // an open quote, so its key exists too
+        await s.setCache(`cache-${i}`, 'v', 60);
+      }
+      const all = await scanKeys(url, `${globEscape(p)}*`);
+      expect(all.length).toBeGreaterThan(0);
+      for (const u of users) {
+        const mine = all.filter((k) => k.includes(u));
+        // quote, saldo, ledger, tx, txs, txlog, user, message at least
+        expect(mine.length, `keys for ${u}: ${mine.join(', ')}`).toBeGreaterThanOrEqual(6);
+        for (const k of mine) expect(hashTag(k), `key ${k}`).toBe(u);
+      }
+      // nothing for these users was written outside the prefix
+      for (const u of users) {
+        const anywhere = await scanKeys(url, `*${globEscape(u)}*`);
+        for (const k of anywhere) expect(k.startsWith(p), `key ${k} outside prefix ${p}`).toBe(true);
+      }
+    } finally {
+      await s.close();
+      await dropPrefix(url, p);
+    }
+  });
+
+  it('the default prefix is ppob:', async () => {
+    const s = createRedisStore({ url });
+    const u = newUser();
+    try {
+      await s.touchUser(u, 1);
+      const keys = await scanKeys(url, `*${globEscape(u)}*`);
+      expect(keys.length).toBeGreaterThan(0);
+      for (const k of keys) expect(k.startsWith('ppob:'), k).toBe(true);
+    } finally {
+      await s.close();
+      // only this test's random user's keys
+      const keys = await scanKeys(url, `*${globEscape(u)}*`);
+      const { rawClient } = await import('../helpers/redis.ts');
+      const c = rawClient(url);
+      await c.connect();
+      if (keys.length) await c.unlink(...keys);
+      // touchUser may add the user to a global set of users (broadcasts); take the test user out again
+      for (const g of await scanKeys(url, 'ppob:*users*')) if ((await c.type(g)) === 'set') await c.srem(g, u);
+      c.disconnect();
+    }
+  });
+});
