@@ -18,6 +18,7 @@ import { createProviderRouter, type ProviderRouter } from './providers/router.ts
 import { createMemoryStore } from './sessions/memory-store.ts';
 import { createRedisStore } from './sessions/redis-store.ts';
 import { checkRedisDurability } from './sessions/durability.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 
 export const SANDBOX_USER: UserId = 'console:local';
 export const SANDBOX_SALDO = 1_000_000;
@@ -31,6 +32,9 @@ export interface App {
   router: ProviderRouter;
   worker: RecheckWorker;
   admins: ReadonlySet<UserId>;
+  metrics: Metrics;
+  /** Channel name → whether it is up, for /healthz. */
+  channels: ReadonlyMap<string, Channel>;
   simulator?: MmbcSimulator;
   /** Adds a channel; its messages go to the core and notifications for its users go to it. */
   attach(channel: Channel): Promise<void>;
@@ -104,10 +108,14 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     },
   };
 
+  const metricsStore = store;
+  const metrics = createMetrics(() => metricsStore.stats());
+
   // The bot and payments need each other's events; the indirection breaks the cycle.
   let bot!: Bot;
   const payments = createPayments({
     store,
+    metrics,
     router,
     log,
     clock,
@@ -119,7 +127,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     onEvent: (event) => bot.onPaymentEvent(event),
   });
   bot = createBot({
-    store, payments, notifier, log, clock,
+    store, payments, notifier, log, clock, metrics,
     catalogue: () => catalogue,
     locale: config.LOCALE,
     admins,
@@ -141,7 +149,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
   });
 
   return {
-    config, store, bot, payments, router, worker, admins, ...(simulator ? { simulator } : {}),
+    config, store, bot, payments, router, worker, admins, metrics, channels, ...(simulator ? { simulator } : {}),
     async attach(channel) {
       channels.set(channel.name, channel);
       await channel.start((msg) => bot.handle(msg));

@@ -9,6 +9,8 @@ export interface IncomingMessage {
   messageId?: string;
   /** Set by adapters for what the core must not treat as a command. */
   kind?: 'text' | 'media' | 'group';
+  /** A button tap answers one summary: its `Reply.ref`. A stale button then never pays a newer summary. */
+  ref?: string;
 }
 
 /** A choice the user can tap where the channel has buttons; elsewhere the text already says what to type. */
@@ -21,6 +23,8 @@ export interface Choice {
 export interface Reply {
   text: string;
   choices?: Choice[];
+  /** What the choices answer (a quote id); a tap comes back as `IncomingMessage.ref`. */
+  ref?: string;
 }
 
 /** What the core needs to reach a user outside a reply (a later receipt, an admin alert). */

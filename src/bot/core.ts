@@ -5,7 +5,7 @@
 import type { Payments, PaymentEvent } from '../payments/payments.ts';
 import type { Log } from '../log.ts';
 import type { Catalogue } from './catalogue.ts';
-import type { IncomingMessage, Notifier, Reply, UserId } from './channel.ts';
+import { channelOf, type IncomingMessage, type Notifier, type Reply, type UserId } from './channel.ts';
 import { rupiah } from './format.ts';
 import { translator, type Locale, type T } from './i18n.ts';
 import { parse, type Intent } from './parse.ts';
@@ -13,6 +13,7 @@ import { priceList } from './prices.ts';
 import { adminAlert, outcome, statusLine, summary } from './render.ts';
 import type { Store } from './store.ts';
 import { TTL } from '../sessions/keys.ts';
+import type { Metrics } from '../metrics.ts';
 
 export const MAX_TEXT = 1000;
 
@@ -26,6 +27,7 @@ export interface BotDeps {
   locale: Locale;
   admins: ReadonlySet<UserId>;
   quoteTtlSeconds: number;
+  metrics?: Metrics;
   clock?: () => number;
 }
 
@@ -35,6 +37,7 @@ interface Ctx {
   user: UserId;
   role: Role;
   messageId?: string;
+  ref?: string;
   t: T;
 }
 
@@ -77,18 +80,25 @@ export function createBot(deps: BotDeps): Bot {
           return text(t('inquiry.unavailable'));
         }
         const reply: Reply = { text: summary(r.quote, canPay, deps.quoteTtlSeconds, t) };
-        if (canPay) reply.choices = [{ label: t('button.pay'), text: 'YA' }, { label: t('button.cancel'), text: 'BATAL' }];
+        if (canPay) {
+          reply.choices = [{ label: t('button.pay'), text: 'YA' }, { label: t('button.cancel'), text: 'BATAL' }];
+          reply.ref = r.quote.id;
+        }
         return [reply];
       }
       case 'confirm': {
         if (!canPay) return text(t('confirm.customer'));
-        const r = await payments.confirm(ctx.user, ctx.messageId);
+        const r = await payments.confirm(ctx.user, ctx.messageId, ctx.ref);
         if (r.kind === 'no-quote') return text(t('confirm.noQuote'));
         if (r.kind === 'insufficient') return text(t('confirm.insufficient', { saldo: rupiah(r.saldo), price: rupiah(r.price) }));
         return text(outcome(r.tx, t));
       }
-      case 'cancel':
+      case 'cancel': {
+        // A Batal tap on an old summary must not cancel the newer one.
+        const open = ctx.ref ? await store.getQuote(ctx.user) : undefined;
+        if (open !== undefined && open?.id !== ctx.ref) return text(t('cancel.nothing'));
         return text(t((await store.dropQuote(ctx.user)) ? 'cancel.done' : 'cancel.nothing'));
+      }
       case 'saldo':
         if (!canPay) return text(t('reseller.only'));
         return text(t('saldo', { saldo: rupiah(await store.getSaldo(ctx.user)) }));
@@ -112,38 +122,52 @@ export function createBot(deps: BotDeps): Bot {
 
   return {
     async handle(msg) {
-      try {
-        if (msg.messageId && !(await store.claimMessage(msg.user, msg.messageId, TTL.messageSeconds))) {
-          log.info({ user: msg.user, messageId: msg.messageId }, 'replayed delivery ignored');
-          return [];
-        }
-        if (msg.kind === 'group') return [];
-        if (msg.kind === 'media') return text(t('input.media'));
-        if (msg.text.length > MAX_TEXT) return text(t('input.tooLong', { max: MAX_TEXT }));
-        const catalogue = deps.catalogue();
-        const intent = parse(msg.text, catalogue);
-        const role = await roleOf(msg.user);
-        if ((intent.kind === 'unknown' || intent.kind === 'inquiry') && catalogue.size === 0) {
-          return text(t('catalogue.unavailable'));
-        }
-        const ctx: Ctx = { user: msg.user, role, t };
-        if (msg.messageId) ctx.messageId = msg.messageId;
-        return await dispatch(intent, ctx);
-      } catch (err) {
-        // Nothing a user types may crash the process; the money steps are atomic, so a failure here leaves no half state.
-        log.error({ user: msg.user, err: err instanceof Error ? err.stack : String(err) }, 'message failed');
-        return text(t('error.internal'));
-      }
+      const channel = channelOf(msg.user);
+      deps.metrics?.messagesIn.inc({ channel });
+      const replies = await handleOne(msg);
+      if (replies.length > 0) deps.metrics?.messagesOut.inc({ channel }, replies.length);
+      return replies;
     },
 
     async onPaymentEvent(event) {
       const { tx } = event;
       if (event.type === 'needs-admin' || event.type === 'stale') {
         const note = adminAlert(tx, event.type, t);
-        await Promise.all([...deps.admins].map((a) => notifier.send(a, { text: note })));
+        await Promise.all([...deps.admins].map((a) => send(a, { text: note })));
         return;
       }
-      await notifier.send(tx.user, { text: outcome(tx, t) });
+      await send(tx.user, { text: outcome(tx, t) });
     },
   };
+
+  async function send(user: UserId, reply: Reply): Promise<void> {
+    await notifier.send(user, reply);
+    deps.metrics?.messagesOut.inc({ channel: channelOf(user) });
+  }
+
+  async function handleOne(msg: IncomingMessage): Promise<Reply[]> {
+    try {
+      if (msg.messageId && !(await store.claimMessage(msg.user, msg.messageId, TTL.messageSeconds))) {
+        log.info({ user: msg.user, messageId: msg.messageId }, 'replayed delivery ignored');
+        return [];
+      }
+      if (msg.kind === 'group') return [];
+      if (msg.kind === 'media') return text(t('input.media'));
+      if (msg.text.length > MAX_TEXT) return text(t('input.tooLong', { max: MAX_TEXT }));
+      const catalogue = deps.catalogue();
+      const intent = parse(msg.text, catalogue);
+      const role = await roleOf(msg.user);
+      if ((intent.kind === 'unknown' || intent.kind === 'inquiry') && catalogue.size === 0) {
+        return text(t('catalogue.unavailable'));
+      }
+      const ctx: Ctx = { user: msg.user, role, t };
+      if (msg.messageId) ctx.messageId = msg.messageId;
+      if (msg.ref) ctx.ref = msg.ref;
+      return await dispatch(intent, ctx);
+    } catch (err) {
+      // Nothing a user types may crash the process; the money steps are atomic, so a failure here leaves no half state.
+      log.error({ user: msg.user, err: err instanceof Error ? err.stack : String(err) }, 'message failed');
+      return text(t('error.internal'));
+    }
+  }
 }

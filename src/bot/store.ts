@@ -142,6 +142,9 @@ export interface Store {
   /** Everything scheduled, soonest first (the open transactions). */
   scheduled(limit: number): Promise<DueItem[]>;
 
+  /** For metrics: how many transactions are scheduled (not final) and the sum of every known user's saldo. */
+  stats(): Promise<{ pending: number; saldoTotal: number }>;
+
   getCache(name: string): Promise<string | null>;
   setCache(name: string, value: string, ttlSeconds: number): Promise<void>;
 

@@ -9,6 +9,7 @@ import type { CatalogueEntry, PayOutcome, Provider } from '../bot/provider.ts';
 import type { Quote, Store, Transaction } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import type { ProviderRouter } from '../providers/router.ts';
+import type { Metrics } from '../metrics.ts';
 import { newQuoteId, newTxId } from './ids.ts';
 
 export interface PaymentSettings {
@@ -53,6 +54,7 @@ export interface PaymentDeps {
   markupFor?: (entry: CatalogueEntry) => Promise<number> | number;
   /** Told of every outcome the user or the admins must hear about. */
   onEvent: (event: PaymentEvent) => Promise<void>;
+  metrics?: Metrics;
   clock?: () => number;
 }
 
@@ -117,6 +119,8 @@ export function createPayments(deps: PaymentDeps): Payments {
       .pay({ txId: tx.id, product: tx.quote.product, customerNo: tx.quote.bill.customerNo, bill: tx.quote.bill })
       .catch((err: unknown): PayOutcome => ({ status: 'pending', reason: `provider call threw: ${String(err)}` }));
     await record(tx, 'pay', { provider: provider.name, ms: clock() - started, outcome });
+    deps.metrics?.providerLatency.observe({ provider: provider.name, op: 'pay' }, (clock() - started) / 1000);
+    deps.metrics?.payments.inc({ provider: provider.name, outcome: outcome.status });
     log.info({ tx: tx.id, provider: provider.name, status: outcome.status, ms: clock() - started }, 'payment answered');
     const event = await apply(tx, outcome);
     if (event?.type === 'pending' && !event.tx.invoice && provider.name === 'mmbc') await flagForAdmin(event.tx, 'no-invoice');
@@ -138,6 +142,8 @@ export function createPayments(deps: PaymentDeps): Payments {
       const started = now;
       const res = await provider.inquire({ product: entry, customerNo, refId: newTxId(now), ...(amount ? { amount } : {}) });
       log.info({ user, product: entry.code, provider: provider.name, ok: res.ok, ms: clock() - started }, 'inquiry answered');
+      deps.metrics?.providerLatency.observe({ provider: provider.name, op: 'inquiry' }, (clock() - started) / 1000);
+      deps.metrics?.inquiries.inc({ provider: provider.name, outcome: res.ok ? 'ok' : res.kind });
       if (!res.ok) return { ok: false, reason: res.kind, message: res.reason };
       const markup = Math.max(0, Math.trunc((await deps.markupFor?.(entry)) ?? 0));
       const quote: Quote = {
@@ -213,6 +219,8 @@ export function createPayments(deps: PaymentDeps): Payments {
         .status({ txId, product: tx.quote.product, customerNo: tx.quote.bill.customerNo, ...(tx.invoice ? { invoice: tx.invoice } : {}) })
         .catch((err: unknown) => ({ status: 'pending' as const, reason: `status call threw: ${String(err)}` }));
       await record(tx, 'status', { provider: provider.name, ms: clock() - started, outcome });
+      deps.metrics?.providerLatency.observe({ provider: provider.name, op: 'status' }, (clock() - started) / 1000);
+      if (outcome.status === 'settled' || outcome.status === 'failed') deps.metrics?.payments.inc({ provider: provider.name, outcome: outcome.status });
       if (outcome.status === 'unknowable') {
         await flagForAdmin(tx, 'no-invoice');
         await store.schedule(user, txId, now + nextCheckIn(tx, now));

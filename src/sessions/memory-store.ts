@@ -215,6 +215,12 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
       return [...due].sort((a, b) => a[1] - b[1]).slice(0, limit).map(([m]) => parseDueMember(m));
     },
 
+    async stats() {
+      let saldoTotal = 0;
+      for (const v of saldos.values()) saldoTotal += v;
+      return { pending: due.size, saldoTotal };
+    },
+
     async getCache(name) {
       const c = cache.get(name);
       if (!c || c.expiresAt <= clock()) return null;

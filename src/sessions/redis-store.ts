@@ -185,6 +185,22 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
       return (await redis.zrange(k.due(), 0, limit - 1)).map(parseDueMember);
     },
 
+    async stats() {
+      const pending = await redis.zcard(k.due());
+      let saldoTotal = 0;
+      // Saldo keys carry each user's own hash tag, so they are read one by one in a pipeline, never MGET.
+      let cursor = '0';
+      do {
+        const [next, users] = await redis.sscan(k.users(), cursor, 'COUNT', 500);
+        cursor = next;
+        if (users.length === 0) continue;
+        const p = redis.pipeline();
+        for (const u of users) p.get(k.saldo(u));
+        for (const [, v] of (await p.exec()) ?? []) saldoTotal += Number(v ?? 0);
+      } while (cursor !== '0');
+      return { pending, saldoTotal };
+    },
+
     async getCache(name) {
       return redis.get(k.cache(name));
     },
