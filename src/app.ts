@@ -36,6 +36,8 @@ export interface App {
   /** Channel name → whether it is up, for /healthz. */
   channels: ReadonlyMap<string, Channel>;
   simulator?: MmbcSimulator;
+  /** Redis (when used) and each channel, up or down: what /healthz reports. */
+  health(): Promise<{ ok: boolean; store: { kind: string; up: boolean }; channels: Record<string, boolean> }>;
   /** Adds a channel; its messages go to the core and notifications for its users go to it. */
   attach(channel: Channel): Promise<void>;
   stop(): Promise<void>;
@@ -150,6 +152,12 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
 
   return {
     config, store, bot, payments, router, worker, admins, metrics, channels, ...(simulator ? { simulator } : {}),
+    async health() {
+      const up = await store.ping();
+      const ch: Record<string, boolean> = {};
+      for (const [name, c] of channels) ch[name] = c.up ? c.up() : true;
+      return { ok: up && Object.values(ch).every(Boolean), store: { kind: store.kind, up }, channels: ch };
+    },
     async attach(channel) {
       channels.set(channel.name, channel);
       await channel.start((msg) => bot.handle(msg));

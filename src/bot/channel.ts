@@ -40,6 +40,8 @@ export interface Channel {
   send(user: UserId, reply: Reply): Promise<void>;
   /** Stops taking messages, finishes what is in flight. */
   stop(): Promise<void>;
+  /** Whether the channel is connected and taking messages, for /healthz. */
+  up?(): boolean;
   /** Resolves when the channel has nothing more to do by itself (console: end of input). */
   readonly done?: Promise<void>;
 }

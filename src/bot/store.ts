@@ -148,5 +148,8 @@ export interface Store {
   getCache(name: string): Promise<string | null>;
   setCache(name: string, value: string, ttlSeconds: number): Promise<void>;
 
+  /** True when the store answers (Redis PING), for /healthz. */
+  ping(): Promise<boolean>;
+
   close(): Promise<void>;
 }

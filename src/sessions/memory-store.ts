@@ -231,6 +231,10 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
       cache.set(name, { value, expiresAt: clock() + ttlSeconds * 1000 });
     },
 
+    async ping() {
+      return true;
+    },
+
     async close() {},
   };
 }

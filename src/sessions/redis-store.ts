@@ -209,6 +209,14 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
       await redis.set(k.cache(name), value, 'EX', ttlSeconds);
     },
 
+    async ping() {
+      try {
+        return (await redis.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+
     async close() {
       await redis.quit().catch(() => redis.disconnect());
     },
