@@ -11,6 +11,7 @@ import { translator, type Locale, type T } from './i18n.ts';
 import { parse, type Intent } from './parse.ts';
 import { priceList } from './prices.ts';
 import { adminAlert, outcome, statusLine, summary } from './render.ts';
+import { pendingList, settleByHand, transactionInFull } from './admin.ts';
 import type { Store } from './store.ts';
 import { TTL } from '../sessions/keys.ts';
 import type { Metrics } from '../metrics.ts';
@@ -61,7 +62,16 @@ export function createBot(deps: BotDeps): Bot {
 
   async function dispatch(intent: Intent, ctx: Ctx): Promise<Reply[]> {
     const canPay = ctx.role !== 'customer';
+    if (intent.kind.startsWith('admin-') && ctx.role !== 'admin') return text(t('admin.only'));
+    const admin = { store, payments, t };
     switch (intent.kind) {
+      case 'admin-pending':
+        return text(await pendingList(admin));
+      case 'admin-trx':
+        return text(intent.txId ? await transactionInFull(admin, intent.txId) : t('admin.usageTrx'));
+      case 'admin-settle':
+      case 'admin-fail':
+        return settleByHand(admin, ctx.user, intent.kind === 'admin-settle' ? 'settle' : 'fail', intent.txId, intent.note);
       case 'empty':
         return [];
       case 'help':

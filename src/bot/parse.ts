@@ -18,11 +18,16 @@ export type Intent =
   | { kind: 'status'; txId?: string }
   | { kind: 'history' }
   | { kind: 'help' }
+  | { kind: 'admin-pending' }
+  | { kind: 'admin-trx'; txId?: string }
+  | { kind: 'admin-settle'; txId?: string; note?: string }
+  | { kind: 'admin-fail'; txId?: string; note?: string }
   | { kind: 'empty' }
   | { kind: 'unknown'; suggestion?: string };
 
 /** Command words and the intent each starts; aliases share an entry. */
-const COMMANDS: Record<string, 'confirm' | 'cancel' | 'saldo' | 'prices' | 'status' | 'history' | 'help' | 'check'> = {
+type Command = 'confirm' | 'cancel' | 'saldo' | 'prices' | 'status' | 'history' | 'help' | 'check' | 'pending' | 'trx' | 'settle' | 'fail';
+const COMMANDS: Record<string, Command> = {
   YA: 'confirm', Y: 'confirm', OK: 'confirm', BAYAR: 'confirm',
   BATAL: 'cancel', TIDAK: 'cancel', N: 'cancel',
   SALDO: 'saldo',
@@ -31,6 +36,10 @@ const COMMANDS: Record<string, 'confirm' | 'cancel' | 'saldo' | 'prices' | 'stat
   RIWAYAT: 'history',
   BANTUAN: 'help', MENU: 'help', HELP: 'help', START: 'help',
   CEK: 'check',
+  PENDING: 'pending',
+  TRX: 'trx',
+  SUKSES: 'settle',
+  GAGAL: 'fail',
 };
 export const COMMAND_WORDS = Object.keys(COMMANDS).filter((w) => w.length > 2);
 
@@ -66,6 +75,19 @@ export function parse(text: string, catalogue: Catalogue): Intent {
     case 'check':
       if (w.length > 1) return transaction(w.slice(1), catalogue, undefined);
       break;
+    case 'pending':
+      if (w.length === 1) return { kind: 'admin-pending' };
+      break;
+    case 'trx':
+      return w.length === 2 ? { kind: 'admin-trx', txId: w[1]! } : { kind: 'admin-trx' };
+    case 'settle':
+    case 'fail': {
+      const kind = cmd === 'settle' ? 'admin-settle' : 'admin-fail';
+      if (w.length < 2) return { kind };
+      // The serial number or reason is kept as typed: dots and case matter in a provider's SN.
+      const note = textAfter(text, 2);
+      return note ? { kind, txId: w[1]!, note } : { kind, txId: w[1]! };
+    }
   }
   let repeat: number | undefined;
   let rest = w;
@@ -74,6 +96,12 @@ export function parse(text: string, catalogue: Catalogue): Intent {
     rest = w.slice(1);
   }
   return transaction(rest, catalogue, repeat);
+}
+
+/** The original text after its first `n` words, trimmed. */
+function textAfter(text: string, n: number): string {
+  const m = new RegExp(`^\\s*\\/?(?:[^\\s.#]+[\\s.#]+){${n}}(.*)$`, 's').exec(text);
+  return m?.[1]?.trim() ?? '';
 }
 
 function transaction(w: string[], catalogue: Catalogue, repeat: number | undefined): Intent {

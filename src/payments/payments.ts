@@ -41,9 +41,13 @@ export interface Payments {
   confirm(user: UserId, messageId?: string, quoteId?: string): Promise<ConfirmResult>;
   /** Carries a scheduled transaction one step towards final; used by the recheck worker. */
   recheck(user: UserId, txId: string): Promise<void>;
+  /** `SUKSES` / `GAGAL` by an admin who checked with the provider; refused on a final transaction. */
+  settleByHand(txId: string, admin: UserId, outcome: { status: 'settled'; serial?: string } | { status: 'failed'; reason: string }): Promise<HandResult>;
   /** Grace after a reserve before the worker treats a transaction as abandoned by a dead process. */
   readonly graceMs: number;
 }
+
+export type HandResult = { ok: true; tx: Transaction } | { ok: false; reason: 'not-found' | 'final'; tx?: Transaction };
 
 export interface PaymentDeps {
   store: Store;
@@ -134,6 +138,29 @@ export function createPayments(deps: PaymentDeps): Payments {
 
   return {
     graceMs,
+
+    async settleByHand(txId, admin, hand) {
+      const user = await store.txOwner(txId);
+      const tx = user ? await store.getTx(user, txId) : null;
+      if (!tx) return { ok: false, reason: 'not-found' };
+      if (tx.status === 'SETTLED' || tx.status === 'FAILED') return { ok: false, reason: 'final', tx };
+      const now = clock();
+      let done: Transaction | undefined;
+      if (hand.status === 'settled') {
+        const receipt = { ...(tx.receipt ?? { details: [] }), ...(hand.serial ? { reference: hand.serial } : {}) };
+        // Never from RESERVED: that payment was not sent, so it cannot have succeeded.
+        if (await store.transition(tx.user, txId, ['SENDING', 'PENDING'], 'SETTLED', now, { receipt })) {
+          done = { ...tx, status: 'SETTLED', receipt, updatedAt: now };
+        }
+      } else if (await store.fail(tx.user, txId, ['RESERVED', 'SENDING', 'PENDING'], hand.reason, now)) {
+        done = { ...tx, status: 'FAILED', reason: hand.reason, updatedAt: now };
+      }
+      if (!done) return { ok: false, reason: 'final', tx: (await store.getTx(tx.user, txId)) ?? tx };
+      await store.unschedule(tx.user, txId);
+      await record(tx, 'by-hand', { admin, ...hand });
+      await emit({ type: done.status === 'SETTLED' ? 'settled' : 'failed', tx: done });
+      return { ok: true, tx: done };
+    },
 
     async inquire(user, entry, customerNo, amount) {
       if (!entry.available) return { ok: false, reason: 'closed' };

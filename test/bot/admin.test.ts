@@ -1,0 +1,75 @@
+/** SUKSES / GAGAL / PENDING / TRX: the admin settles what no status call can, once, and only an admin. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { ADMIN, ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
+
+let bot: TestBot | undefined;
+afterEach(async () => {
+  await bot?.stop();
+  bot = undefined;
+});
+
+async function timedOut(b: TestBot): Promise<string> {
+  await b.say(RESELLER, 'PLN 500000000002');
+  await b.say(RESELLER, 'YA');
+  const [tx] = await b.store.listTx(RESELLER, 1);
+  expect(tx?.status).toBe('PENDING');
+  return tx!.id;
+}
+
+describe('admin money desk', () => {
+  it('lists open transactions and shows one in full', async () => {
+    bot = await startTestBot();
+    const id = await timedOut(bot);
+    const list = await bot.say(ADMIN, 'PENDING');
+    expect(list).toContain(id);
+    expect(list).toContain('500000000002');
+    const full = await bot.say(ADMIN, `TRX ${id}`);
+    expect(full).toContain(`TRX ${id}`);
+    expect(full).toContain('pay'); // the provider call and its answer
+    expect(full).toContain('timed out');
+    expect(full).toContain('payment'); // the ledger entry
+  });
+
+  it('SUKSES sends the user the receipt, once', async () => {
+    bot = await startTestBot();
+    const id = await timedOut(bot);
+    const saldo = await bot.store.getSaldo(RESELLER);
+    expect(await bot.say(ADMIN, `SUKSES ${id} SN.1234-ABC`)).toContain('SUKSES');
+    const tx = await bot.store.getTx(RESELLER, id);
+    expect(tx?.status).toBe('SETTLED');
+    expect(tx?.receipt?.reference).toBe('SN.1234-ABC');
+    expect(bot.inbox.get(RESELLER)?.at(-1)?.text).toContain('STRUK PEMBAYARAN');
+    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo);
+    expect(await bot.say(ADMIN, `SUKSES ${id}`)).toContain('sudah final');
+    expect(await bot.say(ADMIN, `GAGAL ${id}`)).toContain('sudah final');
+    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo);
+    expect(await bot.say(ADMIN, 'PENDING')).toContain('Tidak ada transaksi');
+  });
+
+  it('GAGAL refunds once, with a ledger entry, and tells the user', async () => {
+    bot = await startTestBot();
+    const id = await timedOut(bot);
+    expect(await bot.say(ADMIN, `GAGAL ${id} biller menolak`)).toContain('GAGAL');
+    expect(await bot.store.getSaldo(RESELLER)).toBe(1_000_000);
+    expect(bot.inbox.get(RESELLER)?.at(-1)?.text).toContain('biller menolak');
+    const replays = await Promise.all([bot.say(ADMIN, `GAGAL ${id}`), bot.say(ADMIN, `GAGAL ${id}`)]);
+    expect(replays.every((r) => r.includes('sudah final'))).toBe(true);
+    expect(await bot.store.getSaldo(RESELLER)).toBe(1_000_000);
+    expect(await ledgerBalances(bot.store, RESELLER)).toBe(true);
+  });
+
+  it('refuses the admin commands to a reseller and changes nothing', async () => {
+    bot = await startTestBot();
+    const id = await timedOut(bot);
+    for (const cmd of ['PENDING', `TRX ${id}`, `SUKSES ${id}`, `GAGAL ${id}`]) {
+      expect(await bot.say(RESELLER, cmd)).toContain('hanya untuk admin');
+    }
+    expect((await bot.store.getTx(RESELLER, id))?.status).toBe('PENDING');
+  });
+
+  it('answers an unknown id as not found', async () => {
+    bot = await startTestBot();
+    expect(await bot.say(ADMIN, 'SUKSES NOPE')).toContain('tidak ditemukan');
+    expect(await bot.say(ADMIN, 'TRX NOPE')).toContain('tidak ditemukan');
+  });
+});
