@@ -163,7 +163,8 @@ export function createBot(deps: BotDeps): Bot {
       }
       if (msg.kind === 'group') return [];
       if (msg.kind === 'media') return text(t('input.media'));
-      if (msg.text.length > MAX_TEXT) return text(t('input.tooLong', { max: MAX_TEXT }));
+      // Characters, not UTF-16 units: an emoji is one character to the user.
+      if (msg.text.length > MAX_TEXT && [...msg.text].length > MAX_TEXT) return text(t('input.tooLong', { max: MAX_TEXT }));
       const catalogue = deps.catalogue();
       const intent = parse(msg.text, catalogue);
       const role = await roleOf(msg.user);

@@ -102,6 +102,8 @@ export interface Store {
   /** Records that a user has messaged the bot; returns the record (created on first sight). */
   touchUser(user: UserId, now: number): Promise<UserRecord>;
   getUser(user: UserId): Promise<UserRecord | null>;
+  /** Every user who has messaged the bot or was made a reseller (broadcasts, the audit). */
+  allUsers(): Promise<UserId[]>;
   setReseller(user: UserId, reseller: boolean, name: string | undefined, now: number): Promise<void>;
 
   putQuote(quote: Quote): Promise<void>;

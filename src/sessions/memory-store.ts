@@ -98,6 +98,10 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
       return rec ? { ...rec } : null;
     },
 
+    async allUsers() {
+      return [...new Set([...users.keys(), ...saldos.keys()])];
+    },
+
     async setReseller(user, reseller, name, now) {
       const rec = users.get(user) ?? { id: user, reseller: false, firstSeen: now };
       rec.reseller = reseller;

@@ -67,6 +67,10 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
       return { id: user, reseller: h.reseller === '1', firstSeen: Number(h.firstSeen), ...(h.name ? { name: h.name } : {}) };
     },
 
+    async allUsers() {
+      return redis.smembers(k.users());
+    },
+
     async setReseller(user, reseller, name, now) {
       const fields: Arg[] = ['reseller', reseller ? '1' : '0'];
       if (name !== undefined) fields.push('name', name);
@@ -101,6 +105,7 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
     async adjustSaldo(user, amount, reason, now, note) {
       if (!Number.isSafeInteger(amount)) throw new Error('amount must be an integer');
       const after = await adjust([k.saldo(user), k.ledger(user)], [amount, reason, now, note ?? '']);
+      if (after !== null) await redis.sadd(k.users(), user);
       return after === null ? null : Number(after);
     },
 
