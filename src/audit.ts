@@ -8,7 +8,7 @@ if (!config.REDIS_URL) {
   process.stderr.write('npm run audit checks the books in Redis: set REDIS_URL (the embedded store lives only inside a running bot)\n');
   process.exit(2);
 }
-const store = createRedisStore({ url: config.REDIS_URL, ...(process.env.AUDIT_PREFIX ? { prefix: process.env.AUDIT_PREFIX } : {}) });
+const store = createRedisStore({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX });
 const report = await audit(store);
 await store.close();
 process.stdout.write(

@@ -18,6 +18,7 @@ const userList = z
 
 const schema = z.object({
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL')),
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]{1,64}$/, 'up to 64 letters, digits, _ : . or -').default('ppob:'),
   MMBC_BASE_URL: url('the MMBC JSON API base').default('https://klikmbc.co.id/json'),
   MMBC_USERNAME: optional(z.string().min(1)),
   MMBC_PASSWORD: optional(z.string().min(1)),

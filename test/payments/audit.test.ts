@@ -50,7 +50,7 @@ describe('audit', () => {
     const report = await audit(bot.store);
     expect(report.problems.some((p) => p.includes('ledger sums to'))).toBe(true);
     const cli = await run('npx', ['tsx', 'src/audit.ts'], {
-      env: { ...process.env, REDIS_URL: redisUrl(), AUDIT_PREFIX: bot.prefix },
+      env: { ...process.env, REDIS_URL: redisUrl(), REDIS_PREFIX: bot.prefix },
     }).catch((err: { code: number; stdout: string }) => err);
     expect('code' in cli ? cli.code : 0).toBe(1);
     expect(cli.stdout).toContain('differences: 1');
