@@ -1,0 +1,137 @@
+/**
+ * The conversation core on Redis: paid conversations per second (inquiry + YA + receipt) with 64 in flight,
+ * against a baseline of the bare Redis writes such a conversation needs (a quote SET and a Lua debit);
+ * per-message latency in the bot with the provider's own time taken out; Redis commands per conversation.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import type { Provider } from '../src/bot/provider.ts';
+import { customer, line, percentile, startBench, type Bench } from './harness.ts';
+
+const IN_FLIGHT = 64;
+
+async function conversation(b: Bench, user: string, i: number): Promise<void> {
+  const summary = await b.app.bot.handle({ user, text: `PLN ${customer(i)}`, messageId: `q${i}` });
+  if (!summary[0]?.text.includes('Saldo dipotong')) throw new Error(`no summary: ${summary[0]?.text}`);
+  const receipt = await b.app.bot.handle({ user, text: 'YA', messageId: `y${i}` });
+  if (!receipt[0]?.text.includes('STRUK')) throw new Error(`no receipt: ${receipt[0]?.text}`);
+}
+
+/** Conversation numbers run on across rounds: a message id seen before would (rightly) be ignored. */
+let next = 0;
+
+async function throughput(b: Bench, users: string[], seconds: number): Promise<number> {
+  let n = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    users.map(async (u) => {
+      while (performance.now() < end) {
+        await conversation(b, u, next++);
+        n++;
+      }
+    }),
+  );
+  return n / seconds;
+}
+
+const DEBIT = `local after = redis.call('DECRBY', KEYS[1], ARGV[1])
+redis.call('RPUSH', KEYS[2], ARGV[2])
+return after`;
+
+async function baseline(b: Bench, users: string[], seconds: number): Promise<number> {
+  const r = b.redis;
+  const sha = (await r.script('LOAD', DEBIT)) as string;
+  let n = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    users.map(async (u, j) => {
+      const quote = JSON.stringify({ id: 'x', user: u, price: 180_300, bill: { customerNo: customer(j) } });
+      while (performance.now() < end) {
+        await r.set(`${b.prefix}base:{${u}}:quote`, quote, 'PX', 300_000);
+        await r.evalsha(sha, 2, `${b.prefix}base:{${u}}:saldo`, `${b.prefix}base:{${u}}:ledger`, 180_300, '{"amount":-180300}');
+        n++;
+      }
+    }),
+  );
+  return n / seconds;
+}
+
+/** Time in the bot per message: handle() minus the provider calls made inside it. */
+async function latency(b: Bench, users: string[], perSecond: number, seconds: number): Promise<{ p50: number; p99: number }> {
+  const providerMs = new AsyncLocalStorage<{ ms: number }>();
+  const p = b.app.router.get('mmbc') as Provider & Record<string, unknown>;
+  for (const m of ['inquire', 'pay'] as const) {
+    const orig = p[m].bind(p) as (req: never) => Promise<unknown>;
+    p[m] = (async (req: never) => {
+      const t0 = performance.now();
+      try {
+        return await orig(req);
+      } finally {
+        const store = providerMs.getStore();
+        if (store) store.ms += performance.now() - t0;
+      }
+    }) as never;
+  }
+  const samples: number[] = [];
+  const total = perSecond * seconds;
+  const start = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const user = users[Math.floor(i / 2) % users.length]!;
+    const text = i % 2 === 0 ? `PLN ${customer(1_000_000 + i)}` : 'YA';
+    pending.push(
+      providerMs.run({ ms: 0 }, async () => {
+        const t0 = performance.now();
+        await b.app.bot.handle({ user, text, messageId: `l${i}` });
+        samples.push(performance.now() - t0 - providerMs.getStore()!.ms);
+      }),
+    );
+  }
+  await Promise.all(pending);
+  samples.sort((x, y) => x - y);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+async function commandStats(b: Bench): Promise<Map<string, number>> {
+  const info = await b.redis.info('commandstats');
+  const out = new Map<string, number>();
+  for (const m of info.matchAll(/cmdstat_(\w+(?:\|\w+)?):calls=(\d+)/g)) out.set(m[1]!, Number(m[2]));
+  return out;
+}
+
+async function redisCost(b: Bench, user: string, n: number): Promise<{ perConversation: number; breakdown: string }> {
+  const before = await commandStats(b);
+  for (let i = 0; i < n; i++) await conversation(b, user, next++);
+  const after = await commandStats(b);
+  const diff: Array<[string, number]> = [];
+  for (const [cmd, calls] of after) {
+    const d = calls - (before.get(cmd) ?? 0);
+    if (d > 0 && cmd !== 'info') diff.push([cmd, d / n]);
+  }
+  diff.sort((x, y) => y[1] - x[1]);
+  const per = diff.reduce((s, [, d]) => s + d, 0);
+  return { perConversation: per, breakdown: diff.map(([c, d]) => `${c} ${d.toFixed(1)}`).join(', ') };
+}
+
+export async function benchCore(seconds = 5): Promise<string[]> {
+  const users = Array.from({ length: IN_FLIGHT }, (_, i) => `bench:${i}`);
+  const b = await startBench([...users, 'bench:cost']);
+  try {
+    await throughput(b, users, 1); // warm-up: JIT, keep-alive sockets, script cache
+    const conv = await throughput(b, users, seconds);
+    const base = await baseline(b, users, seconds);
+    const lat = await latency(b, users, 200, seconds);
+    const cost = await redisCost(b, 'bench:cost', 200);
+    return [
+      line('core throughput', conv, 'paid conversations/s', `baseline ${base.toFixed(0)} quote SET + Lua debit/s, ratio ${(conv / base).toFixed(3)}; ${IN_FLIGHT} in flight`),
+      line('core latency p50', lat.p50, 'ms', 'per message in the bot, provider time excluded, 200 msg/s'),
+      line('core latency p99', lat.p99, 'ms', 'target <= 2'),
+      line('redis commands', cost.perConversation, 'per paid conversation', cost.breakdown),
+    ];
+  } finally {
+    await b.stop();
+  }
+}

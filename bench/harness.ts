@@ -1,0 +1,67 @@
+/** What every benchmark needs: a bot process on real Redis with the simulator answering at once. */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { createApp, type App } from '../src/app.ts';
+import type { Channel } from '../src/bot/channel.ts';
+import { loadConfig } from '../src/config.ts';
+import { startMmbcSimulator, type MmbcSimulator } from '../src/providers/mmbc/simulator.ts';
+import { createRedisStore } from '../src/sessions/redis-store.ts';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface Bench {
+  app: App;
+  sim: MmbcSimulator;
+  prefix: string;
+  redis: Redis;
+  stop(): Promise<void>;
+}
+
+export async function startBench(resellers: string[], saldo = 10_000_000_000): Promise<Bench> {
+  const sim = await startMmbcSimulator({ delayMs: 0 });
+  const prefix = `bench:${randomBytes(4).toString('hex')}:`;
+  const store = createRedisStore({ url: REDIS_URL, prefix });
+  const config = loadConfig(
+    { MMBC_BASE_URL: sim.url, MMBC_USERNAME: 'sandbox', MMBC_PASSWORD: 'sandbox', LOG_LEVEL: 'silent', REDIS_URL, REDIS_PREFIX: prefix },
+    '/nonexistent/.env',
+  );
+  const app = await createApp(config, { log: pino({ level: 'silent' }), store, autostartWorker: false });
+  const quiet: Channel = { name: 'bench', async start() {}, async send() {}, async stop() {} };
+  await app.attach(quiet);
+  const p = store.redis.pipeline();
+  await Promise.all(resellers.map((u) => store.setReseller(u, true, undefined, Date.now())));
+  await Promise.all(resellers.map((u) => store.adjustSaldo(u, saldo, 'deposit', Date.now())));
+  await p.exec();
+  const redis = new Redis(REDIS_URL);
+  return {
+    app, sim, prefix, redis,
+    async stop() {
+      await app.stop();
+      await sim.close();
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.unlink(...keys);
+      } while (cursor !== '0');
+      await redis.quit();
+      await store.close();
+    },
+  };
+}
+
+/** A distinct, valid 12-digit PLN customer number per conversation, so no cache flatters the figures. */
+export function customer(i: number): string {
+  return String(530_000_000_000 + i);
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export function line(name: string, value: number, unit: string, extra = ''): string {
+  const v = value >= 100 ? value.toFixed(0) : value.toFixed(2);
+  return `${name}: ${v} ${unit}${extra ? ` (${extra})` : ''}`;
+}
