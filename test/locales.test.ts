@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { localeTable, LOCALES, translator } from '../src/bot/i18n.ts';
+import { localeFiles, localeTable, LOCALES, translator } from '../src/bot/i18n.ts';
 import { DETAIL_KEYS } from '../src/bot/provider.ts';
 import type { TxStatus } from '../src/bot/store.ts';
 import type { Role } from '../src/bot/core.ts';
@@ -39,6 +39,20 @@ describe('locales', () => {
   it('both languages load', () => {
     expect(LOCALES).toEqual(['id', 'en']);
     expect(Object.keys(id).length).toBeGreaterThan(50);
+  });
+
+  it('each language has the same files, and no key is defined twice', () => {
+    const names = (l: 'id' | 'en') => localeFiles(l).map((f) => f.replace(`/${l}.json`, '/LANG.json').replace(`/${l}/`, '/LANG/'));
+    expect(names('id')).toEqual(names('en'));
+    for (const l of LOCALES) {
+      const seen = new Map<string, string>();
+      for (const file of localeFiles(l)) {
+        for (const key of Object.keys(JSON.parse(readFileSync(file, 'utf8')) as object)) {
+          expect(seen.get(key), `${key} in ${file}`).toBeUndefined();
+          seen.set(key, file);
+        }
+      }
+    }
   });
 
   it('id and en have exactly the same keys', () => {

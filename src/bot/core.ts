@@ -15,6 +15,7 @@ import { pendingList, settleByHand, transactionInFull } from './admin.ts';
 import type { Store } from './store.ts';
 import { TTL } from '../sessions/keys.ts';
 import type { Metrics } from '../metrics.ts';
+import { ROLE_RANK, type Command, type Role } from './commands.ts';
 
 export const MAX_TEXT = 1000;
 
@@ -28,11 +29,13 @@ export interface BotDeps {
   locale: Locale;
   admins: ReadonlySet<UserId>;
   quoteTtlSeconds: number;
+  /** Feature commands (admin desk, deposits, PIN…), registered at start. */
+  commands?: readonly Command[];
   metrics?: Metrics;
   clock?: () => number;
 }
 
-export type Role = 'customer' | 'reseller' | 'admin';
+export type { Role } from './commands.ts';
 
 interface Ctx {
   user: UserId;
@@ -53,6 +56,9 @@ export function createBot(deps: BotDeps): Bot {
   const clock = deps.clock ?? Date.now;
   const t = translator(deps.locale);
   const text = (s: string): Reply[] => [{ text: s }];
+  const commands = new Map<string, Command>();
+  for (const c of deps.commands ?? []) for (const w of c.words) commands.set(w, c);
+  const commandWords = new Set(commands.keys());
 
   async function roleOf(user: UserId): Promise<Role> {
     if (deps.admins.has(user)) return 'admin';
@@ -65,6 +71,13 @@ export function createBot(deps: BotDeps): Bot {
     if (intent.kind.startsWith('admin-') && ctx.role !== 'admin') return text(t('admin.only'));
     const admin = { store, payments, t };
     switch (intent.kind) {
+      case 'command': {
+        const command = commands.get(intent.word)!;
+        if (ROLE_RANK[ctx.role] < ROLE_RANK[command.role]) return text(t(command.role === 'admin' ? 'admin.only' : 'reseller.only'));
+        return command.run(intent.args, intent.rest, {
+          ...ctx, store, payments, admins: deps.admins, catalogue: deps.catalogue(), log, now: clock(), notify: send,
+        });
+      }
       case 'admin-pending':
         return text(await pendingList(admin));
       case 'admin-trx':
@@ -166,7 +179,7 @@ export function createBot(deps: BotDeps): Bot {
       // Characters, not UTF-16 units: an emoji is one character to the user.
       if (msg.text.length > MAX_TEXT && [...msg.text].length > MAX_TEXT) return text(t('input.tooLong', { max: MAX_TEXT }));
       const catalogue = deps.catalogue();
-      const intent = parse(msg.text, catalogue);
+      const intent = parse(msg.text, catalogue, commandWords);
       const role = await roleOf(msg.user);
       if ((intent.kind === 'unknown' || intent.kind === 'inquiry') && catalogue.size === 0) {
         return text(t('catalogue.unavailable'));

@@ -1,5 +1,5 @@
 /** Every sentence a user sees comes from locales/<lang>.json; Indonesian is the reference. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export type Locale = 'id' | 'en';
@@ -8,10 +8,19 @@ export const LOCALES: readonly Locale[] = ['id', 'en'];
 const dir = fileURLToPath(new URL('../../locales/', import.meta.url));
 const tables = new Map<Locale, Record<string, string>>();
 
+/** The files of one language: `locales/<lang>.json` (the core) and one file per feature in `locales/<lang>/`. */
+export function localeFiles(locale: Locale): string[] {
+  const files = [`${dir}${locale}.json`];
+  const sub = `${dir}${locale}/`;
+  if (existsSync(sub)) for (const f of readdirSync(sub).sort()) if (f.endsWith('.json')) files.push(sub + f);
+  return files;
+}
+
 export function localeTable(locale: Locale): Record<string, string> {
   let table = tables.get(locale);
   if (!table) {
-    table = JSON.parse(readFileSync(`${dir}${locale}.json`, 'utf8')) as Record<string, string>;
+    table = {};
+    for (const file of localeFiles(locale)) Object.assign(table, JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>);
     tables.set(locale, table);
   }
   return table;

@@ -23,6 +23,8 @@ export type Intent =
   | { kind: 'admin-settle'; txId?: string; note?: string }
   | { kind: 'admin-fail'; txId?: string; note?: string }
   | { kind: 'empty' }
+  /** A registered feature command (src/bot/commands.ts). */
+  | { kind: 'command'; word: string; args: string[]; rest: string }
   | { kind: 'unknown'; suggestion?: string };
 
 /** Command words and the intent each starts; aliases share an entry. */
@@ -51,9 +53,10 @@ export function words(text: string): string[] {
   return s.toUpperCase().split(/[\s.#]+/).filter(Boolean);
 }
 
-export function parse(text: string, catalogue: Catalogue): Intent {
+export function parse(text: string, catalogue: Catalogue, extra: ReadonlySet<string> = new Set()): Intent {
   const w = words(text);
   if (w.length === 0) return { kind: 'empty' };
+  if (extra.has(w[0]!)) return { kind: 'command', word: w[0]!, args: w.slice(1), rest: textAfter(text, 1) };
   const cmd = COMMANDS[w[0]!];
   switch (cmd) {
     case 'confirm':
@@ -73,7 +76,7 @@ export function parse(text: string, catalogue: Catalogue): Intent {
     case 'status':
       return w.length === 2 ? { kind: 'status', txId: w[1]! } : { kind: 'status' };
     case 'check':
-      if (w.length > 1) return transaction(w.slice(1), catalogue, undefined);
+      if (w.length > 1) return transaction(w.slice(1), catalogue, undefined, extra);
       break;
     case 'pending':
       if (w.length === 1) return { kind: 'admin-pending' };
@@ -95,7 +98,7 @@ export function parse(text: string, catalogue: Catalogue): Intent {
     repeat = Number(w[0]);
     rest = w.slice(1);
   }
-  return transaction(rest, catalogue, repeat);
+  return transaction(rest, catalogue, repeat, extra);
 }
 
 /** The original text after its first `n` words, trimmed. */
@@ -104,9 +107,9 @@ function textAfter(text: string, n: number): string {
   return m?.[1]?.trim() ?? '';
 }
 
-function transaction(w: string[], catalogue: Catalogue, repeat: number | undefined): Intent {
+function transaction(w: string[], catalogue: Catalogue, repeat: number | undefined, extra: ReadonlySet<string> = new Set()): Intent {
   const m = catalogue.match(w);
-  if (!m) return { kind: 'unknown', ...suggestion(w, catalogue) };
+  if (!m) return { kind: 'unknown', ...suggestion(w, catalogue, extra) };
   const { entry } = m;
   const args = w.slice(m.used);
   const wantsAmount = entry.family === 'ewallet';
@@ -122,7 +125,7 @@ function transaction(w: string[], catalogue: Catalogue, repeat: number | undefin
   }
   let pin: string | undefined;
   if (args.length === base + 1 && PIN.test(args[base]!)) pin = args[base];
-  else if (args.length !== base) return { kind: 'unknown', ...suggestion(w, catalogue) };
+  else if (args.length !== base) return { kind: 'unknown', ...suggestion(w, catalogue, extra) };
   const intent: Intent = { kind: 'inquiry', entry, customerNo };
   if (amount !== undefined) intent.amount = amount;
   if (pin !== undefined) intent.pin = pin;
@@ -131,11 +134,11 @@ function transaction(w: string[], catalogue: Catalogue, repeat: number | undefin
 }
 
 /** The nearest command or product to what was typed: the product codes may span several words. */
-function suggestion(w: string[], catalogue: Catalogue): { suggestion?: string } {
+function suggestion(w: string[], catalogue: Catalogue, extra: ReadonlySet<string>): { suggestion?: string } {
   const codes = catalogue.codes();
   for (let n = Math.min(catalogue.maxWords, w.length); n >= 1; n--) {
     const typed = w.slice(0, n).join(' ');
-    const hit = nearest(typed, n === 1 ? [...COMMAND_WORDS, ...codes] : codes);
+    const hit = nearest(typed, n === 1 ? [...COMMAND_WORDS, ...extra, ...codes] : codes);
     if (hit) return { suggestion: hit };
   }
   return {};
