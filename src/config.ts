@@ -22,6 +22,7 @@ const schema = z.object({
   MMBC_BASE_URL: url('the MMBC JSON API base').default('https://klikmbc.co.id/json'),
   MMBC_USERNAME: optional(z.string().min(1)),
   MMBC_PASSWORD: optional(z.string().min(1)),
+  PROVIDER_PREFERENCE: z.enum(['cheapest', 'mmbc', 'iak'], { error: 'cheapest, mmbc or iak' }).default('cheapest'),
   IAK_BASE_URL: url('the IAK postpaid API base').default('https://mobilepulsa.net'),
   IAK_USERNAME: optional(z.string().min(1)),
   IAK_API_KEY: optional(z.string().min(1)),

@@ -96,6 +96,9 @@ export function createBot(deps: BotDeps): Bot {
       case 'bad-number':
         return text(t('inquiry.badNumber', { code: intent.entry.code, number: intent.customerNo, form: t(intent.hint) }));
       case 'inquiry': {
+        if (intent.entry.minAmount !== undefined && (intent.amount ?? 0) < intent.entry.minAmount) {
+          return text(t('inquiry.belowMinimum', { code: intent.entry.code, min: rupiah(intent.entry.minAmount) }));
+        }
         const r = await payments.inquire(ctx.user, intent.entry, intent.customerNo, intent.amount);
         if (!r.ok) {
           if (r.reason === 'closed') return text(t('inquiry.closed', { code: intent.entry.code }));

@@ -37,6 +37,8 @@ export interface CatalogueEntry {
   admin: number;
   debit: ProviderDebit;
   available: boolean;
+  /** Least nominal a top-up accepts (MMBC e-wallets: Rp 50.000), refused before any call. */
+  minAmount?: number;
 }
 
 /**

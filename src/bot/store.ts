@@ -9,6 +9,8 @@ import type { Bill, Family, ProviderName, Receipt } from './provider.ts';
 /** An inquiry's answer waiting for `YA`. One per user: a new inquiry replaces the open one. */
 export interface Quote {
   id: string;
+  /** The transaction this quote becomes when paid; also the provider's reference where one is asked (IAK ref_id). */
+  txId: string;
   user: UserId;
   provider: ProviderName;
   product: string;

@@ -10,7 +10,7 @@ import type { Quote, Store, Transaction } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import type { ProviderRouter } from '../providers/router.ts';
 import type { Metrics } from '../metrics.ts';
-import { newQuoteId, newTxId } from './ids.ts';
+import { newQuoteId, newTxId, txIdTime } from './ids.ts';
 
 export interface PaymentSettings {
   quoteTtlMs: number;
@@ -162,19 +162,21 @@ export function createPayments(deps: PaymentDeps): Payments {
       return { ok: true, tx: done };
     },
 
-    async inquire(user, entry, customerNo, amount) {
-      if (!entry.available) return { ok: false, reason: 'closed' };
-      const provider = router.get(entry.provider);
-      const now = clock();
-      const started = now;
-      const res = await provider.inquire({ product: entry, customerNo, refId: newTxId(now), ...(amount ? { amount } : {}) });
-      log.info({ user, product: entry.code, provider: provider.name, ok: res.ok, ms: clock() - started }, 'inquiry answered');
-      deps.metrics?.providerLatency.observe({ provider: provider.name, op: 'inquiry' }, (clock() - started) / 1000);
-      deps.metrics?.inquiries.inc({ provider: provider.name, outcome: res.ok ? 'ok' : res.kind });
+    async inquire(user, asked, customerNo, amount) {
+      if (!asked.available) return { ok: false, reason: 'closed' };
+      const started = clock();
+      // The transaction id is fixed at inquiry: IAK wants it as the inquiry's ref_id, and asks for status by it.
+      const txId = newTxId(started);
+      const { outcome: res, entry } = await router.inquire({ product: asked, customerNo, refId: txId, ...(amount ? { amount } : {}) });
+      const ms = clock() - started;
+      log.info({ user, product: entry.code, provider: entry.provider, ok: res.ok, ms }, 'inquiry answered');
+      deps.metrics?.providerLatency.observe({ provider: entry.provider, op: 'inquiry' }, ms / 1000);
+      deps.metrics?.inquiries.inc({ provider: entry.provider, outcome: res.ok ? 'ok' : res.kind });
       if (!res.ok) return { ok: false, reason: res.kind, message: res.reason };
       const markup = Math.max(0, Math.trunc((await deps.markupFor?.(entry)) ?? 0));
       const quote: Quote = {
         id: newQuoteId(),
+        txId,
         user,
         provider: entry.provider,
         product: entry.code,
@@ -193,14 +195,13 @@ export function createPayments(deps: PaymentDeps): Payments {
       const quote = await store.getQuote(user);
       if (!quote || (quoteId && quote.id !== quoteId)) return { kind: 'no-quote' };
       const now = clock();
-      const txId = newTxId(now);
+      const txId = quote.txId;
       // Scheduled before the debit: if this process dies anywhere after it, the worker finds the transaction.
+      // Not unscheduled when the reserve fails: a concurrent YA may have won with this same id. The worker
+      // drops an entry with no transaction once its quote can no longer be paid.
       await store.schedule(user, txId, now + graceMs);
       const r = await store.reserve(user, quote.id, txId, now, messageId);
-      if (!r.ok) {
-        await store.unschedule(user, txId);
-        return r.reason === 'insufficient' ? { kind: 'insufficient', saldo: r.saldo, price: r.price } : { kind: 'no-quote' };
-      }
+      if (!r.ok) return r.reason === 'insufficient' ? { kind: 'insufficient', saldo: r.saldo, price: r.price } : { kind: 'no-quote' };
       if (!(await store.transition(user, txId, ['RESERVED'], 'SENDING', clock()))) {
         // The worker judged it abandoned meanwhile and refunded it; nothing was sent.
         const tx = await store.getTx(user, txId);
@@ -216,9 +217,8 @@ export function createPayments(deps: PaymentDeps): Payments {
       const now = clock();
       if (!tx) {
         // Scheduled, then the reserve never happened (refused, or the process died): harmless once the quote is gone.
-        if (now - (Number.parseInt(txId.slice(0, 6), 36) * 1000 || now) > settings.quoteTtlMs + graceMs) {
-          await store.unschedule(user, txId);
-        }
+        if (now - (txIdTime(txId) ?? 0) > settings.quoteTtlMs + graceMs) await store.unschedule(user, txId);
+        else await store.schedule(user, txId, now + settings.quoteTtlMs + graceMs);
         return;
       }
       if (tx.status === 'SETTLED' || tx.status === 'FAILED') return store.unschedule(user, txId);

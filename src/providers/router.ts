@@ -1,6 +1,6 @@
 /** Resolves a product to the provider that sells it, then delegates; the catalogue is their price lists merged. */
 import type { Store } from '../bot/store.ts';
-import type { CatalogueEntry, Provider, ProviderName } from '../bot/provider.ts';
+import type { CatalogueEntry, InquiryOutcome, InquiryRequest, Provider, ProviderName } from '../bot/provider.ts';
 import type { Log } from '../log.ts';
 
 export interface ProviderRouter {
@@ -8,6 +8,11 @@ export interface ProviderRouter {
   readonly providers: readonly Provider[];
   /** Every provider's price list, cached in the store for `ttlSeconds`; a provider that fails keeps its cached list. */
   catalogue(opts?: { refresh?: boolean }): Promise<CatalogueEntry[]>;
+  /**
+   * Resolves the product to the provider that should serve it, then delegates; says which provider and which of
+   * its product entries answered, since the payment must go to that same one (a payment is never re-routed).
+   */
+  inquire(req: InquiryRequest): Promise<{ outcome: InquiryOutcome; entry: CatalogueEntry }>;
 }
 
 export function createProviderRouter(providers: Provider[], store: Store, log: Log, ttlSeconds = 600): ProviderRouter {
@@ -18,6 +23,11 @@ export function createProviderRouter(providers: Provider[], store: Store, log: L
       const p = byName.get(name);
       if (!p) throw new Error(`no provider named ${name}`);
       return p;
+    },
+    async inquire(req) {
+      const provider = byName.get(req.product.provider);
+      if (!provider) throw new Error(`no provider named ${req.product.provider}`);
+      return { outcome: await provider.inquire(req), entry: req.product };
     },
     async catalogue(opts = {}) {
       const lists = await Promise.all(

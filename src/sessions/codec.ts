@@ -22,6 +22,7 @@ const bill = z.object({
 
 const quote = z.object({
   id: z.string(),
+  txId: z.string(),
   user: z.string(),
   provider: z.enum(['mmbc', 'iak']),
   product: z.string(),

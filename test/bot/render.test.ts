@@ -30,6 +30,7 @@ function plnBill(over: Partial<Bill> = {}): Bill {
 function quoteOf(bill: Bill, over: Partial<Quote> = {}): Quote {
   return {
     id: 'Q1',
+    txId: 'TX1',
     user: 'telegram:1',
     provider: 'mmbc',
     product: bill.product,

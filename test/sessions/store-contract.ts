@@ -43,6 +43,7 @@ export function makeQuote(
   const debit = price - markup;
   return {
     id: opts.id ?? newId('Q'),
+    txId: newId('T'),
     user,
     provider,
     product: 'PLN',
