@@ -2,7 +2,9 @@
  * Wires one bot process: store, providers (or their simulators in sandbox mode), payments, the core and its
  * channels. main.ts runs it; tests and benchmarks build it the same way.
  */
-import { Catalogue } from './bot/catalogue.ts';
+import { Catalogue, normaliseCode } from './bot/catalogue.ts';
+import { resellerCommands } from './bot/features/resellers.ts';
+import { markupOf } from './payments/markup.ts';
 import type { Channel, Notifier, UserId } from './bot/channel.ts';
 import { channelOf } from './bot/channel.ts';
 import { createBot, type Bot } from './bot/core.ts';
@@ -127,6 +129,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
       recheckMs: config.PENDING_RECHECK_SECONDS * 1000,
     },
     onEvent: (event) => bot.onPaymentEvent(event),
+    markupFor: async (entry) => markupOf(await metricsStore.markups(), normaliseCode(entry.code)),
   });
   bot = createBot({
     store, payments, notifier, log, clock, metrics,
@@ -134,6 +137,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     locale: config.LOCALE,
     admins,
     quoteTtlSeconds: config.QUOTE_TTL_SECONDS,
+    commands: [...resellerCommands()],
   });
 
   if (config.sandbox.mmbc) {

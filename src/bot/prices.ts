@@ -4,16 +4,18 @@ import { normaliseCode } from './catalogue.ts';
 import { rupiah } from './format.ts';
 import type { T } from './i18n.ts';
 import type { CatalogueEntry } from './provider.ts';
+import { markupOf } from '../payments/markup.ts';
 
 const MAX_LINES = 60;
 
-function price(e: CatalogueEntry, t: T): string {
-  if (e.debit.kind === 'fixed') return rupiah(e.debit.amount);
-  if (e.debit.kind === 'bill-plus') return t('prices.billPlus', { amount: rupiah(e.debit.plus) });
+/** What this user's saldo is debited: the provider's debit plus the operator's markup. */
+function price(e: CatalogueEntry, markup: number, t: T): string {
+  if (e.debit.kind === 'fixed') return rupiah(e.debit.amount + markup);
+  if (e.debit.kind === 'bill-plus') return t('prices.billPlus', { amount: rupiah(e.debit.plus + markup) });
   return t('prices.onInquiry');
 }
 
-export function priceList(catalogue: Catalogue, filter: string | undefined, t: T): string {
+export function priceList(catalogue: Catalogue, filter: string | undefined, t: T, markups: Readonly<Record<string, number>> = {}): string {
   const entries = catalogue.entries;
   if (entries.length === 0) return t('catalogue.unavailable');
   if (!filter) {
@@ -28,7 +30,7 @@ export function priceList(catalogue: Catalogue, filter: string | undefined, t: T
   );
   if (hits.length === 0) return t('prices.none', { filter });
   const lines = hits.slice(0, MAX_LINES).map((e) =>
-    `${e.code} · ${e.name}${e.nominal ? ` ${rupiah(e.nominal)}` : ''} · ${price(e, t)}${e.admin ? ` · ${t('amount.admin')} ${rupiah(e.admin)}` : ''}${e.available ? '' : ` · ${t('prices.closed')}`}`,
+    `${e.code} · ${e.name}${e.nominal ? ` ${rupiah(e.nominal)}` : ''} · ${price(e, markupOf(markups, normaliseCode(e.code)), t)}${e.admin ? ` · ${t('amount.admin')} ${rupiah(e.admin)}` : ''}${e.available ? '' : ` · ${t('prices.closed')}`}`,
   );
   if (hits.length > MAX_LINES) lines.push(t('prices.more', { n: hits.length - MAX_LINES }));
   return [t('prices.title', { filter }), ...lines].join('\n');

@@ -106,6 +106,8 @@ export interface Store {
   getUser(user: UserId): Promise<UserRecord | null>;
   /** Every user who has messaged the bot or was made a reseller (broadcasts, the audit). */
   allUsers(): Promise<UserId[]>;
+  /** Users who are resellers now. */
+  resellers(): Promise<UserId[]>;
   setReseller(user: UserId, reseller: boolean, name: string | undefined, now: number): Promise<void>;
 
   putQuote(quote: Quote): Promise<void>;
@@ -145,6 +147,11 @@ export interface Store {
   unschedule(user: UserId, txId: string): Promise<void>;
   /** Everything scheduled, soonest first (the open transactions). */
   scheduled(limit: number): Promise<DueItem[]>;
+
+  /** The operator's margin per product code, `*` for every product without its own. */
+  markups(): Promise<Record<string, number>>;
+  /** Sets a product's (or `*`'s) markup; null removes it. */
+  setMarkup(code: string, amount: number | null): Promise<void>;
 
   /** For metrics: how many transactions are scheduled (not final) and the sum of every known user's saldo. */
   stats(): Promise<{ pending: number; saldoTotal: number }>;

@@ -31,6 +31,10 @@ export function keys(prefix: string) {
     txLog: (user: UserId, txId: string) => `${u(user)}:txlog:${txId}`,
     /** Set of every user who has messaged the bot (broadcasts). */
     users: () => `${prefix}{g}:users`,
+    /** Set of the users who are resellers now. */
+    resellers: () => `${prefix}{g}:resellers`,
+    /** Hash product code (or `*`) → markup in rupiah; kept forever. */
+    markups: () => `${prefix}{g}:markups`,
     /** Sorted set `user|txId` by due time (ms): transactions that need a look. */
     due: () => `${prefix}{g}:due`,
     /** Hash txId → user, for admin look-ups. */

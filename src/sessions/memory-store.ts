@@ -35,6 +35,7 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
   const due = new Map<string, number>();
   const owners = new Map<string, UserId>();
   const cache = new Map<string, Expiring<string>>();
+  const markups = new Map<string, number>();
   const txKey = (user: UserId, id: string) => `${user}|${id}`;
   let sweepAt = 0;
 
@@ -107,6 +108,19 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
       rec.reseller = reseller;
       if (name !== undefined) rec.name = name;
       users.set(user, rec);
+    },
+
+    async resellers() {
+      return [...users.values()].filter((u) => u.reseller).map((u) => u.id);
+    },
+
+    async markups() {
+      return Object.fromEntries(markups);
+    },
+
+    async setMarkup(code, amount) {
+      if (amount === null) markups.delete(code);
+      else markups.set(code, amount);
     },
 
     async putQuote(quote) {

@@ -80,6 +80,22 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
         .hset(k.user(user), ...fields)
         .exec();
       await redis.sadd(k.users(), user);
+      if (reseller) await redis.sadd(k.resellers(), user);
+      else await redis.srem(k.resellers(), user);
+    },
+
+    async resellers() {
+      return redis.smembers(k.resellers());
+    },
+
+    async markups() {
+      const h = await redis.hgetall(k.markups());
+      return Object.fromEntries(Object.entries(h).map(([code, v]) => [code, Number(v)]));
+    },
+
+    async setMarkup(code, amount) {
+      if (amount === null) await redis.hdel(k.markups(), code);
+      else await redis.hset(k.markups(), code, amount);
     },
 
     async putQuote(quote: Quote) {

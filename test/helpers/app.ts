@@ -28,10 +28,10 @@ export interface TestBot {
   stop(): Promise<void>;
 }
 
-/** A recording channel named `test`, so users `test:<id>` are reached through it. */
-function recordingChannel(inbox: Map<UserId, Reply[]>): Channel {
+/** A recording channel named `test` (or another name), so users `test:<id>` are reached through it. */
+function recordingChannel(inbox: Map<UserId, Reply[]>, name = 'test'): Channel {
   return {
-    name: 'test',
+    name,
     async start() {},
     async send(user, reply) {
       const list = inbox.get(user) ?? [];
@@ -79,6 +79,8 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   (app.admins as Set<UserId>).add(ADMIN);
   const inbox = new Map<UserId, Reply[]>();
   await app.attach(recordingChannel(inbox));
+  // `console:local` is a real user name that commands accept (DEPOSIT console:local …); record what reaches it too.
+  await app.attach(recordingChannel(inbox, 'console'));
   if (!opts.prefix) {
     await store.setReseller(RESELLER, true, 'Toko Test', Date.now());
     if (opts.saldo !== 0) await store.adjustSaldo(RESELLER, opts.saldo ?? 1_000_000, 'deposit', Date.now(), 'test');

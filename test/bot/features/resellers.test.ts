@@ -1,0 +1,99 @@
+/** Admin: resellers, deposits and markups, from an admin and refused from everyone else. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { audit } from '../../../src/payments/audit.ts';
+import { ADMIN, CUSTOMER, RESELLER, startTestBot, type TestBot } from '../../helpers/app.ts';
+
+let bot: TestBot | undefined;
+afterEach(async () => {
+  await bot?.stop();
+  bot = undefined;
+});
+
+const NEW = 'telegram:777001';
+
+describe('RESELLER', () => {
+  it('adds, lists and removes a reseller, keeping their saldo and history', async () => {
+    bot = await startTestBot();
+    expect(await bot.say(ADMIN, `RESELLER TAMBAH ${NEW} Toko Makmur`)).toContain('sekarang reseller');
+    expect(bot.inbox.get(NEW)).toBeUndefined(); // no test channel for telegram users: the welcome is logged, not lost silently
+    expect((await bot.store.getUser(NEW))?.name).toBe('Toko Makmur');
+    await bot.say(ADMIN, `DEPOSIT ${NEW} 250.000`);
+    const list = await bot.say(ADMIN, 'RESELLER');
+    expect(list).toContain(`${NEW} · Toko Makmur · Rp 250.000`);
+    expect(await bot.say(ADMIN, `RESELLER HAPUS ${NEW}`)).toContain('Rp 250.000');
+    expect((await bot.store.getUser(NEW))?.reseller).toBe(false);
+    expect(await bot.store.getSaldo(NEW)).toBe(250_000);
+    expect(await bot.say(ADMIN, 'RESELLER')).not.toContain(NEW);
+  });
+
+  it('answers a wrong user name with the expected form', async () => {
+    bot = await startTestBot();
+    for (const bad of ['RESELLER TAMBAH bob', 'RESELLER TAMBAH telegram:abc', 'RESELLER TAMBAH whatsapp:+62812', 'RESELLER HAPUS']) {
+      expect(await bot.say(ADMIN, bad)).toContain('telegram:<angka>');
+    }
+  });
+
+  it('is refused to resellers and customers', async () => {
+    bot = await startTestBot();
+    expect(await bot.say(RESELLER, `RESELLER TAMBAH ${NEW}`)).toContain('hanya untuk admin');
+    expect(await bot.say(CUSTOMER, 'RESELLER')).toContain('hanya untuk admin');
+    expect(await bot.store.getUser(NEW)).toBeNull();
+  });
+});
+
+describe('DEPOSIT', () => {
+  it('credits a reseller with a ledger entry and tells them', async () => {
+    bot = await startTestBot();
+    expect(await bot.say(ADMIN, 'DEPOSIT telegram:555 1000')).toContain('bukan reseller');
+    expect(await bot.store.getSaldo('telegram:555')).toBe(0);
+    await bot.store.setReseller('console:local', true, undefined, Date.now());
+    expect(await bot.say(ADMIN, 'DEPOSIT console:local 500.000')).toContain('Rp 500.000');
+    expect(await bot.store.getSaldo('console:local')).toBe(500_000);
+    expect(bot.inbox.get('console:local')?.at(-1)?.text).toContain('Saldo Anda ditambah Rp 500.000');
+    const [entry] = await bot.store.ledger('console:local', 1);
+    expect(entry).toMatchObject({ amount: 500_000, reason: 'deposit', note: `by ${ADMIN}` });
+    expect((await audit(bot.store)).problems).toEqual([]);
+  });
+
+  it('acts once on a message delivered twice', async () => {
+    bot = await startTestBot();
+    await bot.store.setReseller('console:local', true, undefined, Date.now());
+    await bot.say(ADMIN, 'DEPOSIT console:local 100000', 'd1');
+    await bot.say(ADMIN, 'DEPOSIT console:local 100000', 'd1');
+    expect(await bot.store.getSaldo('console:local')).toBe(100_000);
+  });
+
+  it('refuses bad amounts and non-admins, changing nothing', async () => {
+    bot = await startTestBot();
+    await bot.store.setReseller('console:local', true, undefined, Date.now());
+    for (const bad of ['DEPOSIT console:local 0', 'DEPOSIT console:local -5', 'DEPOSIT console:local abc', 'DEPOSIT console:local 99999999999']) {
+      expect(await bot.say(ADMIN, bad)).toContain('DEPOSIT <user> <nominal>');
+    }
+    expect(await bot.say(RESELLER, 'DEPOSIT console:local 100000')).toContain('hanya untuk admin');
+    expect(await bot.store.getSaldo('console:local')).toBe(0);
+  });
+});
+
+describe('MARKUP', () => {
+  it("adds the operator's margin to the debit, a product's own winning over *", async () => {
+    bot = await startTestBot();
+    expect(await bot.say(ADMIN, 'MARKUP * 500')).toContain('Rp 500');
+    let summary = await bot.say(RESELLER, 'PLN 123456789');
+    expect(summary).toContain('Saldo dipotong Rp 180.800'); // 179.600 + 700 + 500
+    expect(await bot.say(ADMIN, 'MARKUP PLN 1.000')).toContain('Rp 1.000');
+    summary = await bot.say(RESELLER, 'PLN 123456789');
+    expect(summary).toContain('Saldo dipotong Rp 181.300');
+    expect(await bot.say(RESELLER, 'HARGA PLN')).toContain('tagihan + Rp 1.700');
+    expect(await bot.say(RESELLER, 'HARGA PLNS100')).toContain('Rp 101.200'); // 100.700 + * 500
+    await bot.say(RESELLER, 'YA');
+    expect(await bot.store.getSaldo(RESELLER)).toBe(1_000_000 - 181_300);
+  });
+
+  it('knows product codes with spaces, and refuses unknown ones', async () => {
+    bot = await startTestBot();
+    expect(await bot.say(ADMIN, 'MARKUP PDAM KOT MEDAN 300')).toContain('PDAM KOT MEDAN');
+    expect(await bot.say(ADMIN, 'MARKUP NOPE 300')).toContain('tidak ada di katalog');
+    expect(await bot.say(ADMIN, 'MARKUP')).toContain('PDAM KOT MEDAN · Rp 300');
+    expect(await bot.say(RESELLER, 'MARKUP * 0')).toContain('hanya untuk admin');
+  });
+});
