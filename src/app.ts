@@ -5,6 +5,8 @@
 import { Catalogue, normaliseCode } from './bot/catalogue.ts';
 import { resellerCommands } from './bot/features/resellers.ts';
 import { markupOf } from './payments/markup.ts';
+import { createFloodGuard } from './sessions/flood.ts';
+import type { Redis } from 'ioredis';
 import type { Channel, Notifier, UserId } from './bot/channel.ts';
 import { channelOf } from './bot/channel.ts';
 import { createBot, type Bot } from './bot/core.ts';
@@ -52,6 +54,13 @@ export interface AppOptions {
   /** Tests drive the recheck worker themselves. */
   autostartWorker?: boolean;
   clock?: () => number;
+}
+
+/** The Redis client and key prefix behind a store, for what keeps its own keys beside it (the flood limiter). */
+function redisOf(store: Store): { redis: Redis; prefix: string } | undefined {
+  if (!('redis' in store) || !('prefix' in store)) return undefined;
+  const s = store as Store & { redis: Redis; prefix: string };
+  return { redis: s.redis, prefix: s.prefix };
 }
 
 export async function createApp(config: Config, opts: AppOptions): Promise<App> {
@@ -138,6 +147,13 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     admins,
     quoteTtlSeconds: config.QUOTE_TTL_SECONDS,
     commands: [...resellerCommands()],
+    flood: createFloodGuard({
+      max: config.FLOOD_MAX_MESSAGES,
+      windowSeconds: config.FLOOD_WINDOW_SECONDS,
+      log,
+      // The limiter's keys go under the store's own prefix, beside everything else this bot keeps.
+      ...(redisOf(metricsStore) ?? {}),
+    }),
   });
 
   if (config.sandbox.mmbc) {

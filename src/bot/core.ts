@@ -15,6 +15,7 @@ import { pendingList, settleByHand, transactionInFull } from './admin.ts';
 import type { Store } from './store.ts';
 import { TTL } from '../sessions/keys.ts';
 import type { Metrics } from '../metrics.ts';
+import type { FloodGuard } from '../sessions/flood.ts';
 import { ROLE_RANK, type Command, type Role } from './commands.ts';
 
 export const MAX_TEXT = 1000;
@@ -29,6 +30,8 @@ export interface BotDeps {
   locale: Locale;
   admins: ReadonlySet<UserId>;
   quoteTtlSeconds: number;
+  /** One warning, then silence, for a user over the message rate; no provider call for what is dropped. */
+  flood?: FloodGuard;
   /** Feature commands (admin desk, deposits, PIN…), registered at start. */
   commands?: readonly Command[];
   metrics?: Metrics;
@@ -178,6 +181,11 @@ export function createBot(deps: BotDeps): Bot {
         return [];
       }
       if (msg.kind === 'group') return [];
+      if (deps.flood && !deps.admins.has(msg.user)) {
+        const verdict = await deps.flood.check(msg.user);
+        if (verdict === 'drop') return [];
+        if (verdict === 'warn') return text(t('input.flood'));
+      }
       if (msg.kind === 'media') return text(t('input.media'));
       // Characters, not UTF-16 units: an emoji is one character to the user.
       if (msg.text.length > MAX_TEXT && [...msg.text].length > MAX_TEXT) return text(t('input.tooLong', { max: MAX_TEXT }));

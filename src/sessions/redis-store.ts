@@ -32,9 +32,10 @@ function patchArgs(patch: TxPatch | undefined): string[] {
   return out;
 }
 
-export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: string }): Store & { redis: Redis } {
+export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: string }): Store & { redis: Redis; prefix: string } {
   const redis = opts.redis ?? new Redis(opts.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 3 });
-  const k = keys(opts.prefix ?? 'ppob:');
+  const prefix = opts.prefix ?? 'ppob:';
+  const k = keys(prefix);
   const reserve = script(redis, RESERVE);
   const transition = script(redis, TRANSITION);
   const fail = script(redis, FAIL);
@@ -50,6 +51,7 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
   return {
     kind: 'redis',
     redis,
+    prefix,
 
     async claimMessage(user, messageId, ttlSeconds = TTL.messageSeconds) {
       return (await redis.set(k.message(user, messageId), '1', 'EX', ttlSeconds, 'NX')) === 'OK';

@@ -64,6 +64,8 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
       ADMIN_IDS: '',
       PROVIDER_TIMEOUT_MS: '400',
       PENDING_RECHECK_SECONDS: '1',
+      // Tests fire many messages from one user at once; the flood test sets its own limit.
+      FLOOD_MAX_MESSAGES: '10000',
       LOG_LEVEL: 'silent',
       ...opts.env,
     },
