@@ -4,6 +4,11 @@
  */
 import { Catalogue, normaliseCode } from './bot/catalogue.ts';
 import { resellerCommands } from './bot/features/resellers.ts';
+import { pinCommands } from './bot/features/pin.ts';
+import { ticketCommands } from './bot/features/tickets.ts';
+import { transferCommands } from './bot/features/transfer.ts';
+import { statementCommands } from './bot/features/statements.ts';
+import { complaintCommands } from './bot/features/complaints.ts';
 import { markupOf } from './payments/markup.ts';
 import { createFloodGuard } from './sessions/flood.ts';
 import type { Redis } from 'ioredis';
@@ -146,7 +151,14 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     locale: config.LOCALE,
     admins,
     quoteTtlSeconds: config.QUOTE_TTL_SECONDS,
-    commands: [...resellerCommands()],
+    commands: [
+      ...resellerCommands(),
+      ...pinCommands(),
+      ...ticketCommands(config.DEPOSIT_BANK_INFO),
+      ...transferCommands(config.PROVIDER_TIMEOUT_MS + 30_000),
+      ...statementCommands(),
+      ...complaintCommands(),
+    ],
     flood: createFloodGuard({
       max: config.FLOOD_MAX_MESSAGES,
       windowSeconds: config.FLOOD_WINDOW_SECONDS,

@@ -33,6 +33,7 @@ const TEMPLATE_KEYS: Record<string, readonly string[]> = {
   month: Array.from({ length: 12 }, (_, i) => `month.${i + 1}`),
   help: ROLES.map((r) => `help.${r}`),
   role: ROLES.map((r) => `role.${r}`),
+  ledger: ['payment', 'refund', 'deposit', 'transfer-in', 'transfer-out', 'adjustment'].map((r) => `ledger.${r}`),
 };
 
 describe('locales', () => {

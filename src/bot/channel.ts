@@ -25,6 +25,8 @@ export interface Reply {
   choices?: Choice[];
   /** What the choices answer (a quote id); a tap comes back as `IncomingMessage.ref`. */
   ref?: string;
+  /** The message this answers carried a PIN: the channel deletes it where it can (Telegram). */
+  deleteIncoming?: boolean;
 }
 
 /** What the core needs to reach a user outside a reply (a later receipt, an admin alert). */

@@ -17,6 +17,13 @@ import { TTL } from '../sessions/keys.ts';
 import type { Metrics } from '../metrics.ts';
 import type { FloodGuard } from '../sessions/flood.ts';
 import { ROLE_RANK, type Command, type Role } from './commands.ts';
+import { pinGate, type PinDeps } from './features/pin.ts';
+import type { Family } from './provider.ts';
+import type { Transaction } from './store.ts';
+import { wibDay, wibTime } from './format.ts';
+
+/** Products with a price known before the inquiry: the one-line form pays them at once. */
+const FIXED_PRICE: ReadonlySet<Family> = new Set(['pln-prepaid', 'ewallet']);
 
 export const MAX_TEXT = 1000;
 
@@ -69,6 +76,56 @@ export function createBot(deps: BotDeps): Bot {
     return rec.reseller ? 'reseller' : 'customer';
   }
 
+  function pinDeps(): PinDeps {
+    return { store, t, admins: deps.admins, now: clock(), notify: send };
+  }
+
+  async function pay(ctx: Ctx, carriedPin: boolean, quoteId?: string): Promise<Reply[]> {
+    const r = await payments.confirm(ctx.user, ctx.messageId, quoteId ?? ctx.ref);
+    const hide = carriedPin ? { deleteIncoming: true } : {};
+    if (r.kind === 'no-quote') return [{ text: t('confirm.noQuote'), ...hide }];
+    if (r.kind === 'insufficient') return [{ text: t('confirm.insufficient', { saldo: rupiah(r.saldo), price: rupiah(r.price) }), ...hide }];
+    return [{ text: outcome(r.tx, t), ...hide }];
+  }
+
+  /** The earlier transaction of this product to this number today, unless it failed. */
+  async function sameDay(user: UserId, product: string, customerNo: string): Promise<Transaction | undefined> {
+    const id = await store.sameDayTx(user, wibDay(clock()), product, customerNo);
+    const tx = id ? await store.getTx(user, id) : null;
+    return tx && tx.status !== 'FAILED' ? tx : undefined;
+  }
+
+  async function inquiry(intent: Extract<Intent, { kind: 'inquiry' }>, ctx: Ctx): Promise<Reply[]> {
+    const canPay = ctx.role !== 'customer';
+    const withPin = intent.pin !== undefined;
+    const hide = withPin ? { deleteIncoming: true } : {};
+    if (intent.entry.minAmount !== undefined && (intent.amount ?? 0) < intent.entry.minAmount) {
+      return text(t('inquiry.belowMinimum', { code: intent.entry.code, min: rupiah(intent.entry.minAmount) }));
+    }
+    if (withPin) {
+      if (!canPay) return [{ text: t('confirm.customer'), ...hide }];
+      const refused = await pinGate(pinDeps(), ctx.user, intent.pin);
+      if (refused) return [{ text: refused, ...hide }];
+    }
+    const r = await payments.inquire(ctx.user, intent.entry, intent.customerNo, intent.amount, withPin ? { pinOk: true } : {});
+    if (!r.ok) {
+      if (r.reason === 'closed') return [{ text: t('inquiry.closed', { code: intent.entry.code }), ...hide }];
+      if (r.reason === 'refused') return [{ text: t('inquiry.refused', { reason: r.message ?? '-' }), ...hide }];
+      return [{ text: t('inquiry.unavailable'), ...hide }];
+    }
+    // A deliberate repeat (`2.`) skips the duplicate guard; otherwise the earlier payment is shown and YA is asked.
+    const earlier = canPay && intent.repeat === undefined ? await sameDay(ctx.user, r.quote.product, r.quote.bill.customerNo) : undefined;
+    if (withPin && !earlier && FIXED_PRICE.has(r.quote.family)) return pay(ctx, true, r.quote.id);
+    let body = summary(r.quote, canPay, deps.quoteTtlSeconds, t);
+    if (earlier) body = `${t('duplicate.warning', { id: earlier.id, time: wibTime(earlier.createdAt), status: t(`status.${earlier.status}`) })}\n${body}`;
+    const reply: Reply = { text: body, ...hide };
+    if (canPay) {
+      reply.choices = [{ label: t('button.pay'), text: 'YA' }, { label: t('button.cancel'), text: 'BATAL' }];
+      reply.ref = r.quote.id;
+    }
+    return [reply];
+  }
+
   async function dispatch(intent: Intent, ctx: Ctx): Promise<Reply[]> {
     const canPay = ctx.role !== 'customer';
     if (intent.kind.startsWith('admin-') && ctx.role !== 'admin') return text(t('admin.only'));
@@ -98,29 +155,14 @@ export function createBot(deps: BotDeps): Bot {
         return text(t('inquiry.missingNumber', { code: intent.entry.code, form: t(intent.entry.family === 'ewallet' ? 'form.ewalletCommand' : 'form.number') }));
       case 'bad-number':
         return text(t('inquiry.badNumber', { code: intent.entry.code, number: intent.customerNo, form: t(intent.hint) }));
-      case 'inquiry': {
-        if (intent.entry.minAmount !== undefined && (intent.amount ?? 0) < intent.entry.minAmount) {
-          return text(t('inquiry.belowMinimum', { code: intent.entry.code, min: rupiah(intent.entry.minAmount) }));
-        }
-        const r = await payments.inquire(ctx.user, intent.entry, intent.customerNo, intent.amount);
-        if (!r.ok) {
-          if (r.reason === 'closed') return text(t('inquiry.closed', { code: intent.entry.code }));
-          if (r.reason === 'refused') return text(t('inquiry.refused', { reason: r.message ?? '-' }));
-          return text(t('inquiry.unavailable'));
-        }
-        const reply: Reply = { text: summary(r.quote, canPay, deps.quoteTtlSeconds, t) };
-        if (canPay) {
-          reply.choices = [{ label: t('button.pay'), text: 'YA' }, { label: t('button.cancel'), text: 'BATAL' }];
-          reply.ref = r.quote.id;
-        }
-        return [reply];
-      }
+      case 'inquiry':
+        return inquiry(intent, ctx);
       case 'confirm': {
         if (!canPay) return text(t('confirm.customer'));
-        const r = await payments.confirm(ctx.user, ctx.messageId, ctx.ref);
-        if (r.kind === 'no-quote') return text(t('confirm.noQuote'));
-        if (r.kind === 'insufficient') return text(t('confirm.insufficient', { saldo: rupiah(r.saldo), price: rupiah(r.price) }));
-        return text(outcome(r.tx, t));
+        const open = await store.getQuote(ctx.user);
+        const refused = await pinGate(pinDeps(), ctx.user, intent.pin, open?.pinOk === true && (!ctx.ref || ctx.ref === open.id));
+        if (refused) return [{ text: refused, ...(intent.pin ? { deleteIncoming: true } : {}) }];
+        return pay(ctx, intent.pin !== undefined);
       }
       case 'cancel': {
         // A Batal tap on an old summary must not cancel the newer one.

@@ -22,6 +22,8 @@ export interface Quote {
   price: number;
   createdAt: number;
   expiresAt: number;
+  /** The PIN came with the inquiry (the one-line form): `YA` pays without asking it again. */
+  pinOk?: boolean;
 }
 
 /**
@@ -90,6 +92,37 @@ export type ReserveResult =
   | { ok: false; reason: 'no-quote' }
   | { ok: false; reason: 'insufficient'; saldo: number; price: number };
 
+export interface PinState {
+  /** `scrypt$<salt>$<hash>`, never the PIN. */
+  hash?: string;
+  fails: number;
+  lockedUntil: number;
+}
+
+export interface Ticket {
+  id: string;
+  user: UserId;
+  /** What the reseller transfers and what ACC credits: the nominal with unique last three digits. */
+  amount: number;
+  status: 'open' | 'paid';
+  createdAt: number;
+  expiresAt: number;
+}
+
+export type AcceptResult =
+  | { ok: true; ticket: Ticket; saldo: number }
+  | { ok: false; reason: 'unknown' | 'used' | 'expired'; ticket?: Ticket };
+
+export interface Transfer {
+  id: string;
+  from: UserId;
+  to: UserId;
+  amount: number;
+  /** debited: the sender's side is done; done: both sides. */
+  state: 'debited' | 'done';
+  at: number;
+}
+
 export interface DueItem {
   user: UserId;
   txId: string;
@@ -152,6 +185,28 @@ export interface Store {
   markups(): Promise<Record<string, number>>;
   /** Sets a product's (or `*`'s) markup; null removes it. */
   setMarkup(code: string, amount: number | null): Promise<void>;
+
+  getPin(user: UserId): Promise<PinState>;
+  setPin(user: UserId, hash: string): Promise<void>;
+  /** Counts a wrong PIN; at `max` failures locks until `now + lockMs` and starts the count again. Atomic. */
+  pinFailed(user: UserId, now: number, max: number, lockMs: number): Promise<PinState>;
+  pinPassed(user: UserId): Promise<void>;
+
+  /** The transaction that paid `product` to `customerNo` for this user on `day` (WIB), for the duplicate guard. */
+  sameDayTx(user: UserId, day: string, product: string, customerNo: string): Promise<string | null>;
+  markSameDay(user: UserId, day: string, product: string, customerNo: string, txId: string): Promise<void>;
+
+  /** A deposit ticket with an amount no other open ticket has: `nominal` rounded down to thousands plus 1–999. */
+  openTicket(user: UserId, id: string, nominal: number, now: number, ttlMs: number): Promise<Ticket | null>;
+  getTicket(id: string): Promise<Ticket | null>;
+  /** Credits an open ticket's amount once, with a ledger entry; atomic per ticket. */
+  acceptTicket(id: string, now: number, by: UserId): Promise<AcceptResult>;
+
+  /** First half of a transfer: debits the sender and records the transfer, atomically; null when the saldo is short. */
+  transferOut(t: Omit<Transfer, 'state'>): Promise<{ saldo: number } | null>;
+  /** Second half: credits the receiver once per transfer id (idempotent), then marks the transfer done. */
+  transferIn(t: Omit<Transfer, 'state'>): Promise<{ saldo: number }>;
+  getTransfer(from: UserId, id: string): Promise<Transfer | null>;
 
   /** For metrics: how many transactions are scheduled (not final) and the sum of every known user's saldo. */
   stats(): Promise<{ pending: number; saldoTotal: number }>;

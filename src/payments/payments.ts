@@ -10,6 +10,7 @@ import type { Quote, Store, Transaction } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import type { ProviderRouter } from '../providers/router.ts';
 import type { Metrics } from '../metrics.ts';
+import { wibDay } from '../bot/format.ts';
 import { newQuoteId, newTxId, txIdTime } from './ids.ts';
 
 export interface PaymentSettings {
@@ -37,7 +38,7 @@ export type ConfirmResult =
   | { kind: 'done'; tx: Transaction };
 
 export interface Payments {
-  inquire(user: UserId, entry: CatalogueEntry, customerNo: string, amount?: number): Promise<InquiryResult>;
+  inquire(user: UserId, entry: CatalogueEntry, customerNo: string, amount?: number, opts?: { pinOk?: boolean }): Promise<InquiryResult>;
   confirm(user: UserId, messageId?: string, quoteId?: string): Promise<ConfirmResult>;
   /** Carries a scheduled transaction one step towards final; used by the recheck worker. */
   recheck(user: UserId, txId: string): Promise<void>;
@@ -162,7 +163,7 @@ export function createPayments(deps: PaymentDeps): Payments {
       return { ok: true, tx: done };
     },
 
-    async inquire(user, asked, customerNo, amount) {
+    async inquire(user, asked, customerNo, amount, opts) {
       if (!asked.available) return { ok: false, reason: 'closed' };
       const started = clock();
       // The transaction id is fixed at inquiry: IAK wants it as the inquiry's ref_id, and asks for status by it.
@@ -186,6 +187,7 @@ export function createPayments(deps: PaymentDeps): Payments {
         price: res.bill.debit + markup,
         createdAt: clock(),
         expiresAt: clock() + settings.quoteTtlMs,
+        ...(opts?.pinOk ? { pinOk: true } : {}),
       };
       await store.putQuote(quote);
       return { ok: true, quote };
@@ -202,6 +204,7 @@ export function createPayments(deps: PaymentDeps): Payments {
       await store.schedule(user, txId, now + graceMs);
       const r = await store.reserve(user, quote.id, txId, now, messageId);
       if (!r.ok) return r.reason === 'insufficient' ? { kind: 'insufficient', saldo: r.saldo, price: r.price } : { kind: 'no-quote' };
+      await store.markSameDay(user, wibDay(now), quote.product, quote.bill.customerNo, txId);
       if (!(await store.transition(user, txId, ['RESERVED'], 'SENDING', clock()))) {
         // The worker judged it abandoned meanwhile and refunded it; nothing was sent.
         const tx = await store.getTx(user, txId);

@@ -6,6 +6,7 @@
 import type { Store } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import type { Payments } from './payments.ts';
+import { isTransferId, recheckTransfer } from './transfers.ts';
 
 export interface RecheckWorker {
   /** One pass over what is due now; resolves when those are handled. */
@@ -36,7 +37,7 @@ export function startRecheckWorker(opts: {
     const items = await store.claimDue(clock(), opts.leaseMs, batch);
     await Promise.all(
       items.map(({ user, txId }) =>
-        payments.recheck(user, txId).catch((err: unknown) => log.error({ tx: txId, err: String(err) }, 'recheck failed; it will be retried')),
+        (isTransferId(txId) ? recheckTransfer(store, user, txId, clock(), payments.graceMs) : payments.recheck(user, txId)).catch((err: unknown) => log.error({ tx: txId, err: String(err) }, 'recheck failed; it will be retried')),
       ),
     );
     return items.length;

@@ -35,6 +35,7 @@ const quote = z.object({
   price: rupiah.nonnegative(),
   createdAt: z.number(),
   expiresAt: z.number(),
+  pinOk: z.boolean().optional(),
 });
 
 const receipt = z.object({

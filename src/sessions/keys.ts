@@ -29,6 +29,18 @@ export function keys(prefix: string) {
     txs: (user: UserId) => `${u(user)}:txs`,
     /** List of JSON TxEvent, oldest first; kept forever beside its transaction. */
     txLog: (user: UserId, txId: string) => `${u(user)}:txlog:${txId}`,
+    /** String txId, 2 days: what this user paid to a product and number on a WIB day (the duplicate guard). */
+    sameDay: (user: UserId, day: string, product: string, customerNo: string) => `${u(user)}:sameday:${day}:${product}|${customerNo}`,
+    /** Hash of a deposit ticket; kept 7 days so a late ACC hears "expired" rather than "unknown". */
+    ticket: (user: UserId, id: string) => `${u(user)}:ticket:${id}`,
+    /** Hash of a transfer on the sender's side; kept forever. */
+    transfer: (user: UserId, id: string) => `${u(user)}:transfer:${id}`,
+    /** String, on the receiver's side: this transfer was credited (makes the credit idempotent); kept forever. */
+    credited: (user: UserId, id: string) => `${u(user)}:credited:${id}`,
+    /** Hash ticket id → user. */
+    ticketOwner: () => `${prefix}{g}:ticket-owner`,
+    /** Sorted set of open ticket amounts by expiry (ms): no two open tickets share an amount. */
+    ticketAmounts: () => `${prefix}{g}:ticket-amounts`,
     /** Set of every user who has messaged the bot (broadcasts). */
     users: () => `${prefix}{g}:users`,
     /** Set of the users who are resellers now. */

@@ -7,6 +7,7 @@ import type {
   DueItem, LedgerEntry, LedgerReason, Quote, ReserveResult, Store, Transaction, TxEvent, TxPatch, TxStatus, UserRecord,
 } from '../bot/store.ts';
 import { dueMember, parseDueMember } from './keys.ts';
+import type { PinState, Ticket, Transfer } from '../bot/store.ts';
 
 function listOf<K, V>(map: Map<K, V[]>, key: K): V[] {
   let list = map.get(key);
@@ -36,6 +37,12 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
   const owners = new Map<string, UserId>();
   const cache = new Map<string, Expiring<string>>();
   const markups = new Map<string, number>();
+  const pins = new Map<UserId, PinState>();
+  const sameDay = new Map<string, string>();
+  const tickets = new Map<string, Ticket>();
+  const ticketAmounts = new Map<number, number>();
+  const transfers = new Map<string, Transfer>();
+  const credited = new Set<string>();
   const txKey = (user: UserId, id: string) => `${user}|${id}`;
   let sweepAt = 0;
 
@@ -237,6 +244,92 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
       let saldoTotal = 0;
       for (const v of saldos.values()) saldoTotal += v;
       return { pending: due.size, saldoTotal };
+    },
+
+    async getPin(user) {
+      return { ...(pins.get(user) ?? { fails: 0, lockedUntil: 0 }) };
+    },
+
+    async setPin(user, hash) {
+      pins.set(user, { ...(pins.get(user) ?? { lockedUntil: 0 }), hash, fails: 0 });
+    },
+
+    async pinFailed(user, now, max, lockMs) {
+      const p = pins.get(user) ?? { fails: 0, lockedUntil: 0 };
+      const fails = p.fails + 1;
+      const next = fails >= max ? { ...p, fails: 0, lockedUntil: now + lockMs } : { ...p, fails };
+      pins.set(user, next);
+      return { ...next, fails };
+    },
+
+    async pinPassed(user) {
+      const p = pins.get(user);
+      if (p) p.fails = 0;
+    },
+
+    async sameDayTx(user, day, product, customerNo) {
+      return sameDay.get(`${user}|${day}|${product}|${customerNo}`) ?? null;
+    },
+
+    async markSameDay(user, day, product, customerNo, txId) {
+      sameDay.set(`${user}|${day}|${product}|${customerNo}`, txId);
+    },
+
+    async openTicket(user, id, nominal, now, ttlMs) {
+      for (const [amount, exp] of ticketAmounts) if (exp <= now) ticketAmounts.delete(amount);
+      const base = Math.floor(nominal / 1000) * 1000;
+      const start = Math.floor(Math.random() * 999);
+      for (let i = 0; i < 999; i++) {
+        const amount = base + ((start + i) % 999) + 1;
+        if (ticketAmounts.has(amount)) continue;
+        ticketAmounts.set(amount, now + ttlMs);
+        const ticket: Ticket = { id, user, amount, status: 'open', createdAt: now, expiresAt: now + ttlMs };
+        tickets.set(id, ticket);
+        return { ...ticket };
+      }
+      return null;
+    },
+
+    async getTicket(id) {
+      const t = tickets.get(id);
+      return t ? { ...t } : null;
+    },
+
+    async acceptTicket(id, now, by) {
+      const t = tickets.get(id);
+      if (!t) return { ok: false, reason: 'unknown' };
+      if (t.status === 'paid') return { ok: false, reason: 'used', ticket: { ...t } };
+      if (t.expiresAt <= now) return { ok: false, reason: 'expired', ticket: { ...t } };
+      const saldo = pushLedger(t.user, t.amount, 'deposit', now, undefined, `ticket ${id} by ${by}`);
+      t.status = 'paid';
+      ticketAmounts.delete(t.amount);
+      return { ok: true, ticket: { ...t }, saldo };
+    },
+
+    async transferOut(t) {
+      const key = `${t.from}|${t.id}`;
+      if (transfers.has(key)) return { saldo: saldos.get(t.from) ?? 0 };
+      if ((saldos.get(t.from) ?? 0) < t.amount) return null;
+      const saldo = pushLedger(t.from, -t.amount, 'transfer-out', t.at, t.id, t.to);
+      transfers.set(key, { ...t, state: 'debited' });
+      return { saldo };
+    },
+
+    async transferIn(t) {
+      const key = `${t.from}|${t.id}`;
+      let saldo = saldos.get(t.to) ?? 0;
+      if (!credited.has(key)) {
+        saldo = pushLedger(t.to, t.amount, 'transfer-in', t.at, t.id, t.from);
+        credited.add(key);
+      }
+      const rec = transfers.get(key);
+      if (rec) rec.state = 'done';
+      return { saldo };
+    },
+
+    async getTransfer(from, id) {
+      const t = transfers.get(`${from}|${id}`);
+      return t ? { ...t } : null;
     },
 
     async getCache(name) {

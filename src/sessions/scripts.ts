@@ -85,3 +85,65 @@ local until_ = tonumber(ARGV[1]) + tonumber(ARGV[2])
 for _, m in ipairs(items) do redis.call('ZADD', KEYS[1], until_, m) end
 return items
 `;
+
+/** KEYS: user. ARGV: now, max, lockMs. Returns {fails, lockedUntil}; at max the lock starts and the count restarts. */
+export const PIN_FAILED = `
+local fails = redis.call('HINCRBY', KEYS[1], 'pinFails', 1)
+local locked = tonumber(redis.call('HGET', KEYS[1], 'pinLockedUntil') or '0')
+if fails >= tonumber(ARGV[2]) then
+  locked = tonumber(ARGV[1]) + tonumber(ARGV[3])
+  redis.call('HSET', KEYS[1], 'pinLockedUntil', locked, 'pinFails', 0)
+end
+return {fails, locked}
+`;
+
+/** KEYS: ticketAmounts, ticketOwner. ARGV: base, first suffix, now, expiresAt, id, user. The first free amount. */
+export const TICKET_AMOUNT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+local base = tonumber(ARGV[1])
+local start = tonumber(ARGV[2])
+for i = 0, 998 do
+  local amount = base + ((start - 1 + i) % 999) + 1
+  if not redis.call('ZSCORE', KEYS[1], amount) then
+    redis.call('ZADD', KEYS[1], ARGV[4], amount)
+    redis.call('HSET', KEYS[2], ARGV[5], ARGV[6])
+    return amount
+  end
+end
+return false
+`;
+
+/** KEYS: ticket, saldo, ledger. ARGV: now, note. Credits an open ticket once. */
+export const ACCEPT_TICKET = `${ledgerEntry}
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return {'unknown'} end
+if st == 'paid' then return {'used'} end
+if tonumber(redis.call('HGET', KEYS[1], 'expiresAt')) <= tonumber(ARGV[1]) then return {'expired'} end
+local amount = tonumber(redis.call('HGET', KEYS[1], 'amount'))
+local after = redis.call('INCRBY', KEYS[2], amount)
+redis.call('RPUSH', KEYS[3], entry(ARGV[1], amount, 'deposit', nil, after, ARGV[2]))
+redis.call('HSET', KEYS[1], 'status', 'paid', 'paidAt', ARGV[1])
+return {'ok', tostring(after)}
+`;
+
+/** KEYS: saldo, ledger, transfer (sender's). ARGV: id, to, amount, now, from. */
+export const TRANSFER_OUT = `${ledgerEntry}
+if redis.call('EXISTS', KEYS[3]) == 1 then return {'dup'} end
+local amount = tonumber(ARGV[3])
+local saldo = tonumber(redis.call('GET', KEYS[1]) or '0')
+if saldo < amount then return {'short', tostring(saldo)} end
+local after = redis.call('DECRBY', KEYS[1], amount)
+redis.call('RPUSH', KEYS[2], entry(ARGV[4], -amount, 'transfer-out', ARGV[1], after, ARGV[2]))
+redis.call('HSET', KEYS[3], 'from', ARGV[5], 'to', ARGV[2], 'amount', amount, 'state', 'debited', 'at', ARGV[4])
+return {'ok', tostring(after)}
+`;
+
+/** KEYS: credited marker, saldo, ledger (receiver's). ARGV: id, from, amount, now. Idempotent per transfer id. */
+export const TRANSFER_IN = `${ledgerEntry}
+if redis.call('EXISTS', KEYS[1]) == 1 then return tostring(redis.call('GET', KEYS[2]) or '0') end
+local amount = tonumber(ARGV[3])
+local after = redis.call('INCRBY', KEYS[2], amount)
+redis.call('RPUSH', KEYS[3], entry(ARGV[4], amount, 'transfer-in', ARGV[1], after, ARGV[2]))
+redis.call('SET', KEYS[1], '1')
+return tostring(after)
+`;

@@ -1,0 +1,63 @@
+/**
+ * `PIN <baru>` / `PIN <lama> <baru>`, and the gate every payment passes when a PIN is set: three wrong PINs
+ * lock payments for 15 minutes and tell the admins.
+ */
+import { checkPin, hashPin, PIN_FORM, PIN_LOCK_MS, PIN_MAX_FAILS } from '../../payments/pin.ts';
+import type { Reply, UserId } from '../channel.ts';
+import type { Command } from '../commands.ts';
+import { wibTime } from '../format.ts';
+import type { T } from '../i18n.ts';
+import type { Store } from '../store.ts';
+
+export interface PinDeps {
+  store: Store;
+  t: T;
+  admins: ReadonlySet<UserId>;
+  now: number;
+  notify(user: UserId, reply: Reply): Promise<void>;
+}
+
+/** Why a payment may not go ahead, as a reply; undefined when it may. `pin` is what the user typed, if anything. */
+export async function pinGate(d: PinDeps, user: UserId, pin: string | undefined, alreadyChecked = false): Promise<string | undefined> {
+  const state = await d.store.getPin(user);
+  if (state.lockedUntil > d.now) return d.t('pin.locked', { until: wibTime(state.lockedUntil) });
+  if (!state.hash) return pin === undefined ? undefined : d.t('pin.notSet');
+  if (alreadyChecked) return undefined;
+  if (pin === undefined) return d.t('pin.required');
+  if (await checkPin(pin, state.hash)) {
+    if (state.fails > 0) await d.store.pinPassed(user);
+    return undefined;
+  }
+  const after = await d.store.pinFailed(user, d.now, PIN_MAX_FAILS, PIN_LOCK_MS);
+  if (after.fails >= PIN_MAX_FAILS) {
+    const note = d.t('pin.lockedAdmin', { user, until: wibTime(after.lockedUntil) });
+    await Promise.all([...d.admins].map((a) => d.notify(a, { text: note })));
+    return d.t('pin.locked', { until: wibTime(after.lockedUntil) });
+  }
+  return d.t('pin.wrong', { left: PIN_MAX_FAILS - after.fails });
+}
+
+export function pinCommands(): Command[] {
+  return [
+    {
+      words: ['PIN'],
+      role: 'reseller',
+      async run(args, _rest, ctx) {
+        const { store, t } = ctx;
+        const reply = (text: string): Reply[] => [{ text, deleteIncoming: true }];
+        if (args.length === 0 || args.length > 2 || !args.every((a) => PIN_FORM.test(a))) return reply(t('pin.usage'));
+        const state = await store.getPin(ctx.user);
+        if (state.lockedUntil > ctx.now) return reply(t('pin.locked', { until: wibTime(state.lockedUntil) }));
+        if (state.hash) {
+          if (args.length !== 2) return reply(t('pin.changeUsage'));
+          const refused = await pinGate({ ...ctx }, ctx.user, args[0]);
+          if (refused) return reply(refused);
+        } else if (args.length !== 1) {
+          return reply(t('pin.firstUsage'));
+        }
+        await store.setPin(ctx.user, await hashPin(args.at(-1)!));
+        return reply(t(state.hash ? 'pin.changed' : 'pin.set'));
+      },
+    },
+  ];
+}

@@ -1,0 +1,84 @@
+/** `MUTASI [n]` (ledger entries) and `REKAP [tanggal]` (the day's transactions by status), times in WIB. */
+import type { Command, CommandContext } from '../commands.ts';
+import { rupiah, wibDay, wibTime } from '../format.ts';
+import type { Transaction, TxStatus } from '../store.ts';
+
+const MUTASI_DEFAULT = 10;
+const MUTASI_MAX = 50;
+const REKAP_SCAN = 2_000;
+
+/** `2026-11-22`, `22/11/2026`, `22-11-2026`, `22/11` (this year) → `2026-11-22`; undefined otherwise. */
+export function dayTyped(s: string, now: number): string | undefined {
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
+  if (m) return iso(m[1]!, m[2]!, m[3]!);
+  m = /^(\d{1,2})[/-](\d{1,2})(?:[/-](\d{4}))?$/.exec(s);
+  if (m) return iso(m[3] ?? wibDay(now).slice(0, 4), m[2]!, m[1]!);
+  return undefined;
+}
+
+function iso(y: string, mo: string, d: string): string | undefined {
+  const day = `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`;
+  const t = Date.parse(`${day}T12:00:00+07:00`);
+  return Number.isNaN(t) || wibDay(t) !== day ? undefined : day;
+}
+
+async function dayTransactions(ctx: CommandContext, day: string): Promise<Transaction[]> {
+  const users = ctx.role === 'admin' ? await ctx.store.allUsers() : [ctx.user];
+  const lists = await Promise.all(users.map((u) => ctx.store.listTx(u, REKAP_SCAN)));
+  return lists.flat().filter((tx) => wibDay(tx.createdAt) === day);
+}
+
+export function statementCommands(): Command[] {
+  return [
+    {
+      words: ['MUTASI'],
+      role: 'reseller',
+      async run(args, _rest, ctx) {
+        const { t } = ctx;
+        const n = args[0] === undefined ? MUTASI_DEFAULT : Number(args[0]);
+        if (!Number.isInteger(n) || n < 1 || n > MUTASI_MAX || args.length > 1) return [{ text: t('mutasi.usage', { max: MUTASI_MAX }) }];
+        const entries = await ctx.store.ledger(ctx.user, n);
+        if (entries.length === 0) return [{ text: t('mutasi.empty') }];
+        const lines = entries.map((e) =>
+          t('mutasi.line', {
+            time: wibTime(e.at),
+            amount: e.amount >= 0 ? `+${rupiah(e.amount)}` : rupiah(e.amount),
+            reason: t(`ledger.${e.reason}`),
+            ref: e.txId ? ` ${e.txId}` : '',
+            saldo: rupiah(e.saldoAfter),
+          }),
+        );
+        return [{ text: [t('mutasi.title', { n: entries.length }), ...lines].join('\n') }];
+      },
+    },
+    {
+      words: ['REKAP'],
+      role: 'reseller',
+      async run(args, rest, ctx) {
+        const { t } = ctx;
+        const day = args.length === 0 ? wibDay(ctx.now) : dayTyped(rest.trim(), ctx.now);
+        if (!day) return [{ text: t('rekap.usage') }];
+        const txs = await dayTransactions(ctx, day);
+        const by = new Map<TxStatus, { n: number; sum: number }>();
+        let markup = 0;
+        let margin = 0;
+        for (const tx of txs) {
+          const s = by.get(tx.status) ?? { n: 0, sum: 0 };
+          s.n++;
+          s.sum += tx.quote.price;
+          by.set(tx.status, s);
+          if (tx.status === 'SETTLED') {
+            markup += tx.quote.markup;
+            margin += tx.quote.bill.total - tx.quote.price;
+          }
+        }
+        const lines = [...by].map(([status, s]) => t('rekap.line', { status: t(`status.${status}`), n: s.n, sum: rupiah(s.sum) }));
+        const title = t(ctx.role === 'admin' ? 'rekap.titleAll' : 'rekap.title', { day, n: txs.length });
+        const tail = ctx.role === 'admin'
+          ? t('rekap.operatorMargin', { amount: rupiah(markup) })
+          : t('rekap.resellerMargin', { markup: rupiah(markup), margin: rupiah(margin) });
+        return [{ text: [title, ...(lines.length ? lines : [t('rekap.none')]), tail].join('\n') }];
+      },
+    },
+  ];
+}
