@@ -1,0 +1,71 @@
+/**
+ * No secret reaches the logs: the MMBC password, the IAK key, the Telegram token and webhook secret and a
+ * reseller's PIN go through every path that logs (start, inquiries, payments, provider faults, recheck,
+ * errors), and none of them appears in what was written.
+ */
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLog } from '../src/log.ts';
+import { startMmbcSimulator } from '../src/providers/mmbc/simulator.ts';
+import { createRedisStore } from '../src/sessions/redis-store.ts';
+import { dropPrefix, redisUrl, uniquePrefix } from './helpers/redis.ts';
+
+const MMBC_SECRET = 'mmbc-Secret-7f3a9c';
+const IAK_SECRET = 'iak-Key-2b8e41';
+const TG_TOKEN = '123456:AAH-tg-Token-91ac';
+const WEBHOOK_SECRET = 'wh-Secret-55d0';
+const PIN = '719364';
+
+describe('logs', () => {
+  it('never contain a secret, whatever happens', async () => {
+    let written = '';
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        written += chunk.toString();
+        done();
+      },
+    });
+    const log = createLog('trace', sink);
+    const sim = await startMmbcSimulator({ password: MMBC_SECRET, hangMs: 5_000 });
+    const prefix = uniquePrefix('log');
+    const store = createRedisStore({ url: redisUrl(), prefix });
+    const config = loadConfig(
+      {
+        MMBC_BASE_URL: sim.url, MMBC_USERNAME: 'sandbox', MMBC_PASSWORD: MMBC_SECRET, IAK_USERNAME: 'iak', IAK_API_KEY: IAK_SECRET,
+        PROVIDER_TIMEOUT_MS: '300', LOG_LEVEL: 'trace', ADMIN_IDS: 'console:local',
+      },
+      '/nonexistent/.env',
+    );
+    // The whole configuration, secrets and all, as a careless log line would pass it.
+    log.info({ config: { ...config, TELEGRAM_BOT_TOKEN: TG_TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET } }, 'configuration');
+    log.info({ password: MMBC_SECRET, apiKey: IAK_SECRET, token: TG_TOKEN, pin: PIN, secret: WEBHOOK_SECRET }, 'flat secrets');
+    log.info({ req: { headers: { authorization: `Bearer ${TG_TOKEN}` } } }, 'nested secrets');
+    const app = await createApp(config, { log, store, autostartWorker: false });
+    try {
+      const user = 'telegram:42';
+      await store.setReseller(user, true, undefined, Date.now());
+      await store.adjustSaldo(user, 5_000_000, 'deposit', Date.now());
+      const say = (text: string) => app.bot.handle({ user, text });
+      await say(`PIN ${PIN}`);
+      for (const no of ['123456789', '500000000002', '500000000003', '500000000004', '500000000001']) {
+        await say(`PLN.${no}.${PIN}`);
+        await say(`YA ${PIN}`);
+      }
+      await say('YA 000000');
+      await app.worker.tick();
+    } finally {
+      await app.stop();
+      await sim.close();
+      await store.close();
+      await dropPrefix(redisUrl(), prefix);
+    }
+    await new Promise((r) => setImmediate(r));
+    expect(written.length).toBeGreaterThan(1000);
+    for (const secret of [MMBC_SECRET, IAK_SECRET, TG_TOKEN, WEBHOOK_SECRET, PIN]) {
+      const line = written.split("\n").find((l) => l.includes(secret));
+      expect(line, secret).toBeUndefined();
+    }
+  });
+});
