@@ -1,11 +1,16 @@
-/** `npm start`: reads the configuration, runs the bot on its channels, stops cleanly on SIGTERM or end of input. */
-import { createApp, SANDBOX_SALDO, SANDBOX_USER } from './app.ts';
+/**
+ * `npm start`: reads the configuration, runs the bot on its channels and the operator's HTTP server, stops
+ * cleanly on SIGTERM or end of input.
+ */
+import { createApp, SANDBOX_SALDO, SANDBOX_USER, type App } from './app.ts';
 import type { Channel } from './bot/channel.ts';
 import { rupiah } from './bot/format.ts';
 import { translator } from './bot/i18n.ts';
 import { createConsoleChannel } from './channels/console/index.ts';
+import { createTelegramChannel, type TelegramChannel } from './channels/telegram/index.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import { createLog } from './log.ts';
+import { startHttpServer, type HttpServer } from './http/server.ts';
+import { createLog, type Log } from './log.ts';
 
 function channelsWanted(config: Config): string[] {
   if (config.CHANNELS) return config.CHANNELS;
@@ -27,6 +32,10 @@ async function main(): Promise<void> {
     throw err;
   }
   const wanted = channelsWanted(config);
+  if (wanted.includes('telegram') && !config.TELEGRAM_BOT_TOKEN) {
+    process.stderr.write('Configuration error: TELEGRAM_BOT_TOKEN is not valid: expected a bot token whenever CHANNELS lists telegram\n');
+    process.exit(1);
+  }
   const withConsole = wanted.includes('console');
   // In the terminal the conversation owns stdout, so the JSON logs go to stderr there.
   const log = createLog(config.LOG_LEVEL, withConsole ? process.stderr : undefined);
@@ -34,12 +43,17 @@ async function main(): Promise<void> {
   const t = translator(config.LOCALE);
 
   for (const name of wanted) {
-    if (name !== 'console') log.error({ channel: name }, 'this channel is not built yet; see the README');
+    if (name !== 'console' && name !== 'telegram') log.error({ channel: name }, 'this channel is not built yet; see the README');
   }
+
+  const telegram = wanted.includes('telegram') ? telegramChannel(config, log) : undefined;
+  // Up before any channel, so a webhook Telegram is told about has a server behind it.
+  const http = await startHttp(app, config, log, telegram);
 
   let stopping: Promise<void> | undefined;
   const stop = (code: number) => {
-    stopping ??= app.stop().then(
+    // Channels first (no new updates, in-flight work finished), then the server that served their webhook.
+    stopping ??= app.stop().then(() => http?.close()).then(
       () => process.exit(code),
       (err: unknown) => {
         log.error({ err: String(err) }, 'stop failed');
@@ -50,6 +64,15 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => void stop(0));
   process.once('SIGINT', () => void stop(0));
+
+  if (telegram) {
+    try {
+      await app.attach(telegram);
+    } catch (err) {
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'Telegram did not start');
+      await stop(1);
+    }
+  }
 
   if (withConsole) {
     const interactive = Boolean(process.stdin.isTTY);
@@ -63,6 +86,34 @@ async function main(): Promise<void> {
     const open = (await app.store.listTx(SANDBOX_USER, 50)).filter((tx) => tx.status !== 'SETTLED' && tx.status !== 'FAILED');
     if (open.length > 0) process.stdout.write(`${t('console.owed', { ids: open.map((tx) => tx.id).join(', ') })}\n`);
     await stop(0);
+  }
+}
+
+function telegramChannel(config: Config, log: Log): TelegramChannel {
+  return createTelegramChannel({
+    token: config.TELEGRAM_BOT_TOKEN!,
+    apiRoot: config.TELEGRAM_API_ROOT,
+    log,
+    locale: config.LOCALE,
+    ...(config.TELEGRAM_WEBHOOK_URL ? { webhook: { url: config.TELEGRAM_WEBHOOK_URL, secret: config.TELEGRAM_WEBHOOK_SECRET! } } : {}),
+  });
+}
+
+/**
+ * The health, metrics and webhook server. Without a webhook a busy port is logged and the bot runs on (a
+ * terminal session must not fail because 8080 is taken); with one, Telegram could not reach us, so it stops.
+ */
+async function startHttp(app: App, config: Config, log: Log, telegram?: TelegramChannel): Promise<HttpServer | undefined> {
+  const routes = telegram?.webhook ? { [telegram.webhook.path]: telegram.webhook.handler } : {};
+  try {
+    return await startHttpServer({ app, log, port: config.HTTP_PORT, routes });
+  } catch (err) {
+    log.error({ err: String(err), port: config.HTTP_PORT }, 'HTTP server did not start: no /healthz, /metrics or webhook');
+    if (telegram?.webhook) {
+      await app.stop();
+      process.exit(1);
+    }
+    return undefined;
   }
 }
 

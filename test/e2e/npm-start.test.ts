@@ -15,7 +15,7 @@ function sandboxEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, HTTP_PORT: '0', ...extra };
 }
 
-export function runBot(input: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBot(input: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [TSX, 'src/main.ts'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
