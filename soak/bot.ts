@@ -1,0 +1,21 @@
+/** One bot process of the soak: the real app on the shared Redis, driven over IPC by soak/run.ts. */
+import { pino } from 'pino';
+import { createApp } from '../src/app.ts';
+import type { Channel, IncomingMessage } from '../src/bot/channel.ts';
+import { loadConfig } from '../src/config.ts';
+
+const config = loadConfig(process.env, '/nonexistent/.env');
+const app = await createApp(config, { log: pino({ level: process.env.SOAK_LOG ?? 'silent' }) });
+const quiet: Channel = { name: 'soak', async start() {}, async send() {}, async stop() {} };
+await app.attach(quiet);
+
+process.on('message', (m: { id: number; msg: IncomingMessage }) => {
+  app.bot.handle(m.msg).then(
+    (replies) => process.send?.({ id: m.id, text: replies.map((r) => r.text).join('\n') }),
+    (err: unknown) => process.send?.({ id: m.id, text: `ERROR ${String(err)}` }),
+  );
+});
+process.on('SIGTERM', () => {
+  void app.stop().then(() => process.exit(0));
+});
+process.send?.({ ready: true });
