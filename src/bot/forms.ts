@@ -12,20 +12,31 @@ export interface Form {
   hint: string;
 }
 
-const phone = /^(08|628)\d{7,12}$/;
+/** An Indonesian mobile number: 10 to 13 digits after the leading 0 (0811… 0899…), or the same with 62. */
+const phone = /^(08|628)\d{8,11}$/;
 
 export const FORMS: Record<Family, Form> = {
+  // IDPEL is 12 digits, a prepaid meter number 11; the MMBC documents' example is 9.
   'pln-postpaid': { pattern: /^\d{9,12}$/, hint: 'form.pln' },
   'pln-prepaid': { pattern: /^\d{9,12}$/, hint: 'form.plnPrepaid' },
+  // The registration number PLN gives for a new connection or a power change: 13 digits (9 in the documents).
   'pln-nontaglis': { pattern: /^\d{9,13}$/, hint: 'form.nontaglis' },
+  // The virtual account: 88888 and the card number's last digits (the documents show 13 and 15 digits).
   bpjs: { pattern: /^88\d{9,14}$/, hint: 'form.bpjs' },
+  // A landline with its area code (021…, 0274…) or a 12-digit IndiHome/Speedy number.
   telkom: { pattern: /^\d{9,13}$/, hint: 'form.telkom' },
+  // Each PDAM numbers its customers its own way; digits only, within reason.
   pdam: { pattern: /^\d{4,20}$/, hint: 'form.pdam' },
+  // MNC Vision and OkeVision 12 digits, TopTV 10; the documents' example is 9.
   tv: { pattern: /^\d{6,16}$/, hint: 'form.tv' },
+  // HALO, Matrix and Xplor are postpaid mobile numbers.
   halo: { pattern: phone, hint: 'form.phone' },
   pgn: { pattern: /^\d{6,20}$/, hint: 'form.generic' },
+  // Contract (agreement) numbers of MCF, MAF, WOM, BAF: digits, 6 to 20.
   multifinance: { pattern: /^\d{6,20}$/, hint: 'form.contract' },
+  // GoPay, OVO, DANA…: the wallet is the customer's mobile number (mmbc-multipayment-api.txt).
   ewallet: { pattern: phone, hint: 'form.phone' },
+  // The NOP (Nomor Objek Pajak) is always 18 digits.
   pbb: { pattern: /^\d{18}$/, hint: 'form.nop' },
   other: { pattern: /^\d{4,20}$/, hint: 'form.generic' },
 };

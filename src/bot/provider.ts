@@ -57,6 +57,7 @@ export const DETAIL_KEYS = [
   'registrationNo', 'paymentType', 'billDetail', 'usage', 'installment', 'dueDate', 'plate', 'vehicle',
   'remainingTenor', 'remainingInstallment', 'penalty', 'kwh', 'ppn', 'ppj', 'stamp', 'instalmentCharge',
   'tokenValue', 'nominal', 'receiver', 'taxYear', 'location', 'landArea', 'buildingArea', 'sheets', 'sheetsLeft',
+  'customerId',
 ] as const;
 export type DetailKey = (typeof DETAIL_KEYS)[number];
 

@@ -10,7 +10,8 @@ const HEADLINE: readonly string[] = ['tariff'];
 function headline(bill: Bill, t: T): string[] {
   const second = [bill.customerName];
   for (const d of bill.details) if (HEADLINE.includes(d.key) && d.value) second.push(d.value);
-  if (bill.period) second.push(period(bill.period, t));
+  // IAK lists several months at once: `202607,202608`.
+  if (bill.period) second.push(bill.period.split(',').map((p) => period(p, t)).join(', '));
   return [`${bill.productName} · ${bill.customerNo}`, second.filter(Boolean).join(' · ')].filter(Boolean);
 }
 
@@ -19,10 +20,16 @@ function detailRows(details: readonly Detail[], t: T, skip: readonly string[] = 
   for (const d of details) {
     // The nominal is already the first money row.
     if (skip.includes(d.key) || d.key === 'nominal') continue;
-    const v = d.amount !== undefined ? rupiah(d.amount) : d.value?.trim();
+    const v = d.amount !== undefined ? rupiah(d.amount) : shown(d.key, d.value?.trim());
     if (v && v !== '-') rows.push([t(`detail.${d.key}`), v]);
   }
   return textRows(rows);
+}
+
+/** MMBC writes a multifinance due date as `20210415`; the user reads `15/04/2021`, as IAK writes it. */
+function shown(key: Detail['key'], value: string | undefined): string | undefined {
+  const date = key === 'dueDate' && value ? /^(\d{4})(\d{2})(\d{2})$/.exec(value) : null;
+  return date ? `${date[3]}/${date[2]}/${date[1]}` : value;
 }
 
 function billLabel(family: Family, t: T): string {

@@ -69,9 +69,10 @@ export const optionalRupiah = z
     return value;
   });
 
-const BILL_PLUS = /^tagihan\s*(?:\+\s*(.+))?$/i;
+/** MMBC PPOB writes "Tagihan + 700"; its multipayment list writes "amount+2000" (the top-up's nominal). */
+const BILL_PLUS = /^(?:tagihan|amount|nominal)\s*(?:\+\s*(.+))?$/i;
 
-/** The price list's debit: a fixed amount ("20.700"), the bill plus a fee ("Tagihan + 700"), or unknown. */
+/** The price list's debit: a fixed amount ("20.700"), the bill or nominal plus a fee ("Tagihan + 700"), or unknown. */
 export function parseDebit(input: string | number): ProviderDebit {
   if (typeof input === 'string') {
     const plus = BILL_PLUS.exec(input.trim());

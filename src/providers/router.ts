@@ -1,11 +1,20 @@
-/** Resolves a product to the provider that sells it, then delegates; the catalogue is their price lists merged. */
+/**
+ * Resolves a product to the provider that sells it, then delegates; the catalogue is their price lists merged,
+ * a product more than one provider sells shown once (shared.ts). Its inquiry goes to the preferred provider and
+ * falls over to the next only as fallover.ts allows; the payment then goes to whichever answered, never re-routed.
+ */
 import type { Store } from '../bot/store.ts';
 import type { CatalogueEntry, InquiryOutcome, InquiryRequest, Provider, ProviderName } from '../bot/provider.ts';
 import type { Log } from '../log.ts';
+import { fallsOver } from './fallover.ts';
+import { mergeCatalogue, offersOf, type Preference, sharedProduct } from './shared.ts';
+
+export type { Preference } from './shared.ts';
 
 export interface ProviderRouter {
   get(name: ProviderName): Provider;
   readonly providers: readonly Provider[];
+  readonly preference: Preference;
   /** Every provider's price list, cached in the store for `ttlSeconds`; a provider that fails keeps its cached list. */
   catalogue(opts?: { refresh?: boolean }): Promise<CatalogueEntry[]>;
   /**
@@ -15,40 +24,76 @@ export interface ProviderRouter {
   inquire(req: InquiryRequest): Promise<{ outcome: InquiryOutcome; entry: CatalogueEntry }>;
 }
 
-export function createProviderRouter(providers: Provider[], store: Store, log: Log, ttlSeconds = 600): ProviderRouter {
+export interface RouterOptions {
+  ttlSeconds?: number;
+  /** `PROVIDER_PREFERENCE`: who serves a product both sell. */
+  preference?: Preference;
+}
+
+export function createProviderRouter(
+  providers: Provider[],
+  store: Store,
+  log: Log,
+  options: number | RouterOptions = {},
+): ProviderRouter {
+  const { ttlSeconds = 600, preference = 'cheapest' } = typeof options === 'number' ? { ttlSeconds: options } : options;
   const byName = new Map(providers.map((p) => [p.name, p]));
+  /** The lists the last catalogue() saw, per provider: where a shared product's offers are found. */
+  let latest: CatalogueEntry[][] | undefined;
+
+  function get(name: ProviderName): Provider {
+    const p = byName.get(name);
+    if (!p) throw new Error(`no provider named ${name}`);
+    return p;
+  }
+
+  async function lists(refresh: boolean): Promise<CatalogueEntry[][]> {
+    latest = await Promise.all(
+      providers.map(async (p): Promise<CatalogueEntry[]> => {
+        const cacheName = `pricelist:${p.name}`;
+        if (!refresh) {
+          const cached = await store.getCache(cacheName);
+          if (cached) return JSON.parse(cached) as CatalogueEntry[];
+        }
+        try {
+          const list = await p.priceList();
+          await store.setCache(cacheName, JSON.stringify(list), ttlSeconds * 6);
+          return list;
+        } catch (err) {
+          log.warn({ provider: p.name, err: String(err) }, 'price list unavailable');
+          const cached = await store.getCache(cacheName);
+          return cached ? (JSON.parse(cached) as CatalogueEntry[]) : [];
+        }
+      }),
+    );
+    return latest;
+  }
+
   return {
     providers,
-    get(name) {
-      const p = byName.get(name);
-      if (!p) throw new Error(`no provider named ${name}`);
-      return p;
-    },
-    async inquire(req) {
-      const provider = byName.get(req.product.provider);
-      if (!provider) throw new Error(`no provider named ${req.product.provider}`);
-      return { outcome: await provider.inquire(req), entry: req.product };
-    },
+    preference,
+    get,
+
     async catalogue(opts = {}) {
-      const lists = await Promise.all(
-        providers.map(async (p): Promise<CatalogueEntry[]> => {
-          const cacheName = `pricelist:${p.name}`;
-          if (!opts.refresh) {
-            const cached = await store.getCache(cacheName);
-            if (cached) return JSON.parse(cached) as CatalogueEntry[];
-          }
-          try {
-            const list = await p.priceList();
-            await store.setCache(cacheName, JSON.stringify(list), ttlSeconds * 6);
-            return list;
-          } catch (err) {
-            log.warn({ provider: p.name, err: String(err) }, 'price list unavailable');
-            const cached = await store.getCache(cacheName);
-            return cached ? (JSON.parse(cached) as CatalogueEntry[]) : [];
-          }
-        }),
-      );
-      return lists.flat();
+      return mergeCatalogue(await lists(opts.refresh ?? false), preference);
+    },
+
+    async inquire(req) {
+      const shared = sharedProduct(req.product.code);
+      const offers = shared ? offersOf(shared, (latest ?? (await lists(false))).flat(), preference).filter((o) => o.available) : [];
+      if (offers.length === 0) return { outcome: await get(req.product.provider).inquire(req), entry: req.product };
+
+      let shown: { outcome: InquiryOutcome; entry: CatalogueEntry } | undefined;
+      for (const entry of offers) {
+        const outcome = await get(entry.provider).inquire({ ...req, product: entry });
+        if (outcome.ok || !fallsOver(entry.provider, outcome)) return { outcome, entry };
+        log.warn({ product: req.product.code, provider: entry.provider, kind: outcome.kind, reason: outcome.reason }, 'inquiry falls over to the next provider');
+        // The user hears a provider's refusal rather than a later one's silence.
+        if (!shown || (shown.outcome.ok === false && shown.outcome.kind === 'unavailable' && outcome.kind === 'refused')) {
+          shown = { outcome, entry };
+        }
+      }
+      return shown!;
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * A bot process for tests: real Redis under a unique prefix, the MMBC simulator over real HTTP, and a
+ * A bot process for tests: real Redis under a unique prefix, the MMBC and IAK simulators over real HTTP, and a
  * recording channel standing in for Telegram/WhatsApp. `say` is one user message; `inbox` holds what
  * reached each user outside a reply (later receipts, admin alerts).
  */
@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { createApp, type App } from '../../src/app.ts';
 import type { Channel, IncomingMessage, Reply, UserId } from '../../src/bot/channel.ts';
 import { loadConfig } from '../../src/config.ts';
+import { startIakSimulator, type IakSimulator } from '../../src/providers/iak/simulator.ts';
 import { startMmbcSimulator, type MmbcSimulator } from '../../src/providers/mmbc/simulator.ts';
 import { createRedisStore } from '../../src/sessions/redis-store.ts';
 import type { Store } from '../../src/bot/store.ts';
@@ -20,6 +21,7 @@ export interface TestBot {
   app: App;
   store: Store;
   sim: MmbcSimulator;
+  iak: IakSimulator;
   inbox: Map<UserId, Reply[]>;
   prefix: string;
   say(user: UserId, text: string, messageId?: string): Promise<string>;
@@ -46,6 +48,8 @@ export interface TestBotOptions {
   env?: Record<string, string>;
   /** Share one simulator and one prefix between two "processes". */
   sim?: MmbcSimulator;
+  /** Share one IAK simulator the same way. */
+  iak?: IakSimulator;
   prefix?: string;
   saldo?: number;
 }
@@ -54,6 +58,8 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   await assertRedis();
   const ownSim = !opts.sim;
   const sim = opts.sim ?? (await startMmbcSimulator({ hangMs: 60_000 }));
+  const ownIak = !opts.iak;
+  const iak = opts.iak ?? (await startIakSimulator({ hangMs: 60_000 }));
   const prefix = opts.prefix ?? uniquePrefix('app');
   const store = createRedisStore({ url: redisUrl(), prefix });
   const config = loadConfig(
@@ -61,6 +67,9 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
       MMBC_BASE_URL: sim.url,
       MMBC_USERNAME: 'sandbox',
       MMBC_PASSWORD: 'sandbox',
+      IAK_BASE_URL: iak.url,
+      IAK_USERNAME: iak.username,
+      IAK_API_KEY: iak.apiKey,
       ADMIN_IDS: '',
       PROVIDER_TIMEOUT_MS: '400',
       PENDING_RECHECK_SECONDS: '1',
@@ -91,6 +100,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     app,
     store,
     sim,
+    iak,
     inbox,
     prefix,
     async say(user, text, messageId) {
@@ -103,6 +113,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     async stop() {
       await app.stop();
       if (ownSim) await sim.close();
+      if (ownIak) await iak.close();
       if (!opts.prefix) await dropPrefix(redisUrl(), prefix);
       await store.close();
     },

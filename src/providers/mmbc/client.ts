@@ -1,12 +1,19 @@
 /**
- * The MMBC PPOB HTTP API: four form-encoded POSTs. This layer only knows "answered ok",
- * "answered no" (returned, not thrown: what a refusal means depends on the call), and the two
- * ways of not knowing (thrown: ProviderUnreachable, ProviderUnreadable).
+ * The MMBC HTTP API: form-encoded POSTs to `ppob/…` (bills) and `multipayment/…` (e-wallet top-ups). This
+ * layer only knows "answered ok", "answered no" (returned, not thrown: what a refusal means depends on the
+ * call), and the two ways of not knowing (thrown: ProviderUnreachable, ProviderUnreadable).
  */
-import { Agent, request } from 'undici';
 import type { z } from 'zod';
-import { ProviderUnreachable, ProviderUnreadable } from '../errors.ts';
-import { parseJsonLenient } from '../json.ts';
+import { keepAliveAgent, postText } from '../http.ts';
+import { readAnswer } from '../read.ts';
+import {
+  type MerchantInquiry,
+  type MerchantReload,
+  type MerchantRow,
+  merchantInquiryAnswer,
+  merchantListAnswer,
+  merchantReloadAnswer,
+} from './multipayment-schemas.ts';
 import {
   type MmbcBill,
   type MmbcPayment,
@@ -18,7 +25,7 @@ import {
 } from './schemas.ts';
 
 export interface MmbcClientOptions {
-  /** e.g. `https://klikmbc.co.id/json`; the endpoints are `ppob/…` below it. */
+  /** e.g. `https://klikmbc.co.id/json`; the endpoints are `ppob/…` and `multipayment/…` below it. */
   baseUrl: string;
   username: string;
   password: string;
@@ -34,102 +41,72 @@ export interface MmbcClient {
   inquire(code: string, customerNo: string): Promise<MmbcResult<MmbcBill>>;
   pay(code: string, customerNo: string): Promise<MmbcResult<MmbcPayment>>;
   status(invoice: string, customerNo: string): Promise<MmbcResult<MmbcPayment>>;
+  merchants(): Promise<MmbcResult<MerchantRow[]>>;
+  inquireMerchant(code: string, accountNo: string, amount: number): Promise<MmbcResult<MerchantInquiry>>;
+  /** Always `direct=0`: the answer carries the reference, and the status call needs no second round. */
+  reload(code: string, accountNo: string, amount: number): Promise<MmbcResult<MerchantReload>>;
+  reloadStatus(invoice: string): Promise<MmbcResult<MerchantReload>>;
   close(): Promise<void>;
 }
 
-type Operation = 'daftarharga' | 'cektagihan' | 'bayartagihan' | 'cekstatus';
+type Operation =
+  | 'ppob/daftarharga'
+  | 'ppob/cektagihan'
+  | 'ppob/bayartagihan'
+  | 'ppob/cekstatus'
+  | 'multipayment/list_merchant'
+  | 'multipayment/inquiry_merchant'
+  | 'multipayment/reload_merchant'
+  | 'multipayment/status_reload';
 
 const PROVIDER = 'mmbc';
-const TIMED_OUT = Symbol('timed out');
 
 export function createMmbcClient(options: MmbcClientOptions): MmbcClient {
   const base = options.baseUrl.replace(/\/+$/, '');
-  const { timeoutMs } = options;
-  // One keep-alive pool for every call: a new TLS handshake per payment would dominate the latency.
-  const agent = new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, pipelining: 1 });
-
-  async function post(op: Operation, fields: Record<string, string>): Promise<string> {
-    const body = new URLSearchParams({ username: options.username, password: options.password, ...fields }).toString();
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
-    let text: string;
-    try {
-      const res = await request(`${base}/ppob/${op}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body,
-        dispatcher: agent,
-        signal: controller.signal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      if (res.statusCode < 200 || res.statusCode > 299) {
-        await res.body.dump().catch(() => undefined);
-        throw new ProviderUnreachable(PROVIDER, op, { httpStatus: res.statusCode });
-      }
-      text = await res.body.text();
-    } catch (err) {
-      if (err instanceof ProviderUnreachable) throw err;
-      throw new ProviderUnreachable(PROVIDER, op, {
-        cause: err === TIMED_OUT ? undefined : err,
-        timedOut: controller.signal.aborted || isUndiciTimeout(err),
-      });
-    } finally {
-      clearTimeout(timer);
-    }
-    return text;
-  }
-
-  function read<T>(op: Operation, text: string, schema: z.ZodType<T>): { data: T; json: unknown } {
-    // The provider has no reason to echo credentials, but the excerpt lands in logs: make sure.
-    const shown = redact(text, [options.password]);
-    let json: unknown;
-    try {
-      json = parseJsonLenient(text);
-    } catch (err) {
-      throw new ProviderUnreadable(PROVIDER, op, 'not JSON', shown, err);
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-      throw new ProviderUnreadable(PROVIDER, op, `unexpected shape (${where}${issue?.message ?? 'invalid'})`, shown);
-    }
-    return { data: parsed.data, json };
-  }
+  const agent = keepAliveAgent();
 
   async function call<T extends object>(
-    op: Operation,
+    path: Operation,
     fields: Record<string, string>,
     schema: z.ZodType<T | MmbcRefusal>,
   ): Promise<MmbcResult<T>> {
-    const { data, json: raw } = read(op, await post(op, fields), schema);
+    const op = path.slice(path.indexOf('/') + 1);
+    const { text } = await postText(agent, {
+      provider: PROVIDER,
+      operation: op,
+      url: `${base}/${path}`,
+      contentType: 'application/x-www-form-urlencoded',
+      body: new URLSearchParams({ username: options.username, password: options.password, ...fields }).toString(),
+      timeoutMs: options.timeoutMs,
+    });
+    const { data, json: raw } = readAnswer(PROVIDER, op, text, schema, [options.password]);
     return isRefusal(data) ? { ok: false, refusal: data, raw } : { ok: true, answer: data as T, raw };
   }
 
+  const merchant = (code: string, accountNo: string, amount: number) => ({
+    merchant_code: code,
+    merchant_accountnumber: accountNo,
+    amount: String(amount),
+  });
+
   return {
-    priceList: () => call<MmbcPriceRow[]>('daftarharga', {}, mmbcPriceList),
+    priceList: () => call<MmbcPriceRow[]>('ppob/daftarharga', {}, mmbcPriceList),
     inquire: (code, customerNo) =>
-      call('cektagihan', { ppob_kodeproduk: code, ppob_nomorpelanggan: customerNo }, mmbcInquiryAnswer),
+      call('ppob/cektagihan', { ppob_kodeproduk: code, ppob_nomorpelanggan: customerNo }, mmbcInquiryAnswer),
     pay: (code, customerNo) =>
-      call('bayartagihan', { ppob_kodeproduk: code, ppob_nomorpelanggan: customerNo }, mmbcPaymentAnswer),
+      call('ppob/bayartagihan', { ppob_kodeproduk: code, ppob_nomorpelanggan: customerNo }, mmbcPaymentAnswer),
     status: (invoice, customerNo) =>
-      call('cekstatus', { invoice, ppob_nomorpelanggan: customerNo }, mmbcPaymentAnswer),
+      call('ppob/cekstatus', { invoice, ppob_nomorpelanggan: customerNo }, mmbcPaymentAnswer),
+    merchants: () => call<MerchantRow[]>('multipayment/list_merchant', {}, merchantListAnswer),
+    inquireMerchant: (code, accountNo, amount) =>
+      call('multipayment/inquiry_merchant', merchant(code, accountNo, amount), merchantInquiryAnswer),
+    reload: (code, accountNo, amount) =>
+      call('multipayment/reload_merchant', { ...merchant(code, accountNo, amount), direct: '0' }, merchantReloadAnswer),
+    reloadStatus: (invoice) => call('multipayment/status_reload', { invoice }, merchantReloadAnswer),
     close: () => agent.close(),
   };
 }
 
 function isRefusal(answer: unknown): answer is MmbcRefusal {
   return !Array.isArray(answer) && (answer as { result?: unknown } | null)?.result === 'no';
-}
-
-function isUndiciTimeout(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
-}
-
-function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.replaceAll(s, '***');
-  return out;
 }

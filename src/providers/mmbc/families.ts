@@ -24,18 +24,34 @@ const BY_CODE: Record<string, Family> = {
 
 const PLN_TOKEN = /^PLNS(\d+)$/;
 
+/** Multipayment merchants whose account is the customer's phone number (mmbc-multipayment-api.txt). */
+export const PHONE_MERCHANTS: ReadonlySet<string> = new Set([
+  'GOPAY', 'GRABPAY', 'OVO', 'DANA', 'SHOPEEPAY', 'LINKAJA', 'TCASH', 'ISAKU', 'SAKUKU',
+]);
+
+/**
+ * Multipayment merchants topped up by card or member number (e-money cards, PAYTREN's `TNO…`). The e-wallet
+ * form is a phone number, so these stay off the catalogue rather than refuse every number typed for them.
+ */
+export const CARD_MERCHANTS: ReadonlySet<string> = new Set([
+  'EMONEY', 'KARTU EMONEY', 'MANDIRI EMONEY', 'BRIZZI', 'TAPCASH', 'BNI TAPCASH', 'BNI TAP CASH', 'PAYTREN',
+]);
+
 export function mmbcFamily(code: string, group = ''): Family {
   const c = code.trim().toUpperCase();
   const known = BY_CODE[c];
   if (known) return known;
+  if (PHONE_MERCHANTS.has(c)) return 'ewallet';
   if (PLN_TOKEN.test(c)) return 'pln-prepaid';
-  if (c.startsWith('BPJS')) return 'bpjs';
+  // BPJS Kesehatan's 88… virtual account; BPJS Ketenagakerjaan (BPJSTK) is paid by KPJ number.
+  if (c.startsWith('BPJS') && !c.startsWith('BPJSTK')) return 'bpjs';
   if (c.startsWith('PDAM')) return 'pdam';
   // A product MMBC adds later is still placed by its group.
   const g = group.trim().toUpperCase();
   if (g.includes('PDAM')) return 'pdam';
   if (g.includes('BPJS')) return 'bpjs';
   if (g.includes('MULTIFINANCE')) return 'multifinance';
+  if (g.includes('WALLET') || g.includes('MULTIPAYMENT')) return 'ewallet';
   return 'other';
 }
 
@@ -67,7 +83,8 @@ const FIELDS: Record<Family, Field[]> = {
     m('angsuran', 'instalmentCharge'),
     f('totalkwh', 'kwh'),
   ],
-  'pln-nontaglis': [f('nomorregistrasi', 'registrationNo'), f('jenisbayar', 'paymentType')],
+  // The number typed is the registration; MMBC answers with the customer's own IDPEL beside it.
+  'pln-nontaglis': [f('nomorregistrasi', 'registrationNo'), f('nomorpelanggan', 'customerId'), f('jenisbayar', 'paymentType')],
   bpjs: [f('jumlahpeserta', 'participants'), f('namapeserta', 'participantNames'), ARREARS],
   telkom: [f('detailtagihan', 'billDetail'), ARREARS],
   pdam: [f('volumepemakaian', 'usage'), ARREARS],
@@ -90,7 +107,8 @@ const FIELDS: Record<Family, Field[]> = {
 };
 
 // A product we cannot place still shows whatever it sends, each field once.
-FIELDS.other = dedupe(Object.values(FIELDS).flat());
+// (Not the customer number: the name line shows it already.)
+FIELDS.other = dedupe(Object.values(FIELDS).flat()).filter((x) => x.key !== 'customerId');
 
 function dedupe(fields: Field[]): Field[] {
   const seen = new Set<string>();

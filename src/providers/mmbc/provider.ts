@@ -1,4 +1,7 @@
-/** MMBC behind the Provider port: MMBC's words turned into ours, erring towards "pending" whenever unsure. */
+/**
+ * MMBC behind the Provider port: MMBC's words turned into ours, erring towards "pending" whenever unsure.
+ * Bills go to its PPOB API; e-wallet codes (from list_merchant) to its multipayment API (ewallet.ts).
+ */
 import type {
   Bill,
   CatalogueEntry,
@@ -9,19 +12,35 @@ import type {
   Receipt,
 } from '../../bot/provider.ts';
 import { isBlank } from '../amounts.ts';
-import { ProviderRefused, ProviderUnreachable, ProviderUnreadable } from '../errors.ts';
+import { ProviderRefused } from '../errors.ts';
+import { errorRecord, messageOf, withoutUndefined } from '../outcomes.ts';
 import type { MmbcClient } from './client.ts';
+import { inquireMerchant, merchantEntries, reloadMerchant, reloadStatus } from './ewallet.ts';
 import { mmbcDetails, mmbcFamily, mmbcPeriod, tokenNominal } from './families.ts';
 import type { MmbcPayment } from './schemas.ts';
 
 export function createMmbcProvider(client: MmbcClient): Provider {
+  /** The last e-wallet list that loaded: a multipayment outage must not empty the catalogue of its top-ups. */
+  let wallets: CatalogueEntry[] = [];
+  const isWallet = (code: string) => mmbcFamily(code) === 'ewallet' || wallets.some((w) => w.code === code.trim().toUpperCase());
+
+  async function walletList(): Promise<CatalogueEntry[]> {
+    try {
+      const res = await client.merchants();
+      if (res.ok) wallets = merchantEntries(res.answer);
+    } catch {
+      // keep the last list; the bills still load
+    }
+    return wallets;
+  }
+
   return {
     name: 'mmbc',
 
     async priceList() {
-      const res = await client.priceList();
+      const [res, ewallets] = await Promise.all([client.priceList(), walletList()]);
       if (!res.ok) throw new ProviderRefused('mmbc', 'daftarharga', res.refusal.reason);
-      return res.answer.map((row): CatalogueEntry => {
+      const bills = res.answer.map((row): CatalogueEntry => {
         const family = mmbcFamily(row.ppob_kodeproduk, row.ppob_grup);
         const nominal = family === 'pln-prepaid' ? (row.ppob_nominal ?? tokenNominal(row.ppob_kodeproduk)) : undefined;
         return {
@@ -36,9 +55,11 @@ export function createMmbcProvider(client: MmbcClient): Provider {
           available: row.ppob_status?.trim().toLowerCase() === 'ready',
         };
       });
+      return [...bills, ...ewallets];
     },
 
     async inquire(req): Promise<InquiryOutcome> {
+      if (req.product.family === 'ewallet') return inquireMerchant(client, req);
       const { product, customerNo } = req;
       let res: Awaited<ReturnType<MmbcClient['inquire']>>;
       try {
@@ -67,6 +88,8 @@ export function createMmbcProvider(client: MmbcClient): Provider {
     },
 
     async pay(req): Promise<PayOutcome> {
+      // An e-wallet quote carries its nominal: that decides even when the merchant list could not be loaded.
+      if (req.bill?.ref?.amount !== undefined || isWallet(req.product)) return reloadMerchant(client, req);
       let res: Awaited<ReturnType<MmbcClient['pay']>>;
       try {
         res = await client.pay(req.product, req.customerNo);
@@ -79,6 +102,7 @@ export function createMmbcProvider(client: MmbcClient): Provider {
     },
 
     async status(req) {
+      if (isWallet(req.product)) return reloadStatus(client, req);
       if (!req.invoice) {
         return { status: 'unknowable', reason: 'mmbc cekstatus needs the invoice, which the payment never returned' };
       }
@@ -127,23 +151,6 @@ function debitFromCatalogue(debit: ProviderDebit, bill: number): number | undefi
   return undefined;
 }
 
-function withoutUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
 function text(value: string | undefined): string | undefined {
   return isBlank(value) ? undefined : value!.trim();
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-/** What goes to the transaction record when no answer could be read. */
-function errorRecord(err: unknown): unknown {
-  if (err instanceof ProviderUnreachable) {
-    return { error: err.name, message: err.message, timedOut: err.timedOut, httpStatus: err.httpStatus };
-  }
-  if (err instanceof ProviderUnreadable) return { error: err.name, message: err.message, excerpt: err.excerpt };
-  return { error: err instanceof Error ? err.name : 'Error', message: messageOf(err) };
 }

@@ -3,6 +3,7 @@
  * deterministic bill for any other well-formed number (so a benchmark can use many distinct ones).
  */
 import type { Family } from '../../bot/provider.ts';
+import { hash } from '../sim-kit.ts';
 import { mmbcFamily } from './families.ts';
 import { idr, idrCents, type SimProduct } from './sim-catalogue.ts';
 
@@ -53,6 +54,43 @@ const PROFILES: Record<string, Profile> = {
     name: 'RAHMAT HIDAYAT NASUTION',
     bill: 87_250,
     fields: { ppob_bulantagihan: '202610', ppob_volumepemakaian: '41 M3' },
+  },
+  'PDAM ATB BATAM|123456': { name: 'RAMADHANUS', bill: 33_000, fields: { ppob_bulantagihan: '202610', ppob_volumepemakaian: '' } },
+  // The typed number is the registration; MMBC answers with the customer's own IDPEL beside it.
+  'PLNNONTAGLIS|5392110012345': {
+    name: 'ELIAS BALA',
+    bill: 76_211,
+    fields: { ppob_nomorregistrasi: '5392110012345', ppob_nomorpelanggan: '532110987654', ppob_jenisbayar: 'MIGRASI PRABAYAR' },
+  },
+  'BPJSKS|888880123456789': {
+    name: 'LA ALU',
+    bill: 105_000,
+    fields: { ppob_jumlahpeserta: '03 ORANG', ppob_namapeserta: '1. LA ALU 2. ROSTINA SIGALINGGING 3. ERI SETIAWAN', ppob_bulantagihan: '01 BULAN' },
+  },
+  'TELKOM|0216234567': { name: 'WARIS SASTRA PERANGINANGIN', bill: 275_000, fields: { ppob_bulantagihan: 'OKT', ppob_jumlahtunggakan: '1' } },
+  'SPEEDY|122310012345': { name: 'ISMET ZAINI', bill: 385_000, fields: { ppob_bulantagihan: 'OKT', ppob_jumlahtunggakan: '1' } },
+  'MNCVISION|401234567890': { name: 'EKA OTAVIANI', bill: 361_400, fields: { ppob_bulantagihan: '24/10/2026-23/11/2026' } },
+  'TOPTV|1500123456': { name: 'TRI ASTUTIK', bill: 99_000, fields: { ppob_bulantagihan: '02/11/2026-01/12/2026' } },
+  'HALO|08116550204': { name: 'IGNXXXXXXXXXXXXXXXXNAN', bill: 165_000 },
+  'MATRIX|081587654321': { name: 'ARDXXXX', bill: 172_309 },
+  'PGN|0110012345': { name: 'LASMO', bill: 192_500, fields: { ppob_bulantagihan: 'OKT2026', ppob_volumepemakaian: '23 M3' } },
+  'MCF|1234567890': {
+    name: 'AHYUDI',
+    bill: 1_090_980,
+    fields: {
+      ppob_nomorpolisi: 'B 4512 KJT',
+      ppob_kendaraan: 'HONDA VARIO 125',
+      ppob_angsuranke: '4',
+      ppob_sisatenor: '20',
+      ppob_jatuhtempo: '20261115',
+      ppob_angsuran: '1.075.980',
+      ppob_denda: '15000',
+    },
+  },
+  'WOM|801234567890': {
+    name: 'MIPTAHUL CHOIRI',
+    bill: 856_000,
+    fields: { ppob_nomorpolisi: '', ppob_kendaraan: '', ppob_angsuranke: '9', ppob_sisatenor: '', ppob_jatuhtempo: '20261123', ppob_denda: '0' },
   },
 };
 
@@ -171,14 +209,4 @@ function lastMonth(now: Date) {
     range: `01/${mm}/${by}-01/${nmm}/${ny}`,
     due: `${ny}${nmm}15`,
   };
-}
-
-/** FNV-1a: stable across runs, so the same customer always gets the same bill. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
 }

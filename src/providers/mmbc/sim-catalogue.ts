@@ -45,10 +45,19 @@ export const SIM_PRODUCTS: readonly SimProduct[] = [
   bill('PDAM', 'PDAM ATB BATAM', 'PDAM ATB Batam', 2500, 1600),
   bill('PDAM', 'PDAM KAB LOMBOK TENGAH', 'PDAM Kab. Lombok Tengah', 2500, 2100, false),
   bill('Telkom Group', 'TELKOM', 'TELKOM', 3000, 1500),
+  bill('Telkom Group', 'SPEEDY', 'SPEEDY / IndiHome', 3000, 1500),
+  bill('Telkom Group', 'TELKOMVISION', 'TELKOMVISION', 3000, 1500),
   bill('Kartu Postpaid', 'HALO', 'HALO', 2500, 500),
+  bill('Kartu Postpaid', 'MATRIX', 'MATRIX', 2500, 500),
+  bill('Kartu Postpaid', 'XPLOR', 'XPLOR', 2500, 500),
   bill('PGN', 'PGN', 'PGN', 2500, 2000),
   bill('TV Berlangganan', 'MNCVISION', 'MNCVISION', 0, 500),
+  bill('TV Berlangganan', 'TOPTV', 'TOPTV', 0, 500),
+  bill('TV Berlangganan', 'OKEVISION', 'OKEVISION', 0, 500),
   bill('Multifinance', 'MCF', 'MCF', 0, 500),
+  bill('Multifinance', 'MAF', 'MAF', 0, 500),
+  bill('Multifinance', 'WOM', 'WOM Finance', 0, 500),
+  bill('Multifinance', 'BAF', 'BAF', 0, 500),
 ];
 
 export function simProduct(code: string): SimProduct | undefined {

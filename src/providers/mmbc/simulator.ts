@@ -1,14 +1,19 @@
 /**
- * A stand-in for MMBC's PPOB API over real HTTP on loopback, for sandbox mode, tests and benchmarks.
- * It speaks the documented API and keeps its own book of every payment it made, so the bot's books
- * can be compared with "the provider's" after a soak.
+ * A stand-in for MMBC's PPOB and multipayment APIs over real HTTP on loopback, for sandbox mode, tests and
+ * benchmarks. It speaks the documented API and keeps its own book of every payment it made, so the bot's
+ * books can be compared with "the provider's" after a soak.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { BAD_GATEWAY, createSleeper, serveSim, type SimAnswer } from '../sim-kit.ts';
 import { simBill, simPaymentFields } from './sim-bills.ts';
 import { priceRow, SIM_PRODUCTS, simProduct } from './sim-catalogue.ts';
+import { createMultipaymentSim, MULTIPAYMENT_OPS, type MultipaymentOp, type SimReload } from './sim-multipayment.ts';
+import { wib } from './sim-time.ts';
 
-export type SimFault = 'pending' | 'hang' | 'refuse' | 'http502' | 'garbage' | 'inquiry-refuse';
+/**
+ * `inquiry-down` answers the inquiry with HTTP 502 (the router falls over to the other provider);
+ * `refund` and `refund-later` are e-wallet top-ups MMBC reverses, at once or at the status check.
+ */
+export type SimFault = 'pending' | 'hang' | 'refuse' | 'http502' | 'garbage' | 'inquiry-refuse' | 'inquiry-down' | 'refund' | 'refund-later';
 
 export interface SimPayment {
   invoice: string;
@@ -37,6 +42,8 @@ export interface MmbcSimulator {
   url: string;
   close(): Promise<void>;
   payments: SimPayment[];
+  /** E-wallet top-ups it made (multipayment). */
+  reloads: SimReload[];
   calls: Record<string, number>;
   setDelay(ms: number): void;
   setFault(customerNo: string, fault: SimFault | null): void;
@@ -48,50 +55,58 @@ const BUILT_IN_FAULTS: Record<string, SimFault> = {
   '500000000003': 'refuse',
   '500000000004': 'http502',
   '500000000009': 'inquiry-refuse',
+  '532199887766': 'inquiry-down',
+  '081200000001': 'pending',
+  '081200000002': 'hang',
+  '081200000003': 'refund',
+  '081200000004': 'http502',
+  '081200000005': 'refund-later',
+  '081200000006': 'refuse',
+  '081200000009': 'inquiry-refuse',
 };
 
 const NO_DUMMY = 'Please, request with your user! No dummy!';
 const GARBAGE = '<br />\n<b>Warning</b>:  mysqli_connect(): (HY000/1040): Too many connections in <b>/var/www/json/ppob.php</b>';
 const OPS = ['daftarharga', 'cektagihan', 'bayartagihan', 'cekstatus'] as const;
 type Op = (typeof OPS)[number];
-type Answer = { status?: number; body: string | object };
+type Answer = SimAnswer;
 
 export async function startMmbcSimulator(opts: MmbcSimulatorOptions = {}): Promise<MmbcSimulator> {
   const username = opts.username ?? 'sandbox';
   const password = opts.password ?? 'sandbox';
   const hangMs = opts.hangMs ?? 120_000;
   let delayMs = opts.delayMs ?? 0;
-  let closed = false;
   let saldo = 10_000_000_000;
   let nextInvoice = 310_000_000;
 
   const payments: SimPayment[] = [];
   const byInvoice = new Map<string, { payment: SimPayment; answer: Record<string, string> }>();
-  const calls: Record<string, number> = Object.fromEntries(OPS.map((op) => [op, 0]));
+  const calls: Record<string, number> = Object.fromEntries([...OPS, ...MULTIPAYMENT_OPS].map((op) => [op, 0]));
   const faults = new Map<string, SimFault>();
-  const sleepers = new Set<() => void>();
-
-  /** Resolves after ms, or at once when the simulator closes. */
-  function sleep(ms: number): Promise<void> {
-    if (ms <= 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        sleepers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      sleepers.add(wake);
-    });
-  }
+  const sleeper = createSleeper();
+  const { sleep } = sleeper;
 
   const faultOf = (customerNo: string) => faults.get(customerNo) ?? BUILT_IN_FAULTS[customerNo];
+  const multipayment = createMultipaymentSim({
+    faultOf,
+    sleep,
+    hangMs,
+    garbage: GARBAGE,
+    saldo: () => saldo,
+    debit(amount) {
+      if (saldo < amount) return false;
+      saldo -= amount;
+      return true;
+    },
+    nextInvoice: () => String(nextInvoice++),
+  });
 
   function inquire(code: string, customerNo: string): Answer {
     const product = simProduct(code);
     if (!product) return no(`ERROR ${code}: PRODUK TIDAK DIKENAL`);
     if (!product.ready) return no(`ERROR ${product.code}: PRODUK SEDANG GANGGUAN`);
     if (faultOf(customerNo) === 'inquiry-refuse') return no(`ERROR ${product.code} ${customerNo}: IDPEL TIDAK DITEMUKAN`);
+    if (faultOf(customerNo) === 'inquiry-down') return BAD_GATEWAY;
     const bill = simBill(product, customerNo, new Date());
     if ('refuse' in bill) return no(bill.refuse);
     return {
@@ -161,7 +176,7 @@ export async function startMmbcSimulator(opts: MmbcSimulatorOptions = {}): Promi
 
     // Each fault below happens after the money moved: the bot must not take them for a failure.
     if (fault === 'hang') await sleep(hangMs);
-    if (fault === 'http502') return { status: 502, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' };
+    if (fault === 'http502') return BAD_GATEWAY;
     if (fault === 'garbage') return { body: GARBAGE };
     return { body: { ...answer, ppob_saldo: String(saldo), ppob_status: payment.status } };
   }
@@ -176,8 +191,9 @@ export async function startMmbcSimulator(opts: MmbcSimulatorOptions = {}): Promi
     return { body: { ...entry.answer, ppob_status: answered } };
   }
 
-  async function handle(op: Op, params: Record<string, string>): Promise<Answer> {
+  async function handle(op: Op | MultipaymentOp, params: Record<string, string>): Promise<Answer> {
     if (params.username !== username || params.password !== password) return no(NO_DUMMY);
+    if (isMultipayment(op)) return multipayment.handle(op, params);
     const code = params.ppob_kodeproduk ?? '';
     const customerNo = (params.ppob_nomorpelanggan ?? '').trim();
     switch (op) {
@@ -192,35 +208,20 @@ export async function startMmbcSimulator(opts: MmbcSimulatorOptions = {}): Promi
     }
   }
 
-  const server = createServer((req, res) => {
-    serve(req, res).catch(() => {
-      if (!res.headersSent && !res.destroyed) send(res, { status: 500, body: 'Internal Server Error' });
-    });
-  });
-
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const server = await serveSim({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 0, prefix: '/json' }, async (req, raw) => {
     const path = (req.url ?? '').split('?')[0] ?? '';
-    const op = OPS.find((o) => path.endsWith(`/ppob/${o}`));
-    const raw = await readBody(req);
-    if (!op || req.method !== 'POST') return send(res, { status: 404, body: 'Not Found' });
+    const op = OPS.find((o) => path.endsWith(`/ppob/${o}`)) ?? MULTIPAYMENT_OPS.find((o) => path.endsWith(`/multipayment/${o}`));
+    if (!op || req.method !== 'POST') return undefined;
     calls[op] = (calls[op] ?? 0) + 1;
     const answer = await handle(op, parseParams(req.headers['content-type'], raw));
     await sleep(delayMs);
-    if (!closed) send(res, answer);
-  }
-
-  // Generous keep-alive so the client's pooled sockets are not closed under it between calls.
-  server.keepAliveTimeout = 30_000;
-  const host = opts.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+    return answer;
+  }, sleeper.wakeAll);
 
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/json`,
+    url: server.url,
     payments,
+    reloads: multipayment.reloads,
     calls,
     setDelay: (ms) => {
       delayMs = ms;
@@ -229,35 +230,12 @@ export async function startMmbcSimulator(opts: MmbcSimulatorOptions = {}): Promi
       if (fault) faults.set(customerNo, fault);
       else faults.delete(customerNo);
     },
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      for (const wake of [...sleepers]) wake();
-      const done = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await done;
-    },
+    close: () => server.close(),
   };
 }
 
 function no(reason: string): Answer {
   return { body: { result: 'no', reason } };
-}
-
-function send(res: ServerResponse, answer: Answer): void {
-  const body = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-  const json = typeof answer.body !== 'string';
-  res.writeHead(answer.status ?? 200, {
-    'content-type': json ? 'application/json' : 'text/html; charset=UTF-8',
-    'content-length': Buffer.byteLength(body),
-  });
-  res.end(body);
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Form-encoded like the documents say, or JSON, which MMBC also takes. */
@@ -276,7 +254,6 @@ function parseParams(contentType: string | undefined, raw: string): Record<strin
   return Object.fromEntries(new URLSearchParams(raw));
 }
 
-/** MMBC's timestamp format, in Jakarta time (UTC+7, no daylight saving). */
-function wib(date: Date): string {
-  return new Date(date.getTime() + 7 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+function isMultipayment(op: string): op is MultipaymentOp {
+  return (MULTIPAYMENT_OPS as readonly string[]).includes(op);
 }

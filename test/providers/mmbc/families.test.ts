@@ -12,7 +12,8 @@ describe('mmbcFamily', () => {
     ['PLNS1000', 'pln-prepaid'],
     ['PLNNONTAGLIS', 'pln-nontaglis'],
     ['BPJSKS', 'bpjs'],
-    ['BPJSTK', 'bpjs'],
+    // BPJS Ketenagakerjaan is paid by KPJ number, not the 88… virtual account of BPJS Kesehatan.
+    ['BPJSTK', 'other'],
     ['PDAM KOT MEDAN', 'pdam'],
     ['PDAM ATB BATAM', 'pdam'],
     ['TELKOM', 'telkom'],
@@ -32,7 +33,9 @@ describe('mmbcFamily', () => {
     ['BAF', 'multifinance'],
     ['PLNS', 'other'],
     ['PLNSX', 'other'],
-    ['GOPAY', 'other'],
+    ['GOPAY', 'ewallet'],
+    ['OVO', 'ewallet'],
+    ['PAYTREN', 'other'],
   ])('%s → %s', (code, family) => {
     expect(mmbcFamily(code)).toBe(family);
   });
@@ -97,6 +100,7 @@ describe('mmbcDetails', () => {
   it('nontaglis, telkom, PDAM, PGN', () => {
     expect(mmbcDetails('pln-nontaglis', ok('bayartagihan-plnnontaglis'))).toEqual([
       { key: 'registrationNo', value: '123456789' },
+      { key: 'customerId', value: '987654321' },
       { key: 'paymentType', value: 'MIGRASI PRABAYAR' },
     ]);
     expect(mmbcDetails('telkom', ok('bayartagihan-telkom'))).toEqual([{ key: 'billDetail', value: 'APR Rp 275000' }]);

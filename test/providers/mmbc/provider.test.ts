@@ -28,6 +28,11 @@ function fakeClient(answers: { price?: unknown; inquiry?: unknown; pay?: unknown
     inquire: () => answer<MmbcBill>(mmbcInquiryAnswer, answers.inquiry),
     pay: () => answer<MmbcPayment>(mmbcPaymentAnswer, answers.pay),
     status: () => answer<MmbcPayment>(mmbcPaymentAnswer, answers.status),
+    // The PPOB tests have no multipayment: its list is simply unavailable.
+    merchants: async () => Promise.reject(new Error('no multipayment here')),
+    inquireMerchant: async () => Promise.reject(new Error('no multipayment here')),
+    reload: async () => Promise.reject(new Error('no multipayment here')),
+    reloadStatus: async () => Promise.reject(new Error('no multipayment here')),
     close: async () => {},
   };
 }

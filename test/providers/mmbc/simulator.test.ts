@@ -45,7 +45,7 @@ describe('MMBC client + provider against the simulator over HTTP', () => {
       expect(catalogue.has(code)).toBe(true);
     }
     expect(new Set([...catalogue.values()].map((e) => e.family))).toEqual(
-      new Set(['pln-postpaid', 'pln-prepaid', 'pln-nontaglis', 'bpjs', 'pdam', 'telkom', 'halo', 'pgn', 'tv', 'multifinance']),
+      new Set(['pln-postpaid', 'pln-prepaid', 'pln-nontaglis', 'bpjs', 'pdam', 'telkom', 'halo', 'pgn', 'tv', 'multifinance', 'ewallet']),
     );
   });
 
