@@ -9,10 +9,15 @@ const app = await createApp(config, { log: pino({ level: process.env.SOAK_LOG ??
 const quiet: Channel = { name: 'soak', async start() {}, async send() {}, async stop() {} };
 await app.attach(quiet);
 
+/** The driver may be gone (it killed us, or it ended): an answer nobody waits for is dropped. */
+function answer(m: { id: number; text: string }): void {
+  if (process.connected) process.send?.(m, undefined, {}, () => {});
+}
+
 process.on('message', (m: { id: number; msg: IncomingMessage }) => {
   app.bot.handle(m.msg).then(
-    (replies) => process.send?.({ id: m.id, text: replies.map((r) => r.text).join('\n') }),
-    (err: unknown) => process.send?.({ id: m.id, text: `ERROR ${String(err)}` }),
+    (replies) => answer({ id: m.id, text: replies.map((r) => r.text).join('\n') }),
+    (err: unknown) => answer({ id: m.id, text: `ERROR ${String(err)}` }),
   );
 });
 process.on('SIGTERM', () => {

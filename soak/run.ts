@@ -11,6 +11,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { audit } from '../src/payments/audit.ts';
 import { startMmbcSimulator, type SimFault } from '../src/providers/mmbc/simulator.ts';
+import { startIakSimulator } from '../src/providers/iak/simulator.ts';
 import { createRedisStore } from '../src/sessions/redis-store.ts';
 import type { Transaction } from '../src/bot/store.ts';
 
@@ -24,10 +25,13 @@ const FAULTS: Array<[SimFault, number]> = [['hang', 0.02], ['http502', 0.02], ['
 const DUPLICATE_YA = 0.1;
 
 const sim = await startMmbcSimulator({ hangMs: 1_500 });
+// PLN postpaid falls over to IAK when MMBC's inquiry fails: one IAK for both processes, so its book is checked too.
+const iak = await startIakSimulator({ hangMs: 1_500 });
 const prefix = `soak:${randomBytes(3).toString('hex')}:`;
 const store = createRedisStore({ url: REDIS_URL, prefix });
 const env = {
   ...process.env, REDIS_URL, REDIS_PREFIX: prefix, MMBC_BASE_URL: sim.url, MMBC_USERNAME: 'sandbox', MMBC_PASSWORD: 'sandbox',
+  IAK_BASE_URL: iak.url, IAK_USERNAME: iak.username, IAK_API_KEY: iak.apiKey, PROVIDER_PREFERENCE: 'mmbc',
   PROVIDER_TIMEOUT_MS: '800', PENDING_RECHECK_SECONDS: '1', FLOOD_MAX_MESSAGES: '10000', ADMIN_IDS: ADMIN, HTTP_PORT: '0',
   CHANNELS: 'console', LOG_LEVEL: 'silent',
 };
@@ -39,11 +43,15 @@ const bots: Bot[] = [];
 function spawnBot(): Promise<Bot> {
   const child = fork('soak/bot.ts', [], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const bot: Bot = { child, waiting: new Map(), alive: true };
-  child.on('exit', () => {
+  const dead = () => {
     bot.alive = false;
     for (const done of bot.waiting.values()) done(undefined);
     bot.waiting.clear();
-  });
+  };
+  child.on('exit', dead);
+  child.on('disconnect', dead);
+  // A send racing the kill fails with EPIPE / channel closed: that message simply got no answer.
+  child.on('error', dead);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`a soak bot process exited (${code}) before it was ready`)));
     child.on('message', (m: { ready?: boolean; id?: number; text?: string }) => {
@@ -58,11 +66,16 @@ function spawnBot(): Promise<Bot> {
 
 /** One message to one process; undefined when that process died before answering. */
 function send(bot: Bot, user: string, text: string, messageId: string): Promise<string | undefined> {
-  if (!bot.alive) return Promise.resolve(undefined);
+  if (!bot.alive || !bot.child.connected) return Promise.resolve(undefined);
   const id = ++seq;
   return new Promise((resolve) => {
     bot.waiting.set(id, resolve);
-    bot.child.send({ id, msg: { user, text, messageId } });
+    bot.child.send({ id, msg: { user, text, messageId } }, (err) => {
+      if (err) {
+        bot.waiting.delete(id);
+        resolve(undefined);
+      }
+    });
   });
 }
 
@@ -127,11 +140,19 @@ for (;;) {
   const open = await openTransactions();
   if (open.length === 0 || Date.now() > deadline) break;
   for (const tx of open.filter((t) => t.status === 'PENDING' && t.flagged)) {
-    const paid = sim.payments.some((p) => p.customerNo === tx.quote.bill.customerNo && p.status === 'confirm');
+    const paid = billerPaid(tx.quote.bill.customerNo);
     const reply = await send(any(), ADMIN, `${paid ? 'SUKSES' : 'GAGAL'} ${tx.id}`, `admin-${tx.id}`);
     if (reply?.includes(tx.id)) settledByAdmin++;
   }
   await new Promise((r) => setTimeout(r, 1_000));
+}
+
+/** Whether either biller's own book has this customer's payment as done. */
+function billerPaid(customerNo: string): boolean {
+  return (
+    sim.payments.some((p) => p.customerNo === customerNo && p.status === 'confirm') ||
+    iak.payments.some((p) => p.hp === customerNo)
+  );
 }
 
 async function openTransactions(): Promise<Transaction[]> {
@@ -144,6 +165,7 @@ const byCustomer = new Map<string, Transaction[]>();
 for (const tx of all) byCustomer.set(tx.quote.bill.customerNo, [...(byCustomer.get(tx.quote.bill.customerNo) ?? []), tx]);
 const simPaid = new Map<string, number>();
 for (const p of sim.payments) simPaid.set(p.customerNo, (simPaid.get(p.customerNo) ?? 0) + 1);
+for (const p of iak.payments) simPaid.set(p.hp, (simPaid.get(p.hp) ?? 0) + 1);
 
 let doublePayments = 0;
 let mismatches = 0;
@@ -167,7 +189,7 @@ const lines = [
   `refunded: ${count('FAILED')}`,
   `pending: ${all.length - count('SETTLED') - count('FAILED')}`,
   `settled by the admin from the biller's record: ${settledByAdmin}`,
-  `provider pay calls: ${sim.calls.bayartagihan} (during faults ${payCallsDuringFaults}), biller payments: ${sim.payments.length}`,
+  `provider pay calls: MMBC ${sim.calls.bayartagihan} (during faults ${payCallsDuringFaults}), IAK ${iak.calls['pay-pasca'] ?? 0}; biller payments: MMBC ${sim.payments.length}, IAK ${iak.payments.length}`,
   `double payments: ${doublePayments}`,
   `mismatches with the simulator: ${mismatches}`,
   `audit: ${report.problems.length} differences${report.problems.length ? `\n  ${report.problems.slice(0, 10).join('\n  ')}` : ''}`,
@@ -177,4 +199,5 @@ const keys = await store.redis.keys(`${prefix}*`);
 if (keys.length) await store.redis.unlink(...keys);
 await store.close();
 await sim.close();
+await iak.close();
 process.exit(doublePayments === 0 && mismatches === 0 && report.problems.length === 0 && all.length === count('SETTLED') + count('FAILED') ? 0 : 1);

@@ -11,6 +11,7 @@ import { statementCommands } from './bot/features/statements.ts';
 import { complaintCommands } from './bot/features/complaints.ts';
 import { markupOf } from './payments/markup.ts';
 import { createFloodGuard } from './sessions/flood.ts';
+import { withReadCache } from './sessions/cached-store.ts';
 import type { Redis } from 'ioredis';
 import type { Channel, Notifier, UserId } from './bot/channel.ts';
 import { channelOf } from './bot/channel.ts';
@@ -23,6 +24,9 @@ import { startRecheckWorker, type RecheckWorker } from './payments/recheck.ts';
 import { createMmbcClient, type MmbcClient } from './providers/mmbc/client.ts';
 import { createMmbcProvider } from './providers/mmbc/provider.ts';
 import { startMmbcSimulator, type MmbcSimulator } from './providers/mmbc/simulator.ts';
+import { createIakClient, type IakClient } from './providers/iak/client.ts';
+import { createIakProvider } from './providers/iak/provider.ts';
+import { startIakSimulator, type IakSimulator } from './providers/iak/simulator.ts';
 import { createProviderRouter, type ProviderRouter } from './providers/router.ts';
 import { createMemoryStore } from './sessions/memory-store.ts';
 import { createRedisStore } from './sessions/redis-store.ts';
@@ -45,6 +49,8 @@ export interface App {
   /** Channel name → whether it is up, for /healthz. */
   channels: ReadonlyMap<string, Channel>;
   simulator?: MmbcSimulator;
+  /** The IAK simulator, in sandbox mode for IAK (no IAK credentials). */
+  iakSimulator?: IakSimulator;
   /** Redis (when used) and each channel, up or down: what /healthz reports. */
   health(): Promise<{ ok: boolean; store: { kind: string; up: boolean }; channels: Record<string, boolean> }>;
   /** Adds a channel; its messages go to the core and notifications for its users go to it. */
@@ -97,7 +103,23 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
   const mmbcClient: MmbcClient = createMmbcClient({
     baseUrl: mmbcBase, username: mmbcUser, password: mmbcPass, timeoutMs: config.PROVIDER_TIMEOUT_MS,
   });
-  const router = createProviderRouter([createMmbcProvider(mmbcClient)], store, log);
+  let iakSimulator: IakSimulator | undefined;
+  let iakBase = config.IAK_BASE_URL;
+  let iakUser = config.IAK_USERNAME ?? '';
+  let iakKey = config.IAK_API_KEY ?? '';
+  if (config.sandbox.iak) {
+    iakSimulator = await startIakSimulator({ host: '127.0.0.1', port: 0 });
+    iakBase = iakSimulator.url;
+    iakUser = iakSimulator.username;
+    iakKey = iakSimulator.apiKey;
+    log.warn({ url: iakSimulator.url }, 'sandbox mode: IAK credentials are not set, so a simulated IAK serves its products');
+  }
+  const iakClient: IakClient = createIakClient({
+    baseUrl: iakBase, username: iakUser, apiKey: iakKey, timeoutMs: config.PROVIDER_TIMEOUT_MS,
+  });
+  const router = createProviderRouter([createMmbcProvider(mmbcClient), createIakProvider(iakClient)], store, log, {
+    preference: config.PROVIDER_PREFERENCE,
+  });
 
   let catalogue = new Catalogue(await router.catalogue({ refresh: true }));
   log.info({ products: catalogue.size }, 'catalogue loaded');
@@ -127,6 +149,8 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
   };
 
   const metricsStore = store;
+  // What every message reads (who the user is, the markups) is cached for a few seconds; money never is.
+  const cached = withReadCache(store);
   const metrics = createMetrics(() => metricsStore.stats());
 
   // The bot and payments need each other's events; the indirection breaks the cycle.
@@ -143,10 +167,10 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
       recheckMs: config.PENDING_RECHECK_SECONDS * 1000,
     },
     onEvent: (event) => bot.onPaymentEvent(event),
-    markupFor: async (entry) => markupOf(await metricsStore.markups(), normaliseCode(entry.code)),
+    markupFor: async (entry) => markupOf(await cached.markups(), normaliseCode(entry.code)),
   });
   bot = createBot({
-    store, payments, notifier, log, clock, metrics,
+    store: cached, payments, notifier, log, clock, metrics,
     catalogue: () => catalogue,
     locale: config.LOCALE,
     admins,
@@ -183,7 +207,9 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
   });
 
   return {
-    config, store, bot, payments, router, worker, admins, metrics, channels, ...(simulator ? { simulator } : {}),
+    config, store, bot, payments, router, worker, admins, metrics, channels,
+    ...(simulator ? { simulator } : {}),
+    ...(iakSimulator ? { iakSimulator } : {}),
     async health() {
       const up = await store.ping();
       const ch: Record<string, boolean> = {};
@@ -199,7 +225,9 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
       for (const channel of channels.values()) await channel.stop();
       await worker.stop();
       await mmbcClient.close();
+      await iakClient.close();
       await simulator?.close();
+      await iakSimulator?.close();
       if (!opts.store) await store.close();
     },
   };

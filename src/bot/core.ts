@@ -19,7 +19,7 @@ import type { FloodGuard } from '../sessions/flood.ts';
 import { ROLE_RANK, type Command, type Role } from './commands.ts';
 import { pinGate, type PinDeps } from './features/pin.ts';
 import type { Family } from './provider.ts';
-import type { Transaction } from './store.ts';
+import type { Quote, Transaction } from './store.ts';
 import { wibDay, wibTime } from './format.ts';
 
 /** Products with a price known before the inquiry: the one-line form pays them at once. */
@@ -50,6 +50,8 @@ export type { Role } from './commands.ts';
 interface Ctx {
   user: UserId;
   role: Role;
+  /** Without a PIN there is no PIN state to read: the gate needs no store call. */
+  hasPin: boolean;
   messageId?: string;
   ref?: string;
   t: T;
@@ -70,18 +72,19 @@ export function createBot(deps: BotDeps): Bot {
   for (const c of deps.commands ?? []) for (const w of c.words) commands.set(w, c);
   const commandWords = new Set(commands.keys());
 
-  async function roleOf(user: UserId): Promise<Role> {
-    if (deps.admins.has(user)) return 'admin';
+  async function whoIs(user: UserId): Promise<{ role: Role; hasPin: boolean }> {
     const rec = await store.touchUser(user, clock());
-    return rec.reseller ? 'reseller' : 'customer';
+    const role: Role = deps.admins.has(user) ? 'admin' : rec.reseller ? 'reseller' : 'customer';
+    return { role, hasPin: rec.hasPin === true };
   }
 
   function pinDeps(): PinDeps {
     return { store, t, admins: deps.admins, now: clock(), notify: send };
   }
 
-  async function pay(ctx: Ctx, carriedPin: boolean, quoteId?: string): Promise<Reply[]> {
-    const r = await payments.confirm(ctx.user, ctx.messageId, quoteId ?? ctx.ref);
+  async function pay(ctx: Ctx, carriedPin: boolean, quoteId?: string, known?: Quote): Promise<Reply[]> {
+    if (!known) return [{ text: t('confirm.noQuote'), ...(carriedPin ? { deleteIncoming: true } : {}) }];
+    const r = await payments.confirm(ctx.user, ctx.messageId, quoteId ?? ctx.ref, known);
     const hide = carriedPin ? { deleteIncoming: true } : {};
     if (r.kind === 'no-quote') return [{ text: t('confirm.noQuote'), ...hide }];
     if (r.kind === 'insufficient') return [{ text: t('confirm.insufficient', { saldo: rupiah(r.saldo), price: rupiah(r.price) }), ...hide }];
@@ -104,7 +107,7 @@ export function createBot(deps: BotDeps): Bot {
     }
     if (withPin) {
       if (!canPay) return [{ text: t('confirm.customer'), ...hide }];
-      const refused = await pinGate(pinDeps(), ctx.user, intent.pin);
+      const refused = await pinGate(pinDeps(), ctx.user, intent.pin, false, ctx.hasPin);
       if (refused) return [{ text: refused, ...hide }];
     }
     const r = await payments.inquire(ctx.user, intent.entry, intent.customerNo, intent.amount, withPin ? { pinOk: true } : {});
@@ -115,7 +118,7 @@ export function createBot(deps: BotDeps): Bot {
     }
     // A deliberate repeat (`2.`) skips the duplicate guard; otherwise the earlier payment is shown and YA is asked.
     const earlier = canPay && intent.repeat === undefined ? await sameDay(ctx.user, r.quote.product, r.quote.bill.customerNo) : undefined;
-    if (withPin && !earlier && FIXED_PRICE.has(r.quote.family)) return pay(ctx, true, r.quote.id);
+    if (withPin && !earlier && FIXED_PRICE.has(r.quote.family)) return pay(ctx, true, r.quote.id, r.quote);
     let body = summary(r.quote, canPay, deps.quoteTtlSeconds, t);
     if (earlier) body = `${t('duplicate.warning', { id: earlier.id, time: wibTime(earlier.createdAt), status: t(`status.${earlier.status}`) })}\n${body}`;
     const reply: Reply = { text: body, ...hide };
@@ -135,7 +138,8 @@ export function createBot(deps: BotDeps): Bot {
         const command = commands.get(intent.word)!;
         if (ROLE_RANK[ctx.role] < ROLE_RANK[command.role]) return text(t(command.role === 'admin' ? 'admin.only' : 'reseller.only'));
         return command.run(intent.args, intent.rest, {
-          ...ctx, store, payments, admins: deps.admins, catalogue: deps.catalogue(), log, now: clock(), notify: send,
+          user: ctx.user, role: ctx.role, t, store, payments, admins: deps.admins, catalogue: deps.catalogue(), log, now: clock(), notify: send,
+          ...(ctx.messageId ? { messageId: ctx.messageId } : {}), ...(ctx.ref ? { ref: ctx.ref } : {}),
         });
       }
       case 'admin-pending':
@@ -160,9 +164,10 @@ export function createBot(deps: BotDeps): Bot {
       case 'confirm': {
         if (!canPay) return text(t('confirm.customer'));
         const open = await store.getQuote(ctx.user);
-        const refused = await pinGate(pinDeps(), ctx.user, intent.pin, open?.pinOk === true && (!ctx.ref || ctx.ref === open.id));
+        const checked = open?.pinOk === true && (!ctx.ref || ctx.ref === open.id);
+        const refused = await pinGate(pinDeps(), ctx.user, intent.pin, checked, ctx.hasPin);
         if (refused) return [{ text: refused, ...(intent.pin ? { deleteIncoming: true } : {}) }];
-        return pay(ctx, intent.pin !== undefined);
+        return pay(ctx, intent.pin !== undefined, undefined, open ?? undefined);
       }
       case 'cancel': {
         // A Batal tap on an old summary must not cancel the newer one.
@@ -233,11 +238,11 @@ export function createBot(deps: BotDeps): Bot {
       if (msg.text.length > MAX_TEXT && [...msg.text].length > MAX_TEXT) return text(t('input.tooLong', { max: MAX_TEXT }));
       const catalogue = deps.catalogue();
       const intent = parse(msg.text, catalogue, commandWords);
-      const role = await roleOf(msg.user);
+      const { role, hasPin } = await whoIs(msg.user);
       if ((intent.kind === 'unknown' || intent.kind === 'inquiry') && catalogue.size === 0) {
         return text(t('catalogue.unavailable'));
       }
-      const ctx: Ctx = { user: msg.user, role, t };
+      const ctx: Ctx = { user: msg.user, role, hasPin, t };
       if (msg.messageId) ctx.messageId = msg.messageId;
       if (msg.ref) ctx.ref = msg.ref;
       return await dispatch(intent, ctx);

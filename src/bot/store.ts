@@ -84,6 +84,15 @@ export interface UserRecord {
   reseller: boolean;
   name?: string;
   firstSeen: number;
+  /** A transaction PIN is set: payments must pass the PIN gate. */
+  hasPin?: boolean;
+}
+
+/** What a payment's reserve also records: the duplicate guard's mark for that day, product and number. */
+export interface SameDayMark {
+  day: string;
+  product: string;
+  customerNo: string;
 }
 
 export type ReserveResult =
@@ -158,11 +167,16 @@ export interface Store {
    * The one atomic step of a payment: take the open quote `quoteId`, check the saldo, debit it,
    * write the transaction (RESERVED) and its ledger entry.
    */
-  reserve(user: UserId, quoteId: string, txId: string, now: number, messageId?: string): Promise<ReserveResult>;
-  /** Compare-and-set of a transaction's status; false when it was not in one of `from`, or is final (never left). */
-  transition(user: UserId, txId: string, from: readonly TxStatus[], to: 'SENDING' | 'PENDING' | 'SETTLED', now: number, patch?: TxPatch): Promise<boolean>;
+  reserve(user: UserId, quoteId: string, txId: string, now: number, messageId?: string, sameDay?: SameDayMark): Promise<ReserveResult>;
+  /**
+   * Compare-and-set of a transaction's status; false when it was not in one of `from`, or is final (never left).
+   * `log` is appended to the transaction's record in the same step.
+   */
+  transition(
+    user: UserId, txId: string, from: readonly TxStatus[], to: 'SENDING' | 'PENDING' | 'SETTLED', now: number, patch?: TxPatch, log?: TxEvent,
+  ): Promise<boolean>;
   /** Moves a transaction from one of `from` to FAILED and refunds it, in one step; false when it was not in `from` or is final. */
-  fail(user: UserId, txId: string, from: readonly TxStatus[], reason: string, now: number): Promise<boolean>;
+  fail(user: UserId, txId: string, from: readonly TxStatus[], reason: string, now: number, log?: TxEvent): Promise<boolean>;
   /** Sets fields without a state change (e.g. `flagged`). */
   patchTx(user: UserId, txId: string, patch: TxPatch): Promise<void>;
   getTx(user: UserId, txId: string): Promise<Transaction | null>;
@@ -192,9 +206,8 @@ export interface Store {
   pinFailed(user: UserId, now: number, max: number, lockMs: number): Promise<PinState>;
   pinPassed(user: UserId): Promise<void>;
 
-  /** The transaction that paid `product` to `customerNo` for this user on `day` (WIB), for the duplicate guard. */
+  /** The transaction that paid `product` to `customerNo` for this user on `day` (WIB), as `reserve` marked it: the duplicate guard. */
   sameDayTx(user: UserId, day: string, product: string, customerNo: string): Promise<string | null>;
-  markSameDay(user: UserId, day: string, product: string, customerNo: string, txId: string): Promise<void>;
 
   /** A deposit ticket with an amount no other open ticket has: `nominal` rounded down to thousands plus 1–999. */
   openTicket(user: UserId, id: string, nominal: number, now: number, ttlMs: number): Promise<Ticket | null>;

@@ -6,7 +6,7 @@
  */
 import type { UserId } from '../bot/channel.ts';
 import type { CatalogueEntry, PayOutcome, Provider } from '../bot/provider.ts';
-import type { Quote, Store, Transaction } from '../bot/store.ts';
+import type { Quote, Store, Transaction, TxEvent } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import type { ProviderRouter } from '../providers/router.ts';
 import type { Metrics } from '../metrics.ts';
@@ -39,7 +39,8 @@ export type ConfirmResult =
 
 export interface Payments {
   inquire(user: UserId, entry: CatalogueEntry, customerNo: string, amount?: number, opts?: { pinOk?: boolean }): Promise<InquiryResult>;
-  confirm(user: UserId, messageId?: string, quoteId?: string): Promise<ConfirmResult>;
+  /** Pays the open quote (`quoteId` when a button named it); `known` is that quote when the caller already read it. */
+  confirm(user: UserId, messageId?: string, quoteId?: string, known?: Quote): Promise<ConfirmResult>;
   /** Carries a scheduled transaction one step towards final; used by the recheck worker. */
   recheck(user: UserId, txId: string): Promise<void>;
   /** `SUKSES` / `GAGAL` by an admin who checked with the provider; refused on a final transaction. */
@@ -81,18 +82,23 @@ export function createPayments(deps: PaymentDeps): Payments {
   }
 
   /** Applies a provider's outcome to a transaction in SENDING or PENDING; returns the event to tell. */
-  async function apply(tx: Transaction, outcome: PayOutcome): Promise<PaymentEvent | undefined> {
+  /**
+   * Applies a provider's outcome to a transaction in SENDING or PENDING, with `log` written in the same step;
+   * returns the event to tell, or undefined when another process got there first.
+   */
+  async function apply(tx: Transaction, outcome: PayOutcome, log?: TxEvent): Promise<PaymentEvent | undefined> {
     const now = clock();
     const from = ['SENDING', 'PENDING'] as const;
     if (outcome.status === 'settled') {
       const ok = await store.transition(tx.user, tx.id, from, 'SETTLED', now, {
         receipt: outcome.receipt, ...(outcome.receipt.invoice ? { invoice: outcome.receipt.invoice } : {}),
-      });
+      }, log);
       await store.unschedule(tx.user, tx.id);
-      return ok ? { type: 'settled', tx: { ...tx, status: 'SETTLED', receipt: outcome.receipt, updatedAt: now } } : undefined;
+      const invoice = outcome.receipt.invoice ? { invoice: outcome.receipt.invoice } : {};
+      return ok ? { type: 'settled', tx: { ...tx, status: 'SETTLED', receipt: outcome.receipt, updatedAt: now, ...invoice } } : undefined;
     }
     if (outcome.status === 'failed') {
-      const ok = await store.fail(tx.user, tx.id, from, outcome.reason, now);
+      const ok = await store.fail(tx.user, tx.id, from, outcome.reason, now, log);
       await store.unschedule(tx.user, tx.id);
       return ok ? { type: 'failed', tx: { ...tx, status: 'FAILED', reason: outcome.reason, updatedAt: now } } : undefined;
     }
@@ -100,7 +106,7 @@ export function createPayments(deps: PaymentDeps): Payments {
     const wasPending = tx.status === 'PENDING';
     const ok = await store.transition(tx.user, tx.id, from, 'PENDING', now, {
       reason: outcome.reason, ...(invoice ? { invoice } : {}),
-    });
+    }, log);
     if (!ok) return undefined;
     await store.schedule(tx.user, tx.id, now + nextCheckIn(tx, now));
     const pending: Transaction = { ...tx, status: 'PENDING', reason: outcome.reason, updatedAt: now, ...(invoice ? { invoice } : {}) };
@@ -116,19 +122,29 @@ export function createPayments(deps: PaymentDeps): Payments {
     return router.get(tx.quote.provider);
   }
 
-  /** The payer hears the outcome in the reply to their `YA`, so only the admins' alerts are emitted here. */
-  async function send(tx: Transaction): Promise<void> {
+  /**
+   * The one provider call of a payment. The payer hears the outcome in the reply to their `YA`, so only the
+   * admins' alerts are emitted here. Returns the transaction as it now is, or undefined when another process
+   * moved it meanwhile.
+   */
+  async function send(tx: Transaction): Promise<Transaction | undefined> {
     const provider = providerOf(tx);
     const started = clock();
     const outcome = await provider
       .pay({ txId: tx.id, product: tx.quote.product, customerNo: tx.quote.bill.customerNo, bill: tx.quote.bill })
       .catch((err: unknown): PayOutcome => ({ status: 'pending', reason: `provider call threw: ${String(err)}` }));
-    await record(tx, 'pay', { provider: provider.name, ms: clock() - started, outcome });
-    deps.metrics?.providerLatency.observe({ provider: provider.name, op: 'pay' }, (clock() - started) / 1000);
+    const ms = clock() - started;
+    deps.metrics?.providerLatency.observe({ provider: provider.name, op: 'pay' }, ms / 1000);
     deps.metrics?.payments.inc({ provider: provider.name, outcome: outcome.status });
-    log.info({ tx: tx.id, provider: provider.name, status: outcome.status, ms: clock() - started }, 'payment answered');
-    const event = await apply(tx, outcome);
-    if (event?.type === 'pending' && !event.tx.invoice && provider.name === 'mmbc') await flagForAdmin(event.tx, 'no-invoice');
+    log.info({ tx: tx.id, provider: provider.name, status: outcome.status, ms }, 'payment answered');
+    const event = await apply(tx, outcome, { at: clock(), type: 'pay', data: { provider: provider.name, ms, outcome } });
+    if (!event) {
+      // Someone else moved it (the worker, an admin): keep the answer on record all the same.
+      await record(tx, 'pay', { provider: provider.name, ms, outcome });
+      return undefined;
+    }
+    if (event.type === 'pending' && !event.tx.invoice && provider.name === 'mmbc') await flagForAdmin(event.tx, 'no-invoice');
+    return event.tx;
   }
 
   async function flagForAdmin(tx: Transaction, why: string): Promise<void> {
@@ -193,8 +209,8 @@ export function createPayments(deps: PaymentDeps): Payments {
       return { ok: true, quote };
     },
 
-    async confirm(user, messageId, quoteId) {
-      const quote = await store.getQuote(user);
+    async confirm(user, messageId, quoteId, known) {
+      const quote = known ?? (await store.getQuote(user));
       if (!quote || (quoteId && quote.id !== quoteId)) return { kind: 'no-quote' };
       const now = clock();
       const txId = quote.txId;
@@ -202,17 +218,15 @@ export function createPayments(deps: PaymentDeps): Payments {
       // Not unscheduled when the reserve fails: a concurrent YA may have won with this same id. The worker
       // drops an entry with no transaction once its quote can no longer be paid.
       await store.schedule(user, txId, now + graceMs);
-      const r = await store.reserve(user, quote.id, txId, now, messageId);
+      const sameDay = { day: wibDay(now), product: quote.product, customerNo: quote.bill.customerNo };
+      const r = await store.reserve(user, quote.id, txId, now, messageId, sameDay);
       if (!r.ok) return r.reason === 'insufficient' ? { kind: 'insufficient', saldo: r.saldo, price: r.price } : { kind: 'no-quote' };
-      await store.markSameDay(user, wibDay(now), quote.product, quote.bill.customerNo, txId);
       if (!(await store.transition(user, txId, ['RESERVED'], 'SENDING', clock()))) {
         // The worker judged it abandoned meanwhile and refunded it; nothing was sent.
-        const tx = await store.getTx(user, txId);
-        return { kind: 'done', tx: tx ?? r.tx };
+        return { kind: 'done', tx: (await store.getTx(user, txId)) ?? r.tx };
       }
-      const sending: Transaction = { ...r.tx, status: 'SENDING' };
-      await send(sending);
-      return { kind: 'done', tx: (await store.getTx(user, txId)) ?? sending };
+      const after = await send({ ...r.tx, status: 'SENDING' });
+      return { kind: 'done', tx: after ?? (await store.getTx(user, txId)) ?? r.tx };
     },
 
     async recheck(user, txId) {
@@ -248,15 +262,18 @@ export function createPayments(deps: PaymentDeps): Payments {
       const outcome = await provider
         .status({ txId, product: tx.quote.product, customerNo: tx.quote.bill.customerNo, ...(tx.invoice ? { invoice: tx.invoice } : {}) })
         .catch((err: unknown) => ({ status: 'pending' as const, reason: `status call threw: ${String(err)}` }));
-      await record(tx, 'status', { provider: provider.name, ms: clock() - started, outcome });
-      deps.metrics?.providerLatency.observe({ provider: provider.name, op: 'status' }, (clock() - started) / 1000);
+      const ms = clock() - started;
+      deps.metrics?.providerLatency.observe({ provider: provider.name, op: 'status' }, ms / 1000);
       if (outcome.status === 'settled' || outcome.status === 'failed') deps.metrics?.payments.inc({ provider: provider.name, outcome: outcome.status });
+      const entry: TxEvent = { at: clock(), type: 'status', data: { provider: provider.name, ms, outcome } };
       if (outcome.status === 'unknowable') {
+        await store.logTx(user, txId, entry);
         await flagForAdmin(tx, 'no-invoice');
         await store.schedule(user, txId, now + nextCheckIn(tx, now));
       } else {
-        const event = await apply(tx, outcome);
+        const event = await apply(tx, outcome, entry);
         if (event) await emit(event);
+        else if (outcome.status !== 'pending') await store.logTx(user, txId, entry);
       }
       const after = await store.getTx(user, txId);
       if (after?.status === 'PENDING' && now - after.createdAt > 24 * 3600_000 && after.flagged !== '24h') {

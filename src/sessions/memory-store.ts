@@ -98,12 +98,12 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
     async touchUser(user, now) {
       const rec = users.get(user) ?? { id: user, reseller: false, firstSeen: now };
       users.set(user, rec);
-      return { ...rec };
+      return { ...rec, ...(pins.get(user)?.hash ? { hasPin: true } : {}) };
     },
 
     async getUser(user) {
       const rec = users.get(user);
-      return rec ? { ...rec } : null;
+      return rec ? { ...rec, ...(pins.get(user)?.hash ? { hasPin: true } : {}) } : null;
     },
 
     async allUsers() {
@@ -159,7 +159,7 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
       return (ledgers.get(user) ?? []).slice(-limit).reverse().map((e) => ({ ...e }));
     },
 
-    async reserve(user, quoteId, txId, now, messageId): Promise<ReserveResult> {
+    async reserve(user, quoteId, txId, now, messageId, mark): Promise<ReserveResult> {
       const quote = liveQuote(user);
       if (!quote || quote.id !== quoteId || quote.expiresAt <= now || txs.has(txKey(user, txId))) return { ok: false, reason: 'no-quote' };
       const saldo = saldos.get(user) ?? 0;
@@ -170,25 +170,28 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
       txs.set(txKey(user, txId), tx);
       listOf(txIds, user).unshift(txId);
       quotes.delete(user);
+      if (mark) sameDay.set(`${user}|${mark.day}|${mark.product}|${mark.customerNo}`, txId);
       return { ok: true, tx: structuredClone(tx) };
     },
 
-    async transition(user, txId, from: readonly TxStatus[], to, now, patch) {
+    async transition(user, txId, from: readonly TxStatus[], to, now, patch, log) {
       const tx = txs.get(txKey(user, txId));
       if (!tx || isFinal(tx) || !from.includes(tx.status)) return false;
       tx.status = to;
       tx.updatedAt = now;
       applyPatch(tx, patch);
+      if (log) listOf(logs, txKey(user, txId)).push(structuredClone(log));
       return true;
     },
 
-    async fail(user, txId, from, reason, now) {
+    async fail(user, txId, from, reason, now, log) {
       const tx = txs.get(txKey(user, txId));
       if (!tx || isFinal(tx) || !from.includes(tx.status)) return false;
       pushLedger(user, tx.quote.price, 'refund', now, txId);
       tx.status = 'FAILED';
       tx.updatedAt = now;
       tx.reason = reason;
+      if (log) listOf(logs, txKey(user, txId)).push(structuredClone(log));
       return true;
     },
 
@@ -269,10 +272,6 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
 
     async sameDayTx(user, day, product, customerNo) {
       return sameDay.get(`${user}|${day}|${product}|${customerNo}`) ?? null;
-    },
-
-    async markSameDay(user, day, product, customerNo, txId) {
-      sameDay.set(`${user}|${day}|${product}|${customerNo}`, txId);
     },
 
     async openTicket(user, id, nominal, now, ttlMs) {

@@ -76,15 +76,17 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
     },
 
     async touchUser(user, now) {
-      const [created, reseller, name, firstSeen] = (await touch([k.user(user)], [now])) as [number, string, string, string];
+      const [created, reseller, name, firstSeen, pin] = (await touch([k.user(user)], [now])) as [number, string, string, string, string];
       if (created === 1) await redis.sadd(k.users(), user);
-      return { id: user, reseller: reseller === '1', firstSeen: Number(firstSeen), ...(name ? { name } : {}) };
+      return { id: user, reseller: reseller === '1', firstSeen: Number(firstSeen), ...(name ? { name } : {}), ...(pin ? { hasPin: true } : {}) };
     },
 
     async getUser(user) {
       const h = await redis.hgetall(k.user(user));
       if (!h.firstSeen) return null;
-      return { id: user, reseller: h.reseller === '1', firstSeen: Number(h.firstSeen), ...(h.name ? { name: h.name } : {}) };
+      return {
+        id: user, reseller: h.reseller === '1', firstSeen: Number(h.firstSeen), ...(h.name ? { name: h.name } : {}), ...(h.pin ? { hasPin: true } : {}),
+      };
     },
 
     async allUsers() {
@@ -151,10 +153,11 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
       return raw.reverse().map(parseLedgerEntry);
     },
 
-    async reserve(user, quoteId, txId, now, messageId): Promise<ReserveResult> {
+    async reserve(user, quoteId, txId, now, messageId, sameDay): Promise<ReserveResult> {
+      const mark = sameDay ? k.sameDay(user, sameDay.day, sameDay.product, sameDay.customerNo) : k.sameDay(user, '-', '-', '-');
       const r = (await reserve(
-        [k.quote(user), k.saldo(user), k.ledger(user), k.tx(user, txId), k.txs(user)],
-        [quoteId, txId, now, messageId ?? ''],
+        [k.quote(user), k.saldo(user), k.ledger(user), k.tx(user, txId), k.txs(user), mark],
+        [quoteId, txId, now, messageId ?? '', sameDay ? DAY2 : 0],
       )) as string[];
       if (r[0] === 'insufficient') return { ok: false, reason: 'insufficient', saldo: Number(r[1]), price: Number(r[2]) };
       if (r[0] !== 'ok') return { ok: false, reason: 'no-quote' };
@@ -166,13 +169,19 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
       return { ok: true, tx };
     },
 
-    async transition(user, txId, from: readonly TxStatus[], to, now, patch) {
-      const r = await transition([k.tx(user, txId)], [to, now, from.length, ...from, ...patchArgs(patch)]);
+    async transition(user, txId, from: readonly TxStatus[], to, now, patch, log) {
+      const r = await transition(
+        [k.tx(user, txId), k.txLog(user, txId)],
+        [to, now, log ? JSON.stringify(log) : '', from.length, ...from, ...patchArgs(patch)],
+      );
       return r === 1;
     },
 
-    async fail(user, txId, from, reason, now) {
-      const r = await fail([k.tx(user, txId), k.saldo(user), k.ledger(user)], [reason, now, txId, ...from]);
+    async fail(user, txId, from, reason, now, log) {
+      const r = await fail(
+        [k.tx(user, txId), k.saldo(user), k.ledger(user), k.txLog(user, txId)],
+        [reason, now, txId, log ? JSON.stringify(log) : '', ...from],
+      );
       return r === 1;
     },
 
@@ -262,10 +271,6 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
 
     async sameDayTx(user, day, product, customerNo) {
       return redis.get(k.sameDay(user, day, product, customerNo));
-    },
-
-    async markSameDay(user, day, product, customerNo, txId) {
-      await redis.set(k.sameDay(user, day, product, customerNo), txId, 'EX', DAY2);
     },
 
     async openTicket(user, id, nominal, now, ttlMs) {

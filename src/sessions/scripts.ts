@@ -13,7 +13,7 @@ local function entry(at, amount, reason, txId, after, note)
 end
 `;
 
-/** KEYS: quote, saldo, ledger, tx, txs. ARGV: quoteId, txId, now, messageId. */
+/** KEYS: quote, saldo, ledger, tx, txs, sameDay (or a dummy). ARGV: quoteId, txId, now, messageId, sameDayTtl (0: none). */
 export const RESERVE = `${ledgerEntry}
 local q = redis.call('GET', KEYS[1])
 if not q then return {'no-quote'} end
@@ -26,38 +26,49 @@ local saldo = tonumber(redis.call('GET', KEYS[2]) or '0')
 if saldo < price then return {'insufficient', tostring(saldo), tostring(price)} end
 local after = redis.call('DECRBY', KEYS[2], price)
 redis.call('RPUSH', KEYS[3], entry(ARGV[3], -price, 'payment', ARGV[2], after, nil))
-redis.call('HSET', KEYS[4], 'user', quote.user, 'status', 'RESERVED', 'quote', q, 'createdAt', ARGV[3],
-  'updatedAt', ARGV[3], 'saldoAfter', after)
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[4], 'messageId', ARGV[4]) end
+if ARGV[4] ~= '' then
+  redis.call('HSET', KEYS[4], 'user', quote.user, 'status', 'RESERVED', 'quote', q, 'createdAt', ARGV[3],
+    'updatedAt', ARGV[3], 'saldoAfter', after, 'messageId', ARGV[4])
+else
+  redis.call('HSET', KEYS[4], 'user', quote.user, 'status', 'RESERVED', 'quote', q, 'createdAt', ARGV[3],
+    'updatedAt', ARGV[3], 'saldoAfter', after)
+end
 redis.call('LPUSH', KEYS[5], ARGV[2])
 redis.call('DEL', KEYS[1])
+if tonumber(ARGV[5]) > 0 then redis.call('SET', KEYS[6], ARGV[2], 'EX', ARGV[5]) end
 return {'ok', tostring(after), q}
 `;
 
-/** KEYS: tx. ARGV: to, now, n, from_1..from_n, field, value, field, value… A final state never changes. */
+/**
+ * KEYS: tx, txlog. ARGV: to, now, log event ('' for none), n, from_1..from_n, field, value, field, value…
+ * A final state never changes.
+ */
 export const TRANSITION = `
 local s = redis.call('HGET', KEYS[1], 'status')
 if not s or s == 'SETTLED' or s == 'FAILED' then return 0 end
-local n = tonumber(ARGV[3])
+local n = tonumber(ARGV[4])
 local allowed = false
-for i = 1, n do if ARGV[3 + i] == s then allowed = true end end
+for i = 1, n do if ARGV[4 + i] == s then allowed = true end end
 if not allowed then return 0 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'updatedAt', ARGV[2])
-for i = 4 + n, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+local fields = {'status', ARGV[1], 'updatedAt', ARGV[2]}
+for i = 5 + n, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('HSET', KEYS[1], unpack(fields))
+if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
 return 1
 `;
 
-/** KEYS: tx, saldo, ledger. ARGV: reason, now, txId, from_1..from_n. A final state is never refunded (again). */
+/** KEYS: tx, saldo, ledger, txlog. ARGV: reason, now, txId, log event ('' for none), from_1..from_n. A final state is never refunded (again). */
 export const FAIL = `${ledgerEntry}
 local s = redis.call('HGET', KEYS[1], 'status')
 if not s or s == 'SETTLED' or s == 'FAILED' then return 0 end
 local allowed = false
-for i = 4, #ARGV do if ARGV[i] == s then allowed = true end end
+for i = 5, #ARGV do if ARGV[i] == s then allowed = true end end
 if not allowed then return 0 end
 local price = tonumber(cjson.decode(redis.call('HGET', KEYS[1], 'quote')).price)
 local after = redis.call('INCRBY', KEYS[2], price)
 redis.call('RPUSH', KEYS[3], entry(ARGV[2], price, 'refund', ARGV[3], after, nil))
 redis.call('HSET', KEYS[1], 'status', 'FAILED', 'updatedAt', ARGV[2], 'reason', ARGV[1])
+if ARGV[4] ~= '' then redis.call('RPUSH', KEYS[4], ARGV[4]) end
 return 1
 `;
 
@@ -71,11 +82,11 @@ redis.call('RPUSH', KEYS[2], entry(ARGV[3], amount, ARGV[2], nil, after, ARGV[4]
 return after
 `;
 
-/** KEYS: user. ARGV: now. Creates the record once; returns {created, reseller, name, firstSeen}. */
+/** KEYS: user. ARGV: now. Creates the record once; returns {created, reseller, name, firstSeen, hasPin}. */
 export const TOUCH = `
 local created = redis.call('HSETNX', KEYS[1], 'firstSeen', ARGV[1])
-local v = redis.call('HMGET', KEYS[1], 'reseller', 'name', 'firstSeen')
-return {created, v[1] or '', v[2] or '', v[3]}
+local v = redis.call('HMGET', KEYS[1], 'reseller', 'name', 'firstSeen', 'pin')
+return {created, v[1] or '', v[2] or '', v[3], v[4] and '1' or ''}
 `;
 
 /** KEYS: due. ARGV: now, lease, limit. Takes due members and leases them. */

@@ -264,7 +264,8 @@ describe('core input guards', () => {
     await store.setReseller('telegram:2', true, undefined, Date.now());
     expect(await bot.handle({ user: 'telegram:2', text: 'YA', messageId: 'y1' })).toEqual([{ text: t('confirm.noQuote') }]);
     expect(await bot.handle({ user: 'telegram:2', text: 'YA', messageId: 'y1' })).toEqual([]);
-    expect(confirmed).toEqual([{ user: 'telegram:2', messageId: 'y1' }]);
+    // No open summary: the core answers at once, without entering the payment path.
+    expect(confirmed).toEqual([]);
     // Another user may use the same id.
     expect(await bot.handle({ user: 'telegram:1', text: 'BANTUAN', messageId: 'y1' })).toHaveLength(1);
   });

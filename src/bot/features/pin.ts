@@ -18,7 +18,11 @@ export interface PinDeps {
 }
 
 /** Why a payment may not go ahead, as a reply; undefined when it may. `pin` is what the user typed, if anything. */
-export async function pinGate(d: PinDeps, user: UserId, pin: string | undefined, alreadyChecked = false): Promise<string | undefined> {
+export async function pinGate(
+  d: PinDeps, user: UserId, pin: string | undefined, alreadyChecked = false, hasPin = true,
+): Promise<string | undefined> {
+  // No PIN means no lock either (only a wrong PIN locks): nothing to read.
+  if (!hasPin) return pin === undefined ? undefined : d.t('pin.notSet');
   const state = await d.store.getPin(user);
   if (state.lockedUntil > d.now) return d.t('pin.locked', { until: wibTime(state.lockedUntil) });
   if (!state.hash) return pin === undefined ? undefined : d.t('pin.notSet');

@@ -1,0 +1,45 @@
+/**
+ * A short read cache in front of the store for what every message reads and almost never changes: who a
+ * user is (role, PIN set) and the markups. Writes through this process drop what they change at once; a
+ * change made by another process shows here within `ttlMs`. Money is never cached.
+ */
+import type { UserId } from '../bot/channel.ts';
+import type { Store, UserRecord } from '../bot/store.ts';
+
+export function withReadCache(store: Store, opts: { ttlMs?: number; maxUsers?: number; clock?: () => number } = {}): Store {
+  const ttl = opts.ttlMs ?? 5_000;
+  const max = opts.maxUsers ?? 10_000;
+  const clock = opts.clock ?? Date.now;
+  const users = new Map<UserId, { rec: UserRecord; until: number }>();
+  let markups: { value: Record<string, number>; until: number } | undefined;
+
+  return Object.assign(Object.create(null) as Store, store, {
+    async touchUser(user: UserId, now: number) {
+      const hit = users.get(user);
+      if (hit && hit.until > clock()) return { ...hit.rec };
+      const rec = await store.touchUser(user, now);
+      // A Map keeps insertion order: dropping the first entry drops the oldest, a cheap bound on memory.
+      if (users.size >= max) users.delete(users.keys().next().value as UserId);
+      users.set(user, { rec, until: clock() + ttl });
+      return { ...rec };
+    },
+    async setReseller(user: UserId, reseller: boolean, name: string | undefined, now: number) {
+      users.delete(user);
+      await store.setReseller(user, reseller, name, now);
+    },
+    async setPin(user: UserId, hash: string) {
+      users.delete(user);
+      await store.setPin(user, hash);
+    },
+    async markups() {
+      if (markups && markups.until > clock()) return { ...markups.value };
+      const value = await store.markups();
+      markups = { value, until: clock() + ttl };
+      return { ...value };
+    },
+    async setMarkup(code: string, amount: number | null) {
+      markups = undefined;
+      await store.setMarkup(code, amount);
+    },
+  });
+}
