@@ -52,7 +52,7 @@ export interface App {
   /** The IAK simulator, in sandbox mode for IAK (no IAK credentials). */
   iakSimulator?: IakSimulator;
   /** Redis (when used) and each channel, up or down: what /healthz reports. */
-  health(): Promise<{ ok: boolean; store: { kind: string; up: boolean }; channels: Record<string, boolean> }>;
+  health(): Promise<{ ok: boolean; store: { kind: string; up: boolean }; channels: Record<string, boolean>; states: Record<string, string> }>;
   /** Adds a channel; its messages go to the core and notifications for its users go to it. */
   attach(channel: Channel): Promise<void>;
   stop(): Promise<void>;
@@ -213,8 +213,12 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     async health() {
       const up = await store.ping();
       const ch: Record<string, boolean> = {};
-      for (const [name, c] of channels) ch[name] = c.up ? c.up() : true;
-      return { ok: up && Object.values(ch).every(Boolean), store: { kind: store.kind, up }, channels: ch };
+      const states: Record<string, string> = {};
+      for (const [name, c] of channels) {
+        ch[name] = c.up ? c.up() : true;
+        if (c.state) states[name] = c.state();
+      }
+      return { ok: up && Object.values(ch).every(Boolean), store: { kind: store.kind, up }, channels: ch, states };
     },
     async attach(channel) {
       channels.set(channel.name, channel);

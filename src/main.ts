@@ -8,6 +8,7 @@ import { rupiah } from './bot/format.ts';
 import { translator } from './bot/i18n.ts';
 import { createConsoleChannel } from './channels/console/index.ts';
 import { createTelegramChannel, type TelegramChannel } from './channels/telegram/index.ts';
+import { startWhatsApp } from './channels/whatsapp/start.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLog, type Log } from './log.ts';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   const t = translator(config.LOCALE);
 
   for (const name of wanted) {
-    if (name !== 'console' && name !== 'telegram') log.error({ channel: name }, 'this channel is not built yet; see the README');
+    if (name !== 'console' && name !== 'telegram' && name !== 'whatsapp') log.error({ channel: name }, 'unknown channel');
   }
 
   const telegram = wanted.includes('telegram') ? telegramChannel(config, log) : undefined;
@@ -74,12 +75,24 @@ async function main(): Promise<void> {
     }
   }
 
+  if (wanted.includes('whatsapp')) {
+    try {
+      await startWhatsApp(app, config, log);
+    } catch (err) {
+      log.error({ err: err instanceof Error ? err.message : String(err) }, 'WhatsApp did not start');
+      await stop(1);
+    }
+  }
+
   if (withConsole) {
     const interactive = Boolean(process.stdin.isTTY);
     const console: Channel & { done: Promise<void> } = createConsoleChannel({ input: process.stdin, output: process.stdout, interactive });
     const role = app.admins.has(SANDBOX_USER) ? 'admin' : (await app.store.getUser(SANDBOX_USER))?.reseller ? 'reseller' : 'customer';
     process.stdout.write(`${t('console.welcome', { user: SANDBOX_USER, role: t(`role.${role}`) })}\n`);
-    if (app.simulator) process.stdout.write(`${t('console.sandbox', { url: app.simulator.url, saldo: rupiah(SANDBOX_SALDO) })}\n`);
+    if (app.simulator) {
+      const url = [app.simulator.url, app.iakSimulator?.url].filter(Boolean).join(', ');
+      process.stdout.write(`${t('console.sandbox', { url, saldo: rupiah(SANDBOX_SALDO) })}\n`);
+    }
     process.stdout.write('\n');
     await app.attach(console);
     await console.done;

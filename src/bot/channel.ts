@@ -44,6 +44,8 @@ export interface Channel {
   stop(): Promise<void>;
   /** Whether the channel is connected and taking messages, for /healthz. */
   up?(): boolean;
+  /** A word on the connection for /healthz (WhatsApp: `open`, `waiting-for-login`, `logged-out`…). */
+  state?(): string;
   /** Resolves when the channel has nothing more to do by itself (console: end of input). */
   readonly done?: Promise<void>;
 }

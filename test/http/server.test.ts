@@ -75,7 +75,7 @@ describe('the operator HTTP server', () => {
 
   it('404 for unknown paths, 405 for other methods, and routes added by channels', async () => {
     const metrics = createMetrics();
-    http = await startHttpServer({ app: { metrics, health: async () => ({ ok: true, store: { kind: 'memory', up: true }, channels: {} }) }, log: silent, port: 0, host: '127.0.0.1' });
+    http = await startHttpServer({ app: { metrics, health: async () => ({ ok: true, store: { kind: 'memory', up: true }, channels: {}, states: {} }) }, log: silent, port: 0, host: '127.0.0.1' });
     expect((await fetch(`${http.url}/nope`)).status).toBe(404);
     expect((await fetch(`${http.url}/healthz`, { method: 'POST' })).status).toBe(405);
     expect((await fetch(`${http.url}/healthz?x=1`)).status).toBe(200);
@@ -85,7 +85,7 @@ describe('the operator HTTP server', () => {
 
   it('closes promptly with an idle keep-alive connection open', async () => {
     const metrics = createMetrics();
-    http = await startHttpServer({ app: { metrics, health: async () => ({ ok: true, store: { kind: 'memory', up: true }, channels: {} }) }, log: silent, port: 0, host: '127.0.0.1' });
+    http = await startHttpServer({ app: { metrics, health: async () => ({ ok: true, store: { kind: 'memory', up: true }, channels: {}, states: {} }) }, log: silent, port: 0, host: '127.0.0.1' });
     const agentRes = await new Promise<number>((resolve, reject) => {
       const req = request(`${http!.url}/healthz`, { headers: { connection: 'keep-alive' } }, (res) => {
         res.resume();
