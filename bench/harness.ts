@@ -5,25 +5,47 @@ import { pino } from 'pino';
 import { createApp, type App } from '../src/app.ts';
 import type { Channel } from '../src/bot/channel.ts';
 import { loadConfig } from '../src/config.ts';
-import { startMmbcSimulator, type MmbcSimulator } from '../src/providers/mmbc/simulator.ts';
+import { fork, type ChildProcess } from 'node:child_process';
 import { createRedisStore } from '../src/sessions/redis-store.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+export interface SimProcess {
+  mmbc: string;
+  iak: string;
+  iakUser: string;
+  iakKey: string;
+  child: ChildProcess;
+}
+
+/** Starts the simulators in a child process and waits for their URLs. */
+export function startSimProcess(): Promise<SimProcess> {
+  const child = fork('bench/sim-process.ts', [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the simulator process exited (${code})`)));
+    child.once('message', (m: Omit<SimProcess, 'child'>) => resolve({ ...m, child }));
+  });
+}
+
 export interface Bench {
   app: App;
-  sim: MmbcSimulator;
+  sim: SimProcess;
   prefix: string;
   redis: Redis;
   stop(): Promise<void>;
 }
 
 export async function startBench(resellers: string[], saldo = 10_000_000_000): Promise<Bench> {
-  const sim = await startMmbcSimulator({ delayMs: 0 });
+  const sim = await startSimProcess();
   const prefix = `bench:${randomBytes(4).toString('hex')}:`;
   const store = createRedisStore({ url: REDIS_URL, prefix });
   const config = loadConfig(
-    { MMBC_BASE_URL: sim.url, MMBC_USERNAME: 'sandbox', MMBC_PASSWORD: 'sandbox', LOG_LEVEL: 'silent', REDIS_URL, REDIS_PREFIX: prefix },
+    {
+      MMBC_BASE_URL: sim.mmbc, MMBC_USERNAME: 'sandbox', MMBC_PASSWORD: 'sandbox', LOG_LEVEL: 'silent', REDIS_URL, REDIS_PREFIX: prefix,
+      IAK_BASE_URL: sim.iak, IAK_USERNAME: sim.iakUser, IAK_API_KEY: sim.iakKey,
+      // The limiter still runs on every message (its cost is part of the figure), but never trips.
+      FLOOD_MAX_MESSAGES: '10000', FLOOD_WINDOW_SECONDS: '1',
+    },
     '/nonexistent/.env',
   );
   const app = await createApp(config, { log: pino({ level: 'silent' }), store, autostartWorker: false });
@@ -38,7 +60,7 @@ export async function startBench(resellers: string[], saldo = 10_000_000_000): P
     app, sim, prefix, redis,
     async stop() {
       await app.stop();
-      await sim.close();
+      sim.child.kill();
       let cursor = '0';
       do {
         const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);

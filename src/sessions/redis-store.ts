@@ -36,7 +36,9 @@ function patchArgs(patch: TxPatch | undefined): string[] {
 }
 
 export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: string }): Store & { redis: Redis; prefix: string } {
-  const redis = opts.redis ?? new Redis(opts.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 3 });
+  // Auto-pipelining sends every command issued in one tick in one write: with many conversations in flight,
+  // one socket write per command was the bot's largest single cost.
+  const redis = opts.redis ?? new Redis(opts.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 3, enableAutoPipelining: true });
   const prefix = opts.prefix ?? 'ppob:';
   const k = keys(prefix);
   const reserve = script(redis, RESERVE);

@@ -69,7 +69,7 @@ describe('npm start with Telegram', () => {
     const base = `http://127.0.0.1:${port}`;
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ ok: true, store: { kind: 'memory', up: true }, channels: { telegram: true } });
+    expect(await health.json()).toEqual({ ok: true, store: { kind: 'memory', up: true }, channels: { telegram: true }, states: {} });
 
     api.enqueue(textUpdate(USER, 'PLN 532100112233'));
     await api.waitFor(() => api!.sent(USER).length === 1, 'the summary', 10_000);
