@@ -223,22 +223,29 @@ export function createBot(deps: BotDeps): Bot {
 
   async function handleOne(msg: IncomingMessage): Promise<Reply[]> {
     try {
-      if (msg.messageId && !(await store.claimMessage(msg.user, msg.messageId, TTL.messageSeconds))) {
+      const claim = msg.messageId ? store.claimMessage(msg.user, msg.messageId, TTL.messageSeconds) : Promise.resolve(true);
+      if (msg.kind === 'group') {
+        await claim;
+        return [];
+      }
+      // The replay check, the flood count and who the user is go out together: one round trip, not three.
+      const [fresh, verdict, who] = await Promise.all([
+        claim,
+        deps.flood && !deps.admins.has(msg.user) ? deps.flood.check(msg.user) : Promise.resolve('ok' as const),
+        whoIs(msg.user),
+      ]);
+      if (!fresh) {
         log.info({ user: msg.user, messageId: msg.messageId }, 'replayed delivery ignored');
         return [];
       }
-      if (msg.kind === 'group') return [];
-      if (deps.flood && !deps.admins.has(msg.user)) {
-        const verdict = await deps.flood.check(msg.user);
-        if (verdict === 'drop') return [];
-        if (verdict === 'warn') return text(t('input.flood'));
-      }
+      if (verdict === 'drop') return [];
+      if (verdict === 'warn') return text(t('input.flood'));
       if (msg.kind === 'media') return text(t('input.media'));
       // Characters, not UTF-16 units: an emoji is one character to the user.
       if (msg.text.length > MAX_TEXT && [...msg.text].length > MAX_TEXT) return text(t('input.tooLong', { max: MAX_TEXT }));
       const catalogue = deps.catalogue();
       const intent = parse(msg.text, catalogue, commandWords);
-      const { role, hasPin } = await whoIs(msg.user);
+      const { role, hasPin } = who;
       if ((intent.kind === 'unknown' || intent.kind === 'inquiry') && catalogue.size === 0) {
         return text(t('catalogue.unavailable'));
       }

@@ -90,16 +90,19 @@ export function createPayments(deps: PaymentDeps): Payments {
     const now = clock();
     const from = ['SENDING', 'PENDING'] as const;
     if (outcome.status === 'settled') {
-      const ok = await store.transition(tx.user, tx.id, from, 'SETTLED', now, {
-        receipt: outcome.receipt, ...(outcome.receipt.invoice ? { invoice: outcome.receipt.invoice } : {}),
-      }, log);
-      await store.unschedule(tx.user, tx.id);
+      // The unschedule rides behind the state change in the same write; if only the change lands, the worker
+      // finds a final transaction and drops the entry itself.
+      const [ok] = await Promise.all([
+        store.transition(tx.user, tx.id, from, 'SETTLED', now, {
+          receipt: outcome.receipt, ...(outcome.receipt.invoice ? { invoice: outcome.receipt.invoice } : {}),
+        }, log),
+        store.unschedule(tx.user, tx.id),
+      ]);
       const invoice = outcome.receipt.invoice ? { invoice: outcome.receipt.invoice } : {};
       return ok ? { type: 'settled', tx: { ...tx, status: 'SETTLED', receipt: outcome.receipt, updatedAt: now, ...invoice } } : undefined;
     }
     if (outcome.status === 'failed') {
-      const ok = await store.fail(tx.user, tx.id, from, outcome.reason, now, log);
-      await store.unschedule(tx.user, tx.id);
+      const [ok] = await Promise.all([store.fail(tx.user, tx.id, from, outcome.reason, now, log), store.unschedule(tx.user, tx.id)]);
       return ok ? { type: 'failed', tx: { ...tx, status: 'FAILED', reason: outcome.reason, updatedAt: now } } : undefined;
     }
     const invoice = outcome.invoice ?? tx.invoice;
@@ -217,9 +220,12 @@ export function createPayments(deps: PaymentDeps): Payments {
       // Scheduled before the debit: if this process dies anywhere after it, the worker finds the transaction.
       // Not unscheduled when the reserve fails: a concurrent YA may have won with this same id. The worker
       // drops an entry with no transaction once its quote can no longer be paid.
-      await store.schedule(user, txId, now + graceMs);
       const sameDay = { day: wibDay(now), product: quote.product, customerNo: quote.bill.customerNo };
-      const r = await store.reserve(user, quote.id, txId, now, messageId, sameDay);
+      // Issued in one tick and so in one write, in this order: one round trip, the schedule still first.
+      const [, r] = await Promise.all([
+        store.schedule(user, txId, now + graceMs),
+        store.reserve(user, quote.id, txId, now, messageId, sameDay),
+      ]);
       if (!r.ok) return r.reason === 'insufficient' ? { kind: 'insufficient', saldo: r.saldo, price: r.price } : { kind: 'no-quote' };
       if (!(await store.transition(user, txId, ['RESERVED'], 'SENDING', clock()))) {
         // The worker judged it abandoned meanwhile and refunded it; nothing was sent.

@@ -219,8 +219,9 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
     },
 
     async schedule(user, txId, dueAt) {
-      // A pipeline, not MULTI: the two writes are idempotent and each is useful alone.
-      await redis.pipeline().hset(k.owner(), txId, user).zadd(k.due(), dueAt, dueMember(user, txId)).exec();
+      // Two plain commands, auto-pipelined in call order: a reserve issued right after them in the same tick is
+      // written behind them, so Redis can never run the debit without the schedule entry before it.
+      await Promise.all([redis.hset(k.owner(), txId, user), redis.zadd(k.due(), dueAt, dueMember(user, txId))]);
     },
 
     async claimDue(now, leaseMs, limit) {
