@@ -41,7 +41,8 @@ describe('SIGKILL between the debit and the provider answer', () => {
     await seed.adjustSaldo(USER, 1_000_000, 'deposit', Date.now(), 'test');
     await seed.close();
 
-    const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/main.ts'], {
+    // node --import tsx, not tsx's CLI: the CLI is a wrapper whose death would leave the real bot running.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env: {
         PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: redisUrl(), REDIS_PREFIX: prefix, CHANNELS: 'console',
         MMBC_BASE_URL: sim.url, MMBC_USERNAME: 'sandbox', MMBC_PASSWORD: 'sandbox', PROVIDER_TIMEOUT_MS: '30000',
