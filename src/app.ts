@@ -9,6 +9,9 @@ import { ticketCommands } from './bot/features/tickets.ts';
 import { transferCommands } from './bot/features/transfer.ts';
 import { statementCommands } from './bot/features/statements.ts';
 import { complaintCommands } from './bot/features/complaints.ts';
+import { broadcastCommands } from './bot/features/broadcast.ts';
+import { startBroadcastWorker, type BroadcastWorker } from './broadcast/worker.ts';
+import { translator } from './bot/i18n.ts';
 import { markupOf } from './payments/markup.ts';
 import { createFloodGuard } from './sessions/flood.ts';
 import { withReadCache } from './sessions/cached-store.ts';
@@ -44,6 +47,8 @@ export interface App {
   payments: Payments;
   router: ProviderRouter;
   worker: RecheckWorker;
+  /** The broadcast (BC) job's worker in this process. */
+  broadcasts: BroadcastWorker;
   admins: ReadonlySet<UserId>;
   metrics: Metrics;
   /** Channel name → whether it is up, for /healthz. */
@@ -153,6 +158,15 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
   const cached = withReadCache(store);
   const metrics = createMetrics(() => metricsStore.stats());
 
+  const broadcasts = startBroadcastWorker({
+    store, channels, log, clock,
+    t: translator(config.LOCALE),
+    rates: { telegram: config.BROADCAST_RATE_PER_SECOND },
+    autostart: opts.autostartWorker ?? true,
+    // The embedded store loses a broadcast that stops unfinished, so a stop gives it a little time to end.
+    drainMs: store.kind === 'memory' ? 10_000 : 0,
+  });
+
   // The bot and payments need each other's events; the indirection breaks the cycle.
   let bot!: Bot;
   const payments = createPayments({
@@ -182,6 +196,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
       ...transferCommands(config.PROVIDER_TIMEOUT_MS + 30_000),
       ...statementCommands(),
       ...complaintCommands(),
+      ...broadcastCommands(broadcasts),
     ],
     flood: createFloodGuard({
       max: config.FLOOD_MAX_MESSAGES,
@@ -207,7 +222,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
   });
 
   return {
-    config, store, bot, payments, router, worker, admins, metrics, channels,
+    config, store, bot, payments, router, worker, broadcasts, admins, metrics, channels,
     ...(simulator ? { simulator } : {}),
     ...(iakSimulator ? { iakSimulator } : {}),
     async health() {
@@ -226,6 +241,8 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     },
     async stop() {
       clearInterval(refresh);
+      // Before the channels: its sends in flight go through them.
+      await broadcasts.stop();
       for (const channel of channels.values()) await channel.stop();
       await worker.stop();
       await mmbcClient.close();

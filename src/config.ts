@@ -39,6 +39,7 @@ const schema = z.object({
   PENDING_RECHECK_SECONDS: int(1, 86400, 'seconds').default(30),
   FLOOD_MAX_MESSAGES: int(1, 10000, 'messages').default(20),
   FLOOD_WINDOW_SECONDS: int(1, 86400, 'seconds').default(60),
+  BROADCAST_RATE_PER_SECOND: int(1, 1000, 'messages a second').default(20),
   LOCALE: z.enum(['id', 'en'], { error: 'id or en' }).default('id'),
   DEPOSIT_BANK_INFO: optional(z.string().min(1)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'a pino level: fatal, error, warn, info, debug, trace or silent' }).default('info'),

@@ -34,12 +34,34 @@ export interface Notifier {
   send(user: UserId, reply: Reply): Promise<void>;
 }
 
+/** Why a user cannot be reached at all: they blocked the bot, their account is gone, or (WhatsApp) they never wrote first. */
+export type UnreachableReason = 'blocked' | 'deactivated' | 'not-found' | 'never-wrote';
+
+/**
+ * What `Channel.send` throws for a recipient no retry would reach: a broadcast counts them as skipped, not
+ * failed, and an operator reads the difference between "blocked the bot" and "Telegram was down".
+ */
+export class RecipientUnreachable extends Error {
+  override readonly name = 'RecipientUnreachable';
+  readonly user: UserId;
+  readonly reason: UnreachableReason;
+  constructor(user: UserId, reason: UnreachableReason, message: string) {
+    super(message);
+    this.user = user;
+    this.reason = reason;
+  }
+}
+
 /** What every channel adapter gives the application: start it with a handle to the core, stop it. */
 export interface Channel {
   readonly name: string;
   start(handle: (msg: IncomingMessage) => Promise<Reply[]>): Promise<void>;
-  /** Delivers a message the user did not just ask for. */
+  /** Delivers a message the user did not just ask for; a user who cannot be reached at all is a `RecipientUnreachable`. */
   send(user: UserId, reply: Reply): Promise<void>;
+  /** Sends a message that `edit` can later rewrite in place, and gives its handle. Only where the channel can edit (Telegram). */
+  post?(user: UserId, reply: Reply): Promise<string>;
+  /** Rewrites the text of a message `post` sent (a progress line), without a new notification. */
+  edit?(user: UserId, handle: string, reply: Reply): Promise<void>;
   /** Stops taking messages, finishes what is in flight. */
   stop(): Promise<void>;
   /** Whether the channel is connected and taking messages, for /healthz. */

@@ -7,6 +7,8 @@ import type { UserId } from '../bot/channel.ts';
 export const TTL = {
   /** Handled message ids: contract rule 8 asks for at least 24 h. */
   messageSeconds: 26 * 3600,
+  /** A finished broadcast's record and who got it: 30 days, for the admin's questions. */
+  broadcastSeconds: 30 * 86400,
   /** Quotes expire by their own `expiresAt` (QUOTE_TTL_SECONDS). */
 } as const;
 
@@ -53,6 +55,15 @@ export function keys(prefix: string) {
     owner: () => `${prefix}{g}:owner`,
     /** String, caller's TTL: cached provider data (price lists). */
     cache: (name: string) => `${prefix}{g}:cache:${name}`,
+    // A broadcast's own keys share its `{bc:<id>}` hash tag, so its scripts touch one slot.
+    /** Hash: the Broadcast's fields, its lease (owner, leaseUntil) and counts; kept TTL.broadcastSeconds after it ends. */
+    broadcast: (id: string) => `${prefix}{bc:${id}}:meta`,
+    /** List of one channel's recipients not yet taken, emptied as the broadcast runs. */
+    broadcastTodo: (id: string, lane: string) => `${prefix}{bc:${id}}:todo:${lane}`,
+    /** Hash recipient → taken | sent | failed | skipped: a recipient is taken once, ever; kept as the broadcast. */
+    broadcastDone: (id: string) => `${prefix}{bc:${id}}:done`,
+    /** Sorted set of running broadcast ids by when a worker should next look (ms). */
+    broadcasts: () => `${prefix}{g}:broadcasts`,
   };
 }
 

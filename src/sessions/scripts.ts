@@ -158,3 +158,60 @@ redis.call('RPUSH', KEYS[3], entry(ARGV[4], amount, 'transfer-in', ARGV[1], afte
 redis.call('SET', KEYS[1], '1')
 return tostring(after)
 `;
+
+/**
+ * KEYS: broadcast. ARGV: owner, now, leaseMs. Takes or renews the lease: 1 held, 0 another holds it,
+ * -1 not running. leaseMs 0 gives up the owner's own lease.
+ */
+export const BC_LEASE = `
+local m = redis.call('HMGET', KEYS[1], 'state', 'owner', 'leaseUntil')
+if m[1] ~= 'running' then return -1 end
+local now = tonumber(ARGV[2])
+local mine = m[2] == ARGV[1]
+if tonumber(ARGV[3]) == 0 then
+  if mine then redis.call('HSET', KEYS[1], 'leaseUntil', 0) end
+  return 0
+end
+if not mine and m[2] and tonumber(m[3] or '0') > now then return 0 end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'leaseUntil', now + tonumber(ARGV[3]))
+return 1
+`;
+
+/** KEYS: broadcast, todo (one lane), done. ARGV: owner, now. The next recipient, marked taken; {'end'} or {'lost'}. */
+export const BC_TAKE = `
+local m = redis.call('HMGET', KEYS[1], 'state', 'owner', 'leaseUntil')
+if m[1] ~= 'running' or m[2] ~= ARGV[1] or tonumber(m[3] or '0') <= tonumber(ARGV[2]) then return {'lost'} end
+while true do
+  local r = redis.call('LPOP', KEYS[2])
+  if not r then return {'end'} end
+  if redis.call('HSETNX', KEYS[3], r, 'taken') == 1 then
+    redis.call('HINCRBY', KEYS[1], 'taken', 1)
+    return {'ok', r}
+  end
+end
+`;
+
+/** KEYS: broadcast, done. ARGV: user, outcome (sent | failed | skipped). Counts a taken recipient once. */
+export const BC_RECORD = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
+if redis.call('HGET', KEYS[2], ARGV[1]) ~= 'taken' then return 0 end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
+return 1
+`;
+
+/**
+ * KEYS: broadcast, done, todo_1..todo_n. ARGV: owner, now, keepSeconds. Ends it once every lane is empty:
+ * taken without an outcome counts as failed (and unconfirmed).
+ */
+export const BC_FINISH = `
+local m = redis.call('HMGET', KEYS[1], 'state', 'owner', 'taken', 'sent', 'failed', 'skipped')
+if m[1] ~= 'running' or m[2] ~= ARGV[1] then return 0 end
+for i = 3, #KEYS do if redis.call('LLEN', KEYS[i]) > 0 then return 0 end end
+local failed = tonumber(m[5] or '0')
+local lost = tonumber(m[3] or '0') - tonumber(m[4] or '0') - failed - tonumber(m[6] or '0')
+redis.call('HSET', KEYS[1], 'state', 'done', 'finishedAt', ARGV[2], 'unconfirmed', lost, 'failed', failed + lost, 'leaseUntil', 0)
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return 1
+`;

@@ -4,13 +4,13 @@
  * Nothing here touches the store or a provider: dedup by update_id, paying once, stale buttons are the core's.
  */
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import { Bot, type Context } from 'grammy';
+import { Bot, type Context, GrammyError } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
-import type { Channel, IncomingMessage, Reply, UserId } from '../../bot/channel.ts';
+import { type Channel, type IncomingMessage, RecipientUnreachable, type Reply, type UserId } from '../../bot/channel.ts';
 import type { Locale } from '../../bot/i18n.ts';
 import type { Log } from '../../log.ts';
 import { applyLimits, pollWatch, type ApiLimits } from './api.ts';
-import { describeError, safeError } from './errors.ts';
+import { describeError, safeError, unreachableReason } from './errors.ts';
 import { createGroupNotices, groupNoticeText } from './group.ts';
 import { inlineKeyboard, splitText } from './keyboard.ts';
 import { createRecentIds } from './recent.ts';
@@ -169,6 +169,22 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
       }
     : undefined;
 
+  /** In a private chat the chat id is the user id. */
+  function chatOf(user: UserId): number {
+    const id = user.startsWith('telegram:') ? Number(user.slice('telegram:'.length)) : Number.NaN;
+    if (!Number.isSafeInteger(id)) throw new Error(`not a Telegram user: ${user}`);
+    return id;
+  }
+
+  /** What a failed send throws past the adapter: scrubbed of the token, typed when the user cannot be reached at all. */
+  function outward(user: UserId, err: unknown): Error {
+    const reason = unreachableReason(err);
+    if (!reason) return safeError(err, token);
+    const e = new RecipientUnreachable(user, reason, describeError(err, token));
+    if (err instanceof GrammyError) Object.assign(e, { error_code: err.error_code });
+    return e;
+  }
+
   async function call<T>(what: string, p: () => Promise<T>): Promise<T> {
     try {
       return await p();
@@ -217,13 +233,31 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     },
 
     async send(user: UserId, reply: Reply) {
-      const id = user.startsWith('telegram:') ? Number(user.slice('telegram:'.length)) : Number.NaN;
-      if (!Number.isSafeInteger(id)) throw new Error(`not a Telegram user: ${user}`);
-      // In a private chat the chat id is the user id.
+      const id = chatOf(user);
       try {
         await sendReply(id, reply);
       } catch (err) {
-        throw safeError(err, token);
+        throw outward(user, err);
+      }
+    },
+
+    async post(user: UserId, reply: Reply) {
+      const id = chatOf(user);
+      try {
+        const sent = await bot.api.sendMessage(id, reply.text, { link_preview_options: { is_disabled: true } });
+        return String(sent.message_id);
+      } catch (err) {
+        throw outward(user, err);
+      }
+    },
+
+    async edit(user: UserId, handle: string, reply: Reply) {
+      try {
+        await bot.api.editMessageText(chatOf(user), Number(handle), reply.text, { link_preview_options: { is_disabled: true } });
+      } catch (err) {
+        // The same text again is not an error to anyone but the Bot API.
+        if (describeError(err).includes('message is not modified')) return;
+        throw outward(user, err);
       }
     },
 

@@ -4,7 +4,7 @@
  * messages get nothing. Messages the user did not just ask for go through a shared queue at a slow global pace,
  * and only to users who have written to the bot. Dedup, paying once and flood limits are the core's.
  */
-import type { Channel, IncomingMessage, Reply } from '../../bot/channel.ts';
+import { type Channel, type IncomingMessage, RecipientUnreachable, type Reply } from '../../bot/channel.ts';
 import type { Log } from '../../log.ts';
 import type { WhatsAppAuth } from '../../sessions/whatsapp-auth.ts';
 import { createConnection, type ReconnectOptions, type WhatsAppState } from './connection.ts';
@@ -154,7 +154,7 @@ export function createWhatsAppChannel(opts: WhatsAppChannelOptions): WhatsAppCha
       if (!contact) {
         // Numbers that message strangers get restricted: only users who wrote first are ever messaged.
         log.warn({ user }, 'WhatsApp message not sent: this user has never written to the bot');
-        throw new Error(`WhatsApp: ${user} has never written to the bot, so nothing is sent to them`);
+        throw new RecipientUnreachable(user, 'never-wrote', `WhatsApp: ${user} has never written to the bot, so nothing is sent to them`);
       }
       await outbox.push({ user, jid: contact.jid, text: reply.text, at: clock() }, clock() - contact.at < recentMs);
       sender.poke();
