@@ -157,6 +157,8 @@ export async function startFakeBotApi(opts: FakeBotApiOptions = {}): Promise<Fak
       }
       case 'editMessageReplyMarkup':
         return ok(res, { message_id: Number(p.message_id), date: 0, chat: { id: chatId, type: 'private', first_name: 'User' } });
+      case 'editMessageText':
+        return ok(res, { message_id: Number(p.message_id), date: 0, chat: { id: chatId, type: 'private', first_name: 'User' }, text: p.text });
       case 'answerCallbackQuery':
         return ok(res, true);
       case 'setWebhook':
