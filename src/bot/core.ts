@@ -20,7 +20,7 @@ import { ROLE_RANK, type Command, type Role } from './commands.ts';
 import { pinGate, type PinDeps } from './features/pin.ts';
 import type { Family } from './provider.ts';
 import type { Quote, Transaction } from './store.ts';
-import { wibDay, wibTime } from './format.ts';
+import { wibTime } from './format.ts';
 
 /** Products with a price known before the inquiry: the one-line form pays them at once. */
 const FIXED_PRICE: ReadonlySet<Family> = new Set(['pln-prepaid', 'ewallet']);
@@ -91,9 +91,8 @@ export function createBot(deps: BotDeps): Bot {
     return [{ text: outcome(r.tx, t), ...hide }];
   }
 
-  /** The earlier transaction of this product to this number today, unless it failed. */
-  async function sameDay(user: UserId, product: string, customerNo: string): Promise<Transaction | undefined> {
-    const id = await store.sameDayTx(user, wibDay(clock()), product, customerNo);
+  /** The earlier transaction the duplicate guard found, unless it failed. */
+  async function earlierTx(user: UserId, id: string | undefined): Promise<Transaction | undefined> {
     const tx = id ? await store.getTx(user, id) : null;
     return tx && tx.status !== 'FAILED' ? tx : undefined;
   }
@@ -110,14 +109,15 @@ export function createBot(deps: BotDeps): Bot {
       const refused = await pinGate(pinDeps(), ctx.user, intent.pin, false, ctx.hasPin);
       if (refused) return [{ text: refused, ...hide }];
     }
-    const r = await payments.inquire(ctx.user, intent.entry, intent.customerNo, intent.amount, withPin ? { pinOk: true } : {});
+    // A deliberate repeat (`2.`) skips the duplicate guard; otherwise the earlier payment is shown and YA is asked.
+    const guard = canPay && intent.repeat === undefined;
+    const r = await payments.inquire(ctx.user, intent.entry, intent.customerNo, intent.amount, { pinOk: withPin, sameDay: guard });
     if (!r.ok) {
       if (r.reason === 'closed') return [{ text: t('inquiry.closed', { code: intent.entry.code }), ...hide }];
       if (r.reason === 'refused') return [{ text: t('inquiry.refused', { reason: r.message ?? '-' }), ...hide }];
       return [{ text: t('inquiry.unavailable'), ...hide }];
     }
-    // A deliberate repeat (`2.`) skips the duplicate guard; otherwise the earlier payment is shown and YA is asked.
-    const earlier = canPay && intent.repeat === undefined ? await sameDay(ctx.user, r.quote.product, r.quote.bill.customerNo) : undefined;
+    const earlier = guard ? await earlierTx(ctx.user, r.earlierTxId) : undefined;
     if (withPin && !earlier && FIXED_PRICE.has(r.quote.family)) return pay(ctx, true, r.quote.id, r.quote);
     let body = summary(r.quote, canPay, deps.quoteTtlSeconds, t);
     if (earlier) body = `${t('duplicate.warning', { id: earlier.id, time: wibTime(earlier.createdAt), status: t(`status.${earlier.status}`) })}\n${body}`;

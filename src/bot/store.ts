@@ -188,7 +188,11 @@ export interface Store {
   resellers(): Promise<UserId[]>;
   setReseller(user: UserId, reseller: boolean, name: string | undefined, now: number): Promise<void>;
 
-  putQuote(quote: Quote): Promise<void>;
+  /**
+   * Stores the user's open quote. Given a duplicate-guard mark, also returns the transaction that mark names
+   * (what this user paid to that product and number that day), in the same step.
+   */
+  putQuote(quote: Quote, sameDay?: SameDayMark): Promise<string | null>;
   getQuote(user: UserId): Promise<Quote | null>;
   /** Removes the open quote; false when there was none. */
   dropQuote(user: UserId): Promise<boolean>;
@@ -242,8 +246,6 @@ export interface Store {
   pinFailed(user: UserId, now: number, max: number, lockMs: number): Promise<PinState>;
   pinPassed(user: UserId): Promise<void>;
 
-  /** The transaction that paid `product` to `customerNo` for this user on `day` (WIB), as `reserve` marked it: the duplicate guard. */
-  sameDayTx(user: UserId, day: string, product: string, customerNo: string): Promise<string | null>;
 
   /** A deposit ticket with an amount no other open ticket has: `nominal` rounded down to thousands plus 1–999. */
   openTicket(user: UserId, id: string, nominal: number, now: number, ttlMs: number): Promise<Ticket | null>;

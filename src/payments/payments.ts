@@ -29,7 +29,8 @@ export type PaymentEvent =
   | { type: 'stale'; tx: Transaction };
 
 export type InquiryResult =
-  | { ok: true; quote: Quote }
+  /** `earlierTxId`: what the duplicate guard found for this product and number today, when asked to look. */
+  | { ok: true; quote: Quote; earlierTxId?: string }
   | { ok: false; reason: 'closed' | 'refused' | 'unavailable'; message?: string };
 
 export type ConfirmResult =
@@ -38,7 +39,9 @@ export type ConfirmResult =
   | { kind: 'done'; tx: Transaction };
 
 export interface Payments {
-  inquire(user: UserId, entry: CatalogueEntry, customerNo: string, amount?: number, opts?: { pinOk?: boolean }): Promise<InquiryResult>;
+  inquire(
+    user: UserId, entry: CatalogueEntry, customerNo: string, amount?: number, opts?: { pinOk?: boolean; sameDay?: boolean },
+  ): Promise<InquiryResult>;
   /** Pays the open quote (`quoteId` when a button named it); `known` is that quote when the caller already read it. */
   confirm(user: UserId, messageId?: string, quoteId?: string, known?: Quote): Promise<ConfirmResult>;
   /** Carries a scheduled transaction one step towards final; used by the recheck worker. */
@@ -208,8 +211,9 @@ export function createPayments(deps: PaymentDeps): Payments {
         expiresAt: clock() + settings.quoteTtlMs,
         ...(opts?.pinOk ? { pinOk: true } : {}),
       };
-      await store.putQuote(quote);
-      return { ok: true, quote };
+      const mark = opts?.sameDay ? { day: wibDay(quote.createdAt), product: quote.product, customerNo: quote.bill.customerNo } : undefined;
+      const earlier = await store.putQuote(quote, mark);
+      return earlier ? { ok: true, quote, earlierTxId: earlier } : { ok: true, quote };
     },
 
     async confirm(user, messageId, quoteId, known) {

@@ -142,8 +142,9 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
       else markups.set(code, amount);
     },
 
-    async putQuote(quote) {
+    async putQuote(quote, mark) {
       quotes.set(quote.user, structuredClone(quote));
+      return mark ? (sameDay.get(`${quote.user}|${mark.day}|${mark.product}|${mark.customerNo}`) ?? null) : null;
     },
 
     async getQuote(user) {
@@ -280,10 +281,6 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
     async pinPassed(user) {
       const p = pins.get(user);
       if (p) p.fails = 0;
-    },
-
-    async sameDayTx(user, day, product, customerNo) {
-      return sameDay.get(`${user}|${day}|${product}|${customerNo}`) ?? null;
     },
 
     async openTicket(user, id, nominal, now, ttlMs) {

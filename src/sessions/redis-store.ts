@@ -5,7 +5,7 @@ import type { UserId } from '../bot/channel.ts';
 import type { LedgerEntry, Quote, ReserveResult, Store, Transaction, TxEvent, TxPatch, TxStatus } from '../bot/store.ts';
 import { dueMember, keys, parseDueMember, TTL } from './keys.ts';
 import {
-  ACCEPT_TICKET, ADJUST, CLAIM_DUE, FAIL, PIN_FAILED, RESERVE, TICKET_AMOUNT, TOUCH, TRANSFER_IN, TRANSFER_OUT, TRANSITION,
+  ACCEPT_TICKET, ADJUST, CLAIM_DUE, FAIL, PIN_FAILED, PUT_QUOTE, RESERVE, TICKET_AMOUNT, TOUCH, TRANSFER_IN, TRANSFER_OUT, TRANSITION,
 } from './scripts.ts';
 import { BC_FINISH, BC_LEASE, BC_RECORD, BC_TAKE } from './scripts.ts';
 import type { Broadcast, TakeResult } from '../bot/store.ts';
@@ -69,6 +69,7 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
   const acceptTicket = script(redis, ACCEPT_TICKET);
   const transferOut = script(redis, TRANSFER_OUT);
   const transferIn = script(redis, TRANSFER_IN);
+  const putQuote = script(redis, PUT_QUOTE);
   const bcLease = script(redis, BC_LEASE);
   const bcTake = script(redis, BC_TAKE);
   const bcRecord = script(redis, BC_RECORD);
@@ -143,11 +144,11 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
       else await redis.hset(k.markups(), code, amount);
     },
 
-    async putQuote(quote: Quote) {
-      const ttl = quote.expiresAt - Date.now();
-      // Already expired: it replaces the open quote all the same, as a new inquiry does, and is gone.
-      if (ttl <= 0) await redis.del(k.quote(quote.user));
-      else await redis.set(k.quote(quote.user), JSON.stringify(quote), 'PX', ttl);
+    async putQuote(quote: Quote, sameDay) {
+      // Already expired (ttl <= 0): it replaces the open quote all the same, as a new inquiry does, and is gone.
+      const mark = sameDay ? k.sameDay(quote.user, sameDay.day, sameDay.product, sameDay.customerNo) : k.sameDay(quote.user, '-', '-', '-');
+      const earlier = await putQuote([k.quote(quote.user), mark], [JSON.stringify(quote), quote.expiresAt - Date.now(), sameDay ? '1' : '']);
+      return typeof earlier === 'string' ? earlier : null;
     },
 
     async getQuote(user) {
@@ -291,10 +292,6 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
 
     async pinPassed(user) {
       await redis.hset(k.user(user), 'pinFails', 0);
-    },
-
-    async sameDayTx(user, day, product, customerNo) {
-      return redis.get(k.sameDay(user, day, product, customerNo));
     },
 
     async openTicket(user, id, nominal, now, ttlMs) {

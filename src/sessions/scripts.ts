@@ -215,3 +215,10 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 return 1
 `;
+
+/** KEYS: quote, sameDay mark. ARGV: quote JSON, ttl ms (<= 0: already expired), read the mark ('1' or ''). */
+export const PUT_QUOTE = `
+if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) else redis.call('DEL', KEYS[1]) end
+if ARGV[3] == '1' then return redis.call('GET', KEYS[2]) end
+return false
+`;
