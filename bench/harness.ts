@@ -10,6 +10,16 @@ import { createRedisStore } from '../src/sessions/redis-store.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/** Deletes every key under `prefix` (SCAN + UNLINK), so a run leaves the shared Redis as it found it. */
+export async function dropKeys(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
 export interface SimProcess {
   mmbc: string;
   iak: string;
@@ -61,12 +71,7 @@ export async function startBench(resellers: string[], saldo = 10_000_000_000): P
     async stop() {
       await app.stop();
       sim.child.kill();
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.unlink(...keys);
-      } while (cursor !== '0');
+      await dropKeys(redis, prefix);
       await redis.quit();
       await store.close();
     },

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { Redis } from 'ioredis';
-import { REDIS_URL, type SimProcess } from './harness.ts';
+import { dropKeys, REDIS_URL, type SimProcess } from './harness.ts';
 
 export type BotRequest =
   | {
@@ -133,14 +133,7 @@ export async function redisCpuMs(redis: Redis): Promise<number> {
   return (user + sys) * 1000;
 }
 
-export async function dropKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
-}
+export { dropKeys };
 
 export const MB = 1024 * 1024;
 
