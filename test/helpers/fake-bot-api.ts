@@ -160,6 +160,7 @@ export async function startFakeBotApi(opts: FakeBotApiOptions = {}): Promise<Fak
       case 'editMessageText':
         return ok(res, { message_id: Number(p.message_id), date: 0, chat: { id: chatId, type: 'private', first_name: 'User' }, text: p.text });
       case 'answerCallbackQuery':
+      case 'deleteMessage':
         return ok(res, true);
       case 'setWebhook':
         webhook.url = String(p.url);

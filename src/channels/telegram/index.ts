@@ -95,8 +95,15 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     switch (inbound.kind) {
       case 'ignore':
         return;
-      case 'private':
-        return deliver(inbound.chatId, await handle(inbound.msg));
+      case 'private': {
+        const replies = await handle(inbound.msg);
+        // The message carried a PIN: a bot may delete what a user sent it in a private chat, so it goes.
+        const carried = ctx.msg?.message_id;
+        if (carried !== undefined && replies.some((r) => r.deleteIncoming)) {
+          await quietly('deleteMessage', bot.api.deleteMessage(inbound.chatId, carried), { chat: inbound.chatId });
+        }
+        return deliver(inbound.chatId, replies);
+      }
       case 'group': {
         await handle(inbound.msg);
         if (inbound.addressed && notices.take(inbound.chatId)) {
