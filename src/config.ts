@@ -50,7 +50,11 @@ const schema = z.object({
     .optional(),
 });
 
-export type Config = z.infer<typeof schema> & { sandbox: { mmbc: boolean; iak: boolean } };
+export type Config = z.infer<typeof schema> & {
+  sandbox: { mmbc: boolean; iak: boolean };
+  /** The variables the operator set (environment or .env), as opposed to defaults. */
+  given: ReadonlySet<string>;
+};
 
 export class ConfigError extends Error {}
 
@@ -72,5 +76,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   if (Boolean(c.MMBC_USERNAME) !== Boolean(c.MMBC_PASSWORD)) throw new ConfigError('MMBC_USERNAME and MMBC_PASSWORD go together: set both, or neither for sandbox mode');
   if (Boolean(c.IAK_USERNAME) !== Boolean(c.IAK_API_KEY)) throw new ConfigError('IAK_USERNAME and IAK_API_KEY go together: set both, or neither for sandbox mode');
   if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) throw new ConfigError('TELEGRAM_WEBHOOK_SECRET is not valid: expected a secret whenever TELEGRAM_WEBHOOK_URL is set');
-  return { ...c, sandbox: { mmbc: !c.MMBC_USERNAME, iak: !c.IAK_USERNAME } };
+  return { ...c, sandbox: { mmbc: !c.MMBC_USERNAME, iak: !c.IAK_USERNAME }, given: new Set(Object.keys(merged)) };
 }

@@ -38,8 +38,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const withConsole = wanted.includes('console');
-  // In the terminal the conversation owns stdout, so the JSON logs go to stderr there.
-  const log = createLog(config.LOG_LEVEL, withConsole ? process.stderr : undefined);
+  // In the terminal the conversation owns stdout, so the JSON logs go to stderr there; typed into by a person,
+  // only warnings show unless LOG_LEVEL says otherwise, so log lines do not land in the middle of the chat.
+  const chatting = withConsole && Boolean(process.stdin.isTTY) && !config.given.has('LOG_LEVEL');
+  const log = createLog(chatting ? 'warn' : config.LOG_LEVEL, withConsole ? process.stderr : undefined);
   const app = await createApp(config, { log });
   const t = translator(config.LOCALE);
 

@@ -185,3 +185,12 @@ describe('loadConfig and .env', () => {
     expect(loadConfig({}, file).sandbox).toEqual({ mmbc: true, iak: false });
   });
 });
+
+describe('what the operator set', () => {
+  it('tells variables given apart from defaults, an empty value counting as unset', () => {
+    const c = loadConfig({ LOG_LEVEL: 'debug', LOCALE: '' }, '/nonexistent/.env');
+    expect(c.given.has('LOG_LEVEL')).toBe(true);
+    expect(c.given.has('LOCALE')).toBe(false);
+    expect(c.given.has('HTTP_PORT')).toBe(false);
+  });
+});
