@@ -216,9 +216,18 @@ export function createBot(deps: BotDeps): Bot {
     },
   };
 
+  /**
+   * A message to someone other than the sender (a deposit notice, an admin alert, a later receipt). It never
+   * throws: a user who cannot be reached must not turn a money step that already happened into an error
+   * reply, which an admin would take as "try again" (a second DEPOSIT).
+   */
   async function send(user: UserId, reply: Reply): Promise<void> {
-    await notifier.send(user, reply);
-    deps.metrics?.messagesOut.inc({ channel: channelOf(user) });
+    try {
+      await notifier.send(user, reply);
+      deps.metrics?.messagesOut.inc({ channel: channelOf(user) });
+    } catch (err) {
+      log.warn({ user, err: err instanceof Error ? err.message : String(err) }, 'a notification could not be delivered');
+    }
   }
 
   async function handleOne(msg: IncomingMessage): Promise<Reply[]> {

@@ -97,3 +97,21 @@ describe('MARKUP', () => {
     expect(await bot.say(RESELLER, 'MARKUP * 0')).toContain('hanya untuk admin');
   });
 });
+
+describe('a user who cannot be reached', () => {
+  it('does not turn a DEPOSIT that happened into an error the admin would repeat', async () => {
+    bot = await startTestBot();
+    await bot.store.setReseller('console:local', true, undefined, Date.now());
+    // The user's channel refuses every message (WhatsApp: the user never wrote; Telegram: blocked).
+    await bot.app.attach({
+      name: 'console',
+      async start() {},
+      async send() {
+        throw new Error('recipient unreachable');
+      },
+      async stop() {},
+    });
+    expect(await bot.say(ADMIN, 'DEPOSIT console:local 100000')).toContain('Saldo console:local ditambah Rp 100.000');
+    expect(await bot.store.getSaldo('console:local')).toBe(100_000);
+  });
+});
