@@ -53,3 +53,13 @@ describe('Redis durability check', () => {
     expect(lines()).not.toContain('REDIS MAY EVICT MONEY');
   });
 });
+
+describe('the store ping behind /healthz', () => {
+  it('is false when Redis does not answer (the test timeout catches a hang)', async () => {
+    const { createRedisStore } = await import('../../src/sessions/redis-store.ts');
+    const dead = createRedisStore({ url: 'redis://127.0.0.1:1' });
+    dead.redis.on('error', () => {});
+    expect(await dead.ping()).toBe(false);
+    dead.redis.disconnect();
+  });
+});
