@@ -22,6 +22,11 @@ import type { Family } from './provider.ts';
 import type { Quote, Transaction } from './store.ts';
 import { wibTime } from './format.ts';
 
+/** A PIN was typed: `YA <PIN>`, the one-line form, or the PIN command itself. */
+function carriesPin(intent: Intent): boolean {
+  return ('pin' in intent && intent.pin !== undefined) || (intent.kind === 'command' && intent.word === 'PIN');
+}
+
 /** Products with a price known before the inquiry: the one-line form pays them at once. */
 const FIXED_PRICE: ReadonlySet<Family> = new Set(['pln-prepaid', 'ewallet']);
 
@@ -82,13 +87,11 @@ export function createBot(deps: BotDeps): Bot {
     return { store, t, admins: deps.admins, now: clock(), notify: send };
   }
 
-  async function pay(ctx: Ctx, carriedPin: boolean, quoteId?: string, known?: Quote): Promise<Reply[]> {
-    if (!known) return [{ text: t('confirm.noQuote'), ...(carriedPin ? { deleteIncoming: true } : {}) }];
-    const r = await payments.confirm(ctx.user, ctx.messageId, quoteId ?? ctx.ref, known);
-    const hide = carriedPin ? { deleteIncoming: true } : {};
-    if (r.kind === 'no-quote') return [{ text: t('confirm.noQuote'), ...hide }];
-    if (r.kind === 'insufficient') return [{ text: t('confirm.insufficient', { saldo: rupiah(r.saldo), price: rupiah(r.price) }), ...hide }];
-    return [{ text: outcome(r.tx, t), ...hide }];
+  async function pay(ctx: Ctx, quoteId?: string, known?: Quote): Promise<Reply[]> {
+    const r = known ? await payments.confirm(ctx.user, ctx.messageId, quoteId ?? ctx.ref, known) : { kind: 'no-quote' as const };
+    if (r.kind === 'no-quote') return text(t('confirm.noQuote'));
+    if (r.kind === 'insufficient') return text(t('confirm.insufficient', { saldo: rupiah(r.saldo), price: rupiah(r.price) }));
+    return text(outcome(r.tx, t));
   }
 
   /** The earlier transaction the duplicate guard found, unless it failed. */
@@ -100,28 +103,27 @@ export function createBot(deps: BotDeps): Bot {
   async function inquiry(intent: Extract<Intent, { kind: 'inquiry' }>, ctx: Ctx): Promise<Reply[]> {
     const canPay = ctx.role !== 'customer';
     const withPin = intent.pin !== undefined;
-    const hide = withPin ? { deleteIncoming: true } : {};
     if (intent.entry.minAmount !== undefined && (intent.amount ?? 0) < intent.entry.minAmount) {
       return text(t('inquiry.belowMinimum', { code: intent.entry.code, min: rupiah(intent.entry.minAmount) }));
     }
     if (withPin) {
-      if (!canPay) return [{ text: t('confirm.customer'), ...hide }];
+      if (!canPay) return text(t('confirm.customer'));
       const refused = await pinGate(pinDeps(), ctx.user, intent.pin, false, ctx.hasPin);
-      if (refused) return [{ text: refused, ...hide }];
+      if (refused) return text(refused);
     }
     // A deliberate repeat (`2.`) skips the duplicate guard; otherwise the earlier payment is shown and YA is asked.
     const guard = canPay && intent.repeat === undefined;
     const r = await payments.inquire(ctx.user, intent.entry, intent.customerNo, intent.amount, { pinOk: withPin, sameDay: guard });
     if (!r.ok) {
-      if (r.reason === 'closed') return [{ text: t('inquiry.closed', { code: intent.entry.code }), ...hide }];
-      if (r.reason === 'refused') return [{ text: t('inquiry.refused', { reason: r.message ?? '-' }), ...hide }];
-      return [{ text: t('inquiry.unavailable'), ...hide }];
+      if (r.reason === 'closed') return text(t('inquiry.closed', { code: intent.entry.code }));
+      if (r.reason === 'refused') return text(t('inquiry.refused', { reason: r.message ?? '-' }));
+      return text(t('inquiry.unavailable'));
     }
     const earlier = guard ? await earlierTx(ctx.user, r.earlierTxId) : undefined;
-    if (withPin && !earlier && FIXED_PRICE.has(r.quote.family)) return pay(ctx, true, r.quote.id, r.quote);
+    if (withPin && !earlier && FIXED_PRICE.has(r.quote.family)) return pay(ctx, r.quote.id, r.quote);
     let body = summary(r.quote, canPay, deps.quoteTtlSeconds, t);
     if (earlier) body = `${t('duplicate.warning', { id: earlier.id, time: wibTime(earlier.createdAt), status: t(`status.${earlier.status}`) })}\n${body}`;
-    const reply: Reply = { text: body, ...hide };
+    const reply: Reply = { text: body };
     if (canPay) {
       reply.choices = [{ label: t('button.pay'), text: 'YA' }, { label: t('button.cancel'), text: 'BATAL' }];
       reply.ref = r.quote.id;
@@ -166,8 +168,8 @@ export function createBot(deps: BotDeps): Bot {
         const open = await store.getQuote(ctx.user);
         const checked = open?.pinOk === true && (!ctx.ref || ctx.ref === open.id);
         const refused = await pinGate(pinDeps(), ctx.user, intent.pin, checked, ctx.hasPin);
-        if (refused) return [{ text: refused, ...(intent.pin ? { deleteIncoming: true } : {}) }];
-        return pay(ctx, intent.pin !== undefined, undefined, open ?? undefined);
+        if (refused) return text(refused);
+        return pay(ctx, undefined, open ?? undefined);
       }
       case 'cancel': {
         // A Batal tap on an old summary must not cancel the newer one.
@@ -261,7 +263,9 @@ export function createBot(deps: BotDeps): Bot {
       const ctx: Ctx = { user: msg.user, role, hasPin, t };
       if (msg.messageId) ctx.messageId = msg.messageId;
       if (msg.ref) ctx.ref = msg.ref;
-      return await dispatch(intent, ctx);
+      const replies = await dispatch(intent, ctx);
+      // Whatever the answer, a message that carried a PIN is one the channel should delete where it can.
+      return carriesPin(intent) && replies[0] ? [{ ...replies[0], deleteIncoming: true }, ...replies.slice(1)] : replies;
     } catch (err) {
       // Nothing a user types may crash the process; the money steps are atomic, so a failure here leaves no half state.
       log.error({ user: msg.user, err: err instanceof Error ? err.stack : String(err) }, 'message failed');

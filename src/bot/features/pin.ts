@@ -48,7 +48,8 @@ export function pinCommands(): Command[] {
       role: 'reseller',
       async run(args, _rest, ctx) {
         const { store, t } = ctx;
-        const reply = (text: string): Reply[] => [{ text, deleteIncoming: true }];
+        // The core marks the reply so the channel deletes the message that carried the PIN.
+        const reply = (text: string): Reply[] => [{ text }];
         if (args.length === 0 || args.length > 2 || !args.every((a) => PIN_FORM.test(a))) return reply(t('pin.usage'));
         const state = await store.getPin(ctx.user);
         if (state.lockedUntil > ctx.now) return reply(t('pin.locked', { until: wibTime(state.lockedUntil) }));
