@@ -2,7 +2,7 @@
 import { normaliseCode } from '../catalogue.ts';
 import type { Command, CommandContext } from '../commands.ts';
 import { rupiah } from '../format.ts';
-import { amountTyped, argsOf, userName } from './users.ts';
+import { amountTyped, argsOf, holdsSaldo, userName } from './users.ts';
 
 const MAX_DEPOSIT = 1_000_000_000;
 
@@ -53,8 +53,7 @@ export function resellerCommands(): Command[] {
         const user = userName(who);
         const amount = amountTyped(how);
         if (!user || !amount || amount > MAX_DEPOSIT) return [{ text: t('deposit.usage', { max: rupiah(MAX_DEPOSIT) }) }];
-        const rec = await store.getUser(user);
-        if (!rec?.reseller && !ctx.admins.has(user)) return [{ text: t('reseller.notOne', { user }) }];
+        if (!(await holdsSaldo(ctx, user))) return [{ text: t('reseller.notOne', { user }) }];
         const saldo = await store.adjustSaldo(user, amount, 'deposit', ctx.now, `by ${ctx.user}`);
         if (saldo === null) return [{ text: t('error.internal') }];
         await ctx.notify(user, { text: t('deposit.credited', { amount: rupiah(amount), saldo: rupiah(saldo) }) });

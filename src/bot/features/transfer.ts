@@ -3,7 +3,7 @@ import { newTxId } from '../../payments/ids.ts';
 import { completeTransfer, TRANSFER_PREFIX } from '../../payments/transfers.ts';
 import type { Command } from '../commands.ts';
 import { rupiah } from '../format.ts';
-import { amountTyped, argsOf, userName } from './users.ts';
+import { amountTyped, argsOf, holdsSaldo, userName } from './users.ts';
 
 export function transferCommands(graceMs: number): Command[] {
   return [
@@ -17,8 +17,7 @@ export function transferCommands(graceMs: number): Command[] {
         const amount = amountTyped(how);
         if (!to || !amount) return [{ text: t('transfer.usage') }];
         if (to === ctx.user) return [{ text: t('transfer.self') }];
-        const target = await store.getUser(to);
-        if (!target?.reseller && !ctx.admins.has(to)) return [{ text: t('reseller.notOne', { user: to }) }];
+        if (!(await holdsSaldo(ctx, to))) return [{ text: t('reseller.notOne', { user: to }) }];
         const id = `${TRANSFER_PREFIX}${newTxId(ctx.now)}`;
         // Scheduled first: a crash after the debit leaves the credit to the worker, never to chance.
         await store.schedule(ctx.user, id, ctx.now + graceMs);

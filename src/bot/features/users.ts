@@ -1,5 +1,6 @@
 /** How a user name is written in commands: `telegram:<digits>`, `whatsapp:<digits>`, `console:local`. */
 import type { UserId } from '../channel.ts';
+import type { CommandContext } from '../commands.ts';
 
 const USER = /^(telegram:\d{1,20}|whatsapp:\d{6,20}|console:local)$/;
 
@@ -29,4 +30,9 @@ export function amountTyped(typed: string | undefined): number | undefined {
 export function argsOf(args: readonly string[], rest: string, want: number): string[] {
   const bySpace = rest.split(/\s+/).filter(Boolean);
   return bySpace.length >= want ? bySpace : [...args];
+}
+
+/** Who can hold saldo another user moves to them: a reseller, or an admin (who pays like one). */
+export async function holdsSaldo(ctx: Pick<CommandContext, 'store' | 'admins'>, user: UserId): Promise<boolean> {
+  return ctx.admins.has(user) || (await ctx.store.getUser(user))?.reseller === true;
 }
