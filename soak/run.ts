@@ -13,7 +13,8 @@ import { audit } from '../src/payments/audit.ts';
 import { startMmbcSimulator, type SimFault } from '../src/providers/mmbc/simulator.ts';
 import { startIakSimulator } from '../src/providers/iak/simulator.ts';
 import { createRedisStore } from '../src/sessions/redis-store.ts';
-import type { Transaction } from '../src/bot/store.ts';
+import { isFinal, type Transaction } from '../src/bot/store.ts';
+import { dropKeys } from '../bench/harness.ts';
 
 const RESELLERS = Number(process.env.SOAK_RESELLERS ?? 200);
 const PAYMENTS = Number(process.env.SOAK_PAYMENTS ?? 10_000);
@@ -157,7 +158,7 @@ function billerPaid(customerNo: string): boolean {
 
 async function openTransactions(): Promise<Transaction[]> {
   const lists = await Promise.all(resellers.map((u) => store.listTx(u, 100_000)));
-  return lists.flat().filter((t) => t.status !== 'SETTLED' && t.status !== 'FAILED');
+  return lists.flat().filter((t) => !isFinal(t.status));
 }
 
 const all = (await Promise.all(resellers.map((u) => store.listTx(u, 100_000)))).flat();
@@ -195,8 +196,7 @@ const lines = [
   `audit: ${report.problems.length} differences${report.problems.length ? `\n  ${report.problems.slice(0, 10).join('\n  ')}` : ''}`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
-const keys = await store.redis.keys(`${prefix}*`);
-if (keys.length) await store.redis.unlink(...keys);
+await dropKeys(store.redis, prefix);
 await store.close();
 await sim.close();
 await iak.close();

@@ -10,6 +10,7 @@ import { createConsoleChannel } from './channels/console/index.ts';
 import { createTelegramChannel, type TelegramChannel } from './channels/telegram/index.ts';
 import { startWhatsApp } from './channels/whatsapp/start.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { isFinal } from './bot/store.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLog, type Log } from './log.ts';
 
@@ -98,7 +99,7 @@ async function main(): Promise<void> {
     process.stdout.write('\n');
     await app.attach(console);
     await console.done;
-    const open = (await app.store.listTx(SANDBOX_USER, 50)).filter((tx) => tx.status !== 'SETTLED' && tx.status !== 'FAILED');
+    const open = (await app.store.listTx(SANDBOX_USER, 50)).filter((tx) => !isFinal(tx.status));
     if (open.length > 0) process.stdout.write(`${t('console.owed', { ids: open.map((tx) => tx.id).join(', ') })}\n`);
     await stop(0);
   }

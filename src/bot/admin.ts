@@ -3,7 +3,7 @@ import type { Payments } from '../payments/payments.ts';
 import type { Reply, UserId } from './channel.ts';
 import { rupiah, wibTime } from './format.ts';
 import type { T } from './i18n.ts';
-import type { Store, Transaction, TxEvent } from './store.ts';
+import { isFinal, type Store, type Transaction, type TxEvent } from './store.ts';
 
 const RAW_MAX = 400;
 
@@ -29,7 +29,7 @@ function openLine(tx: Transaction, t: T): string {
 export async function pendingList({ store, t }: AdminDeps): Promise<string> {
   const items = await store.scheduled(200);
   const txs = (await Promise.all(items.map((i) => store.getTx(i.user, i.txId))))
-    .filter((tx): tx is Transaction => tx !== null && tx.status !== 'SETTLED' && tx.status !== 'FAILED')
+    .filter((tx): tx is Transaction => tx !== null && !isFinal(tx.status))
     .sort((a, b) => a.createdAt - b.createdAt);
   if (txs.length === 0) return t('admin.pendingNone');
   return [t('admin.pendingTitle', { n: txs.length }), ...txs.map((tx) => openLine(tx, t))].join('\n');

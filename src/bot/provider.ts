@@ -139,4 +139,9 @@ export interface Provider {
   pay(req: PayRequest): Promise<PayOutcome>;
   /** `unknowable` when the provider cannot be asked (MMBC without an invoice). */
   status(req: StatusRequest): Promise<PayOutcome | { status: 'unknowable'; reason: string }>;
+  /**
+   * Whether `status` can learn anything about a payment that has (or lacks) this invoice: when not, the admins
+   * are told at once and settle it by hand.
+   */
+  canAskStatus(req: { invoice?: string }): boolean;
 }

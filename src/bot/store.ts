@@ -31,7 +31,10 @@ export interface Quote {
  * PENDING: outcome unknown, being checked. SETTLED / FAILED (refunded) are final.
  */
 export type TxStatus = 'RESERVED' | 'SENDING' | 'PENDING' | 'SETTLED' | 'FAILED';
-export const FINAL: readonly TxStatus[] = ['SETTLED', 'FAILED'];
+/** SETTLED and FAILED are final: never left, never refunded again. */
+export function isFinal(status: TxStatus): boolean {
+  return status === 'SETTLED' || status === 'FAILED';
+}
 
 export interface Transaction {
   id: string;

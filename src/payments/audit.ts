@@ -4,7 +4,7 @@
  * on the recheck schedule (otherwise nothing would ever finish it).
  */
 import type { UserId } from '../bot/channel.ts';
-import type { Store } from '../bot/store.ts';
+import { isFinal, type Store } from '../bot/store.ts';
 
 export interface AuditReport {
   users: number;
@@ -51,7 +51,7 @@ async function auditUser(store: Store, user: UserId, scheduled: Set<string>, rep
     if (c.payment !== 1) problem(`${tx.id} has ${c.payment} debits`);
     const refunds = tx.status === 'FAILED' ? 1 : 0;
     if (c.refund !== refunds) problem(`${tx.id} (${tx.status}) has ${c.refund} refunds, expected ${refunds}`);
-    if (tx.status !== 'SETTLED' && tx.status !== 'FAILED' && !scheduled.has(`${user}|${tx.id}`)) {
+    if (!isFinal(tx.status) && !scheduled.has(`${user}|${tx.id}`)) {
       problem(`${tx.id} is ${tx.status} but not scheduled for a check`);
     }
   }

@@ -6,7 +6,7 @@
  */
 import type { UserId } from '../bot/channel.ts';
 import type { CatalogueEntry, PayOutcome, Provider } from '../bot/provider.ts';
-import type { Quote, Store, Transaction, TxEvent } from '../bot/store.ts';
+import { isFinal, type Quote, type Store, type Transaction, type TxEvent } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import type { ProviderRouter } from '../providers/router.ts';
 import type { Metrics } from '../metrics.ts';
@@ -95,13 +95,11 @@ export function createPayments(deps: PaymentDeps): Payments {
     if (outcome.status === 'settled') {
       // The unschedule rides behind the state change in the same write; if only the change lands, the worker
       // finds a final transaction and drops the entry itself.
+      const invoice = outcome.receipt.invoice ? { invoice: outcome.receipt.invoice } : {};
       const [ok] = await Promise.all([
-        store.transition(tx.user, tx.id, from, 'SETTLED', now, {
-          receipt: outcome.receipt, ...(outcome.receipt.invoice ? { invoice: outcome.receipt.invoice } : {}),
-        }, log),
+        store.transition(tx.user, tx.id, from, 'SETTLED', now, { receipt: outcome.receipt, ...invoice }, log),
         store.unschedule(tx.user, tx.id),
       ]);
-      const invoice = outcome.receipt.invoice ? { invoice: outcome.receipt.invoice } : {};
       return ok ? { type: 'settled', tx: { ...tx, status: 'SETTLED', receipt: outcome.receipt, updatedAt: now, ...invoice } } : undefined;
     }
     if (outcome.status === 'failed') {
@@ -149,7 +147,7 @@ export function createPayments(deps: PaymentDeps): Payments {
       await record(tx, 'pay', { provider: provider.name, ms, outcome });
       return undefined;
     }
-    if (event.type === 'pending' && !event.tx.invoice && provider.name === 'mmbc') await flagForAdmin(event.tx, 'no-invoice');
+    if (event.type === 'pending' && !provider.canAskStatus(event.tx)) await flagForAdmin(event.tx, 'no-invoice');
     return event.tx;
   }
 
@@ -166,7 +164,7 @@ export function createPayments(deps: PaymentDeps): Payments {
       const user = await store.txOwner(txId);
       const tx = user ? await store.getTx(user, txId) : null;
       if (!tx) return { ok: false, reason: 'not-found' };
-      if (tx.status === 'SETTLED' || tx.status === 'FAILED') return { ok: false, reason: 'final', tx };
+      if (isFinal(tx.status)) return { ok: false, reason: 'final', tx };
       const now = clock();
       let done: Transaction | undefined;
       if (hand.status === 'settled') {
@@ -248,7 +246,7 @@ export function createPayments(deps: PaymentDeps): Payments {
         else await store.schedule(user, txId, now + settings.quoteTtlMs + graceMs);
         return;
       }
-      if (tx.status === 'SETTLED' || tx.status === 'FAILED') return store.unschedule(user, txId);
+      if (isFinal(tx.status)) return store.unschedule(user, txId);
       if (tx.status === 'RESERVED') {
         // Debited, never sent (a SENDING claim would have moved it): safe to give the money back.
         if (await store.fail(user, txId, ['RESERVED'], 'not sent: the bot stopped before paying', now)) {
@@ -263,7 +261,7 @@ export function createPayments(deps: PaymentDeps): Payments {
         await record(tx, 'abandoned', { status: 'SENDING' });
         if (event) await emit(event);
         const pending = (await store.getTx(user, txId)) ?? tx;
-        if (!pending.invoice && pending.quote.provider === 'mmbc') await flagForAdmin(pending, 'no-invoice');
+        if (!providerOf(pending).canAskStatus(pending)) await flagForAdmin(pending, 'no-invoice');
         return;
       }
       // PENDING: ask the provider, if it can be asked.

@@ -7,8 +7,7 @@ import type {
   DueItem, LedgerEntry, LedgerReason, Quote, ReserveResult, Store, Transaction, TxEvent, TxPatch, TxStatus, UserRecord,
 } from '../bot/store.ts';
 import { dueMember, parseDueMember } from './keys.ts';
-import type { PinState, Ticket, Transfer } from '../bot/store.ts';
-import type { Broadcast, TakeResult } from '../bot/store.ts';
+import { isFinal, type Broadcast, type PinState, type TakeResult, type Ticket, type Transfer } from '../bot/store.ts';
 
 /** One broadcast as the embedded store keeps it: the record, its lease, what is left per lane, who was taken. */
 interface HeldBroadcast {
@@ -83,7 +82,6 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
     if (patch.flagged !== undefined) tx.flagged = patch.flagged;
   }
 
-  const isFinal = (tx: Transaction) => tx.status === 'SETTLED' || tx.status === 'FAILED';
 
   function liveQuote(user: UserId): Quote | undefined {
     const q = quotes.get(user);
@@ -189,7 +187,7 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
 
     async transition(user, txId, from: readonly TxStatus[], to, now, patch, log) {
       const tx = txs.get(txKey(user, txId));
-      if (!tx || isFinal(tx) || !from.includes(tx.status)) return false;
+      if (!tx || isFinal(tx.status) || !from.includes(tx.status)) return false;
       tx.status = to;
       tx.updatedAt = now;
       applyPatch(tx, patch);
@@ -199,7 +197,7 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
 
     async fail(user, txId, from, reason, now, log) {
       const tx = txs.get(txKey(user, txId));
-      if (!tx || isFinal(tx) || !from.includes(tx.status)) return false;
+      if (!tx || isFinal(tx.status) || !from.includes(tx.status)) return false;
       pushLedger(user, tx.quote.price, 'refund', now, txId);
       tx.status = 'FAILED';
       tx.updatedAt = now;

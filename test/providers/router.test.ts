@@ -31,6 +31,7 @@ function fake(name: ProviderName, list: CatalogueEntry[], answer: (req: InquiryR
     },
     pay: async () => ({ status: 'pending', reason: 'x' }),
     status: async () => ({ status: 'pending', reason: 'x' }),
+    canAskStatus: () => true,
   };
   return { provider, asked };
 }

@@ -17,6 +17,9 @@ export function createIakProvider(client: IakClient): Provider {
   return {
     name: 'iak',
 
+    // checkstatus asks by our own ref_id, which every payment has.
+    canAskStatus: () => true,
+
     async priceList() {
       const rows = await client.priceList();
       const entries: CatalogueEntry[] = [];

@@ -37,6 +37,9 @@ export function createMmbcProvider(client: MmbcClient): Provider {
   return {
     name: 'mmbc',
 
+    // cekstatus and status_reload both need the invoice, which a payment whose answer never came lacks.
+    canAskStatus: (req) => Boolean(req.invoice),
+
     async priceList() {
       const [res, ewallets] = await Promise.all([client.priceList(), walletList()]);
       if (!res.ok) throw new ProviderRefused('mmbc', 'daftarharga', res.refusal.reason);
