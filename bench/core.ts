@@ -20,8 +20,12 @@ async function conversation(b: Bench, user: string, i: number): Promise<void> {
 /** Conversation numbers run on across rounds: a message id seen before would (rightly) be ignored. */
 let next = 0;
 
+/** The bot process's CPU per paid conversation in the last throughput window: steadier than the rate on a shared machine. */
+let cpuPerConversationUs = 0;
+
 async function throughput(b: Bench, users: string[], seconds: number): Promise<number> {
   let n = 0;
+  const cpu0 = process.cpuUsage();
   const end = performance.now() + seconds * 1000;
   await Promise.all(
     users.map(async (u) => {
@@ -31,6 +35,8 @@ async function throughput(b: Bench, users: string[], seconds: number): Promise<n
       }
     }),
   );
+  const cpu = process.cpuUsage(cpu0);
+  cpuPerConversationUs = (cpu.user + cpu.system) / n;
   return n / seconds;
 }
 
@@ -53,6 +59,8 @@ async function baseline(b: Bench, users: string[], seconds: number): Promise<num
       }
     }),
   );
+  const cpu = process.cpuUsage(cpu0);
+  cpuPerConversationUs = (cpu.user + cpu.system) / n;
   return n / seconds;
 }
 
@@ -180,7 +188,8 @@ export async function benchThroughputOnly(seconds = 5): Promise<string[]> {
   const b = await startBench(users);
   try {
     await throughput(b, users, 1);
-    return [line('core throughput', await throughput(b, users, seconds), 'paid conversations/s')];
+    const perSec = await throughput(b, users, seconds);
+    return [line('core throughput', perSec, 'paid conversations/s', `bot CPU ${cpuPerConversationUs.toFixed(0)} µs per conversation`)];
   } finally {
     await b.stop();
   }
@@ -207,11 +216,12 @@ export async function benchCoreFigures(seconds = 5): Promise<CoreFigures> {
   try {
     await throughput(b, users, 1); // warm-up: JIT, keep-alive sockets, script cache
     const conv = await throughput(b, users, seconds);
+    const cpuUs = cpuPerConversationUs;
     const base = await baseline(b, users, seconds);
     const lat = await latency(b, users, 200, seconds);
     const cost = await redisCost(b, 'bench:cost', 200);
     const lines = [
-      line('core throughput', conv, 'paid conversations/s', `baseline ${base.toFixed(0)} quote SET + Lua debit/s, ratio ${(conv / base).toFixed(3)}; ${IN_FLIGHT} in flight`),
+      line('core throughput', conv, 'paid conversations/s', `baseline ${base.toFixed(0)} quote SET + Lua debit/s, ratio ${(conv / base).toFixed(3)}; ${IN_FLIGHT} in flight; bot CPU ${cpuUs.toFixed(0)} µs per conversation`),
       line('core latency p50', lat.p50, 'ms', 'per message in the bot, provider time excluded, 200 msg/s'),
       line('core latency p99', lat.p99, 'ms', `target <= 2; in the window: event-loop delay p99 ${lat.loopP99.toFixed(1)} ms, GC ${lat.gcMs.toFixed(0)} ms in all, longest pause ${lat.gcMaxMs.toFixed(1)} ms, Redis PING p99 ${lat.pingP99.toFixed(2)} ms`),
       line('redis commands sent', cost.sent, 'per paid conversation', `target <= 12; ${cost.sentBreakdown}`),

@@ -3,7 +3,7 @@
  * from the two ways of not knowing: ProviderUnreachable (network, timeout, an HTTP status the provider does
  * not answer with) and, later in the caller, ProviderUnreadable.
  */
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { ProviderUnreachable } from './errors.ts';
 
 const TIMED_OUT = Symbol('timed out');
@@ -30,32 +30,59 @@ export function keepAliveAgent(): Agent {
 export async function postText(agent: Agent, req: PostRequest): Promise<{ status: number; text: string }> {
   const { provider, operation, timeoutMs } = req;
   const answers = req.answers ?? is2xx;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(TIMED_OUT), timeoutMs);
-  try {
-    const res = await request(req.url, {
-      method: 'POST',
-      headers: { 'content-type': req.contentType, accept: 'application/json' },
-      body: req.body,
-      dispatcher: agent,
-      signal: controller.signal,
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
-    if (!answers(res.statusCode)) {
-      await res.body.dump().catch(() => undefined);
-      throw new ProviderUnreachable(provider, operation, { httpStatus: res.statusCode });
-    }
-    return { status: res.statusCode, text: await res.body.text() };
-  } catch (err) {
-    if (err instanceof ProviderUnreachable) throw err;
-    throw new ProviderUnreachable(provider, operation, {
-      cause: err === TIMED_OUT ? undefined : err,
-      timedOut: controller.signal.aborted || isUndiciTimeout(err),
-    });
-  } finally {
-    clearTimeout(timer);
-  }
+  const url = new URL(req.url);
+  // agent.dispatch with a handler that gathers the body, rather than request(): no AbortSignal, no body
+  // stream, no promise chain per call; a third of the client's CPU per provider call (bench: 78 → 33 µs).
+  return new Promise((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    let status = 0;
+    let settled = false;
+    const chunks: Buffer[] = [];
+    const finish = (err: unknown, text?: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err === undefined) resolve({ status, text: text ?? '' });
+      else if (err instanceof ProviderUnreachable) reject(err);
+      else reject(new ProviderUnreachable(provider, operation, { cause: err === TIMED_OUT ? undefined : err, timedOut: err === TIMED_OUT || isUndiciTimeout(err) }));
+    };
+    // The whole call is bounded, queueing for a socket included; undici's own timeouts only bound the gaps.
+    const timer = setTimeout(() => {
+      finish(TIMED_OUT);
+      controller?.abort(new Error('timed out'));
+    }, timeoutMs);
+    agent.dispatch(
+      {
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: 'POST',
+        headers: { 'content-type': req.contentType, accept: 'application/json' },
+        body: req.body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      },
+      {
+        onRequestStart(c) {
+          controller = c;
+          if (settled) c.abort(new Error('timed out'));
+        },
+        onResponseStart(_c, statusCode) {
+          status = statusCode;
+        },
+        onResponseData(_c, chunk) {
+          // A status that is not an answer is only waited out, never read.
+          if (answers(status)) chunks.push(chunk);
+        },
+        onResponseEnd() {
+          if (!answers(status)) return finish(new ProviderUnreachable(provider, operation, { httpStatus: status }));
+          finish(undefined, chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+        },
+        onResponseError(_c, err) {
+          finish(err);
+        },
+      },
+    );
+  });
 }
 
 function isUndiciTimeout(err: unknown): boolean {
