@@ -59,8 +59,6 @@ async function baseline(b: Bench, users: string[], seconds: number): Promise<num
       }
     }),
   );
-  const cpu = process.cpuUsage(cpu0);
-  cpuPerConversationUs = (cpu.user + cpu.system) / n;
   return n / seconds;
 }
 

@@ -59,6 +59,8 @@ interface Ctx {
   hasPin: boolean;
   messageId?: string;
   ref?: string;
+  /** A `YA`'s open quote, read with the message's first round trip (null: none open). */
+  openQuote?: Quote | null;
   t: T;
 }
 
@@ -165,7 +167,7 @@ export function createBot(deps: BotDeps): Bot {
         return inquiry(intent, ctx);
       case 'confirm': {
         if (!canPay) return text(t('confirm.customer'));
-        const open = await store.getQuote(ctx.user);
+        const open = ctx.openQuote !== undefined ? ctx.openQuote : await store.getQuote(ctx.user);
         const checked = open?.pinOk === true && (!ctx.ref || ctx.ref === open.id);
         const refused = await pinGate(pinDeps(), ctx.user, intent.pin, checked, ctx.hasPin);
         if (refused) return text(refused);
@@ -239,11 +241,16 @@ export function createBot(deps: BotDeps): Bot {
         await claim;
         return [];
       }
-      // The replay check, the flood count and who the user is go out together: one round trip, not three.
-      const [fresh, verdict, who] = await Promise.all([
+      // Parsing is pure, so it comes first: a `YA` then reads its open quote in the same round trip as the
+      // replay check, the flood count and who the user is, rather than one more after them.
+      const catalogue = deps.catalogue();
+      const readable = msg.kind !== 'media' && msg.text.length <= MAX_TEXT;
+      const intent = readable ? parse(msg.text, catalogue, commandWords) : undefined;
+      const [fresh, verdict, who, openQuote] = await Promise.all([
         claim,
         deps.flood && !deps.admins.has(msg.user) ? deps.flood.check(msg.user) : Promise.resolve('ok' as const),
         whoIs(msg.user),
+        intent?.kind === 'confirm' ? store.getQuote(msg.user) : undefined,
       ]);
       if (!fresh) {
         log.info({ user: msg.user, messageId: msg.messageId }, 'replayed delivery ignored');
@@ -254,18 +261,18 @@ export function createBot(deps: BotDeps): Bot {
       if (msg.kind === 'media') return text(t('input.media'));
       // Characters, not UTF-16 units: an emoji is one character to the user.
       if (msg.text.length > MAX_TEXT && [...msg.text].length > MAX_TEXT) return text(t('input.tooLong', { max: MAX_TEXT }));
-      const catalogue = deps.catalogue();
-      const intent = parse(msg.text, catalogue, commandWords);
-      const { role, hasPin } = who;
-      if ((intent.kind === 'unknown' || intent.kind === 'inquiry') && catalogue.size === 0) {
+      // Not read above when longer than MAX_TEXT in UTF-16 units but not in characters (emoji).
+      const parsed = intent ?? parse(msg.text, catalogue, commandWords);
+      if ((parsed.kind === 'unknown' || parsed.kind === 'inquiry') && catalogue.size === 0) {
         return text(t('catalogue.unavailable'));
       }
-      const ctx: Ctx = { user: msg.user, role, hasPin, t };
+      const ctx: Ctx = { user: msg.user, role: who.role, hasPin: who.hasPin, t };
       if (msg.messageId) ctx.messageId = msg.messageId;
       if (msg.ref) ctx.ref = msg.ref;
-      const replies = await dispatch(intent, ctx);
+      if (openQuote !== undefined) ctx.openQuote = openQuote;
+      const replies = await dispatch(parsed, ctx);
       // Whatever the answer, a message that carried a PIN is one the channel should delete where it can.
-      return carriesPin(intent) && replies[0] ? [{ ...replies[0], deleteIncoming: true }, ...replies.slice(1)] : replies;
+      return carriesPin(parsed) && replies[0] ? [{ ...replies[0], deleteIncoming: true }, ...replies.slice(1)] : replies;
     } catch (err) {
       // Nothing a user types may crash the process; the money steps are atomic, so a failure here leaves no half state.
       log.error({ user: msg.user, err: err instanceof Error ? err.stack : String(err) }, 'message failed');

@@ -98,6 +98,20 @@ export interface SameDayMark {
   customerNo: string;
 }
 
+export interface ReserveOptions {
+  /** The incoming message that paid: kept on the transaction. */
+  messageId?: string;
+  /** The duplicate guard's mark to set. */
+  sameDay?: SameDayMark;
+  /**
+   * Write SENDING rather than RESERVED: the caller calls the provider next, and the reserve is also its one
+   * claim to do so (the quote it consumed can be consumed once), so no compare-and-set round trip follows.
+   */
+  sending?: boolean;
+  /** The quote as the caller read it (same id): the store need not send it back. */
+  quote?: Quote;
+}
+
 export type ReserveResult =
   | { ok: true; tx: Transaction }
   /** No open quote with that id: never made, expired, paid or cancelled. */
@@ -208,9 +222,9 @@ export interface Store {
 
   /**
    * The one atomic step of a payment: take the open quote `quoteId`, check the saldo, debit it,
-   * write the transaction (RESERVED) and its ledger entry.
+   * write the transaction (RESERVED, or SENDING when asked) and its ledger entry.
    */
-  reserve(user: UserId, quoteId: string, txId: string, now: number, messageId?: string, sameDay?: SameDayMark): Promise<ReserveResult>;
+  reserve(user: UserId, quoteId: string, txId: string, now: number, opts?: ReserveOptions): Promise<ReserveResult>;
   /**
    * Compare-and-set of a transaction's status; false when it was not in one of `from`, or is final (never left).
    * `log` is appended to the transaction's record in the same step.

@@ -224,16 +224,15 @@ export function createPayments(deps: PaymentDeps): Payments {
       // drops an entry with no transaction once its quote can no longer be paid.
       const sameDay = { day: wibDay(now), product: quote.product, customerNo: quote.bill.customerNo };
       // Issued in one tick and so in one write, in this order: one round trip, the schedule still first.
+      // The reserve writes SENDING itself: consuming the quote is already the one claim to send, so no
+      // RESERVED→SENDING round trip sits between the debit and the call. A crash in between leaves SENDING,
+      // which the worker turns into PENDING and asks about: never sent twice, never refunded blind.
       const [, r] = await Promise.all([
         store.schedule(user, txId, now + graceMs),
-        store.reserve(user, quote.id, txId, now, messageId, sameDay),
+        store.reserve(user, quote.id, txId, now, { ...(messageId ? { messageId } : {}), sameDay, sending: true, quote }),
       ]);
       if (!r.ok) return r.reason === 'insufficient' ? { kind: 'insufficient', saldo: r.saldo, price: r.price } : { kind: 'no-quote' };
-      if (!(await store.transition(user, txId, ['RESERVED'], 'SENDING', clock()))) {
-        // The worker judged it abandoned meanwhile and refunded it; nothing was sent.
-        return { kind: 'done', tx: (await store.getTx(user, txId)) ?? r.tx };
-      }
-      const after = await send({ ...r.tx, status: 'SENDING' });
+      const after = await send(r.tx);
       return { kind: 'done', tx: after ?? (await store.getTx(user, txId)) ?? r.tx };
     },
 

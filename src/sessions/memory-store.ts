@@ -170,14 +170,15 @@ export function createMemoryStore(opts: { clock?: () => number } = {}): Store {
       return (ledgers.get(user) ?? []).slice(-limit).reverse().map((e) => ({ ...e }));
     },
 
-    async reserve(user, quoteId, txId, now, messageId, mark): Promise<ReserveResult> {
+    async reserve(user, quoteId, txId, now, opts): Promise<ReserveResult> {
       const quote = liveQuote(user);
       if (!quote || quote.id !== quoteId || quote.expiresAt <= now || txs.has(txKey(user, txId))) return { ok: false, reason: 'no-quote' };
       const saldo = saldos.get(user) ?? 0;
       if (saldo < quote.price) return { ok: false, reason: 'insufficient', saldo, price: quote.price };
       const after = pushLedger(user, -quote.price, 'payment', now, txId);
-      const tx: Transaction = { id: txId, user, quote, status: 'RESERVED', createdAt: now, updatedAt: now, saldoAfter: after };
-      if (messageId) tx.messageId = messageId;
+      const tx: Transaction = { id: txId, user, quote, status: opts?.sending ? 'SENDING' : 'RESERVED', createdAt: now, updatedAt: now, saldoAfter: after };
+      if (opts?.messageId) tx.messageId = opts.messageId;
+      const mark = opts?.sameDay;
       txs.set(txKey(user, txId), tx);
       listOf(txIds, user).unshift(txId);
       quotes.delete(user);

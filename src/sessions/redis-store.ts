@@ -5,7 +5,7 @@ import type { UserId } from '../bot/channel.ts';
 import type { LedgerEntry, Quote, ReserveResult, Store, Transaction, TxEvent, TxPatch, TxStatus } from '../bot/store.ts';
 import { dueMember, keys, parseDueMember, TTL } from './keys.ts';
 import {
-  ACCEPT_TICKET, ADJUST, CLAIM_DUE, FAIL, PIN_FAILED, PUT_QUOTE, RESERVE, TICKET_AMOUNT, TOUCH, TRANSFER_IN, TRANSFER_OUT, TRANSITION,
+  ACCEPT_TICKET, ADJUST, CLAIM_DUE, FAIL, PIN_FAILED, PUT_QUOTE, RESERVE, SCHEDULE, TICKET_AMOUNT, TOUCH, TRANSFER_IN, TRANSFER_OUT, TRANSITION,
 } from './scripts.ts';
 import { BC_FINISH, BC_LEASE, BC_RECORD, BC_TAKE } from './scripts.ts';
 import type { Broadcast, TakeResult } from '../bot/store.ts';
@@ -64,6 +64,7 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
   const adjust = script(redis, ADJUST);
   const touch = script(redis, TOUCH);
   const claimDue = script(redis, CLAIM_DUE);
+  const schedule = script(redis, SCHEDULE);
   const pinFailed = script(redis, PIN_FAILED);
   const ticketAmount = script(redis, TICKET_AMOUNT);
   const acceptTicket = script(redis, ACCEPT_TICKET);
@@ -177,17 +178,20 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
       return raw.reverse().map(parseLedgerEntry);
     },
 
-    async reserve(user, quoteId, txId, now, messageId, sameDay): Promise<ReserveResult> {
+    async reserve(user, quoteId, txId, now, opts = {}): Promise<ReserveResult> {
+      const { messageId, sameDay, quote } = opts;
       const mark = sameDay ? k.sameDay(user, sameDay.day, sameDay.product, sameDay.customerNo) : k.sameDay(user, '-', '-', '-');
+      const known = quote?.id === quoteId ? quote : undefined;
+      const status = opts.sending ? 'SENDING' : 'RESERVED';
       const r = (await reserve(
         [k.quote(user), k.saldo(user), k.ledger(user), k.tx(user, txId), k.txs(user), mark],
-        [quoteId, txId, now, messageId ?? '', sameDay ? DAY2 : 0],
+        [quoteId, txId, now, messageId ?? '', sameDay ? DAY2 : 0, status, known ? '' : '1'],
       )) as string[];
       if (r[0] === 'insufficient') return { ok: false, reason: 'insufficient', saldo: Number(r[1]), price: Number(r[2]) };
       if (r[0] !== 'ok') return { ok: false, reason: 'no-quote' };
       // Built from what the script saw rather than read back: one round trip less on the hottest path.
       const tx: Transaction = {
-        id: txId, user, quote: parseQuote(r[2]!), status: 'RESERVED', createdAt: now, updatedAt: now, saldoAfter: Number(r[1]),
+        id: txId, user, quote: known ? structuredClone(known) : parseQuote(r[2]!), status, createdAt: now, updatedAt: now, saldoAfter: Number(r[1]),
       };
       if (messageId) tx.messageId = messageId;
       return { ok: true, tx };
@@ -241,9 +245,9 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
     },
 
     async schedule(user, txId, dueAt) {
-      // Two plain commands, auto-pipelined in call order: a reserve issued right after them in the same tick is
-      // written behind them, so Redis can never run the debit without the schedule entry before it.
-      await Promise.all([redis.hset(k.owner(), txId, user), redis.zadd(k.due(), dueAt, dueMember(user, txId))]);
+      // One script (one command, not two), auto-pipelined in call order: a reserve issued right after it in the
+      // same tick is written behind it, so Redis can never run the debit without the schedule entry before it.
+      await schedule([k.owner(), k.due()], [txId, user, dueMember(user, txId), dueAt]);
     },
 
     async claimDue(now, leaseMs, limit) {

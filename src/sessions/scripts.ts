@@ -13,7 +13,10 @@ local function entry(at, amount, reason, txId, after, note)
 end
 `;
 
-/** KEYS: quote, saldo, ledger, tx, txs, sameDay (or a dummy). ARGV: quoteId, txId, now, messageId, sameDayTtl (0: none). */
+/**
+ * KEYS: quote, saldo, ledger, tx, txs, sameDay (or a dummy). ARGV: quoteId, txId, now, messageId, sameDayTtl
+ * (0: none), status (RESERVED or SENDING), '1' to have the quote sent back ('' when the caller holds it).
+ */
 export const RESERVE = `${ledgerEntry}
 local q = redis.call('GET', KEYS[1])
 if not q then return {'no-quote'} end
@@ -27,16 +30,17 @@ if saldo < price then return {'insufficient', tostring(saldo), tostring(price)} 
 local after = redis.call('DECRBY', KEYS[2], price)
 redis.call('RPUSH', KEYS[3], entry(ARGV[3], -price, 'payment', ARGV[2], after, nil))
 if ARGV[4] ~= '' then
-  redis.call('HSET', KEYS[4], 'user', quote.user, 'status', 'RESERVED', 'quote', q, 'createdAt', ARGV[3],
+  redis.call('HSET', KEYS[4], 'user', quote.user, 'status', ARGV[6], 'quote', q, 'createdAt', ARGV[3],
     'updatedAt', ARGV[3], 'saldoAfter', after, 'messageId', ARGV[4])
 else
-  redis.call('HSET', KEYS[4], 'user', quote.user, 'status', 'RESERVED', 'quote', q, 'createdAt', ARGV[3],
+  redis.call('HSET', KEYS[4], 'user', quote.user, 'status', ARGV[6], 'quote', q, 'createdAt', ARGV[3],
     'updatedAt', ARGV[3], 'saldoAfter', after)
 end
 redis.call('LPUSH', KEYS[5], ARGV[2])
 redis.call('DEL', KEYS[1])
 if tonumber(ARGV[5]) > 0 then redis.call('SET', KEYS[6], ARGV[2], 'EX', ARGV[5]) end
-return {'ok', tostring(after), q}
+if ARGV[7] == '1' then return {'ok', tostring(after), q} end
+return {'ok', tostring(after)}
 `;
 
 /**
@@ -87,6 +91,12 @@ export const TOUCH = `
 local created = redis.call('HSETNX', KEYS[1], 'firstSeen', ARGV[1])
 local v = redis.call('HMGET', KEYS[1], 'reseller', 'name', 'firstSeen', 'pin')
 return {created, v[1] or '', v[2] or '', v[3], v[4] and '1' or ''}
+`;
+
+/** KEYS: owner, due. ARGV: txId, user, due member, due at. Who owns a transaction, and when to look at it. */
+export const SCHEDULE = `
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 `;
 
 /** KEYS: due. ARGV: now, lease, limit. Takes due members and leases them. */

@@ -54,7 +54,7 @@ describe('redis store', () => {
     await b.putQuote(q);
     expect(await a.getQuote(u)).toEqual(q);
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).reserve(u, q.id, newId('T'), Date.now(), `upd-${i}`)),
+      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).reserve(u, q.id, newId('T'), Date.now(), { messageId: `upd-${i}` })),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok && r.reason === 'no-quote')).toHaveLength(49);
@@ -146,7 +146,7 @@ describe('redis store', () => {
         const q1 = makeQuote(u, 10_000);
         await s.putQuote(q1);
         const t1 = newId('T');
-        expect((await s.reserve(u, q1.id, t1, now, `m${i}`)).ok).toBe(true);
+        expect((await s.reserve(u, q1.id, t1, now, { messageId: `m${i}` })).ok).toBe(true);
         await s.transition(u, t1, ['RESERVED'], 'SENDING', now);
         await s.logTx(u, t1, { at: now, type: 'pay.request' });
         await s.transition(u, t1, ['SENDING'], 'PENDING', now, { invoice: 'INV' });

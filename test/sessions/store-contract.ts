@@ -98,7 +98,7 @@ export function storeContract(name: string, make: () => Promise<StoreHandle>): v
       const q = makeQuote(user, price, { now });
       await s.putQuote(q);
       const txId = newId('T');
-      const r = await s.reserve(user, q.id, txId, now, messageId ?? undefined);
+      const r = await s.reserve(user, q.id, txId, now, messageId ? { messageId } : {});
       if (!r.ok) throw new Error(`setup reserve failed: ${JSON.stringify(r)}`);
       return { q, txId, tx: r.tx };
     }
@@ -329,7 +329,7 @@ export function storeContract(name: string, make: () => Promise<StoreHandle>): v
         const q = makeQuote(u, 256_000, { now });
         await s.putQuote(q);
         const txId = newId('T');
-        const r = await s.reserve(u, q.id, txId, now + 5, 'msg-77');
+        const r = await s.reserve(u, q.id, txId, now + 5, { messageId: 'msg-77' });
         expect(r.ok).toBe(true);
         if (!r.ok) return;
         const expected: Transaction = {
@@ -352,6 +352,34 @@ export function storeContract(name: string, make: () => Promise<StoreHandle>): v
         const payments = entries.filter((e) => e.reason === 'payment');
         expect(payments).toEqual([expect.objectContaining({ amount: -256_000, reason: 'payment', txId, saldoAfter: 44_000, at: now + 5 })]);
         await expectBalanced(u);
+      });
+
+      it('asked to, writes SENDING at once: the reserve is the one claim to call the provider', async () => {
+        const u = newUser();
+        await s.adjustSaldo(u, 300_000, 'deposit', 1_000);
+        const q = makeQuote(u, 256_000);
+        await s.putQuote(q);
+        const txId = newId('T');
+        // Given the quote it read, the caller gets it back as given; the store holds the same one.
+        const r = await s.reserve(u, q.id, txId, Date.now(), { sending: true, quote: q });
+        expect(r).toMatchObject({ ok: true, tx: { status: 'SENDING', quote: q } });
+        expect(await s.getTx(u, txId)).toMatchObject({ status: 'SENDING', quote: q });
+        // Never from RESERVED, so no RESERVED→SENDING claim can be won a second time.
+        expect(await s.transition(u, txId, ['RESERVED'], 'SENDING', Date.now())).toBe(false);
+        // A second reserve of the same quote finds it consumed.
+        expect(await s.reserve(u, q.id, newId('T'), Date.now(), { sending: true, quote: q })).toEqual({ ok: false, reason: 'no-quote' });
+        expect(await s.getSaldo(u)).toBe(44_000);
+        await expectBalanced(u);
+      });
+
+      it('a quote the caller holds with another id than the open one pays nothing', async () => {
+        const u = newUser();
+        await s.adjustSaldo(u, 300_000, 'deposit', 1_000);
+        const old = makeQuote(u, 10_000);
+        const open = makeQuote(u, 20_000);
+        await s.putQuote(open);
+        expect(await s.reserve(u, old.id, newId('T'), Date.now(), { sending: true, quote: old })).toEqual({ ok: false, reason: 'no-quote' });
+        expect(await s.getSaldo(u)).toBe(300_000);
       });
 
       it('a transaction id already used is refused (no-quote), the first transaction untouched', async () => {
@@ -477,7 +505,7 @@ export function storeContract(name: string, make: () => Promise<StoreHandle>): v
         const q = makeQuote(u, 7_500);
         await s.putQuote(q);
         const txIds = Array.from({ length: 50 }, () => newId('T'));
-        const results = await Promise.all(txIds.map((t, i) => s.reserve(u, q.id, t, Date.now(), `m${i}`)));
+        const results = await Promise.all(txIds.map((t, i) => s.reserve(u, q.id, t, Date.now(), { messageId: `m${i}` })));
         const ok = results.filter((r) => r.ok);
         expect(ok).toHaveLength(1);
         expect(results.filter((r) => !r.ok && r.reason === 'no-quote')).toHaveLength(49);
