@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import type { Provider } from '../src/bot/provider.ts';
+import { ioFloor } from './floor.ts';
 import { customer, line, percentile, startBench, type Bench } from './harness.ts';
 
 const IN_FLIGHT = 64;
@@ -197,6 +198,7 @@ export interface CoreFigures {
   lines: string[];
   perSec: number;
   baselinePerSec: number;
+  floorPerSec: number;
   p50Ms: number;
   p99Ms: number;
   /** Commands the bot sends per paid conversation (a script is one), and Redis executes (a script's calls too). */
@@ -216,16 +218,18 @@ export async function benchCoreFigures(seconds = 5): Promise<CoreFigures> {
     const conv = await throughput(b, users, seconds);
     const cpuUs = cpuPerConversationUs;
     const base = await baseline(b, users, seconds);
+    const floor = await ioFloor(b, users, seconds);
     const lat = await latency(b, users, 200, seconds);
     const cost = await redisCost(b, 'bench:cost', 200);
     const lines = [
       line('core throughput', conv, 'paid conversations/s', `baseline ${base.toFixed(0)} quote SET + Lua debit/s, ratio ${(conv / base).toFixed(3)}; ${IN_FLIGHT} in flight; bot CPU ${cpuUs.toFixed(0)} µs per conversation`),
+      line('core I/O floor', floor, 'conversations/s', `the same Redis commands in the same round trips and the same two biller calls, no bot; the bot reaches ${(conv / floor).toFixed(2)} of it`),
       line('core latency p50', lat.p50, 'ms', 'per message in the bot, provider time excluded, 200 msg/s'),
       line('core latency p99', lat.p99, 'ms', `target <= 2; in the window: event-loop delay p99 ${lat.loopP99.toFixed(1)} ms, GC ${lat.gcMs.toFixed(0)} ms in all, longest pause ${lat.gcMaxMs.toFixed(1)} ms, Redis PING p99 ${lat.pingP99.toFixed(2)} ms`),
       line('redis commands sent', cost.sent, 'per paid conversation', `target <= 12; ${cost.sentBreakdown}`),
       line('redis commands executed', cost.perConversation, 'per paid conversation', `commandstats, script calls included, server-wide: other clients of a shared Redis add to it; ${cost.breakdown}`),
     ];
-    return { lines, perSec: conv, baselinePerSec: base, p50Ms: lat.p50, p99Ms: lat.p99, sent: cost.sent, executed: cost.perConversation };
+    return { lines, perSec: conv, baselinePerSec: base, floorPerSec: floor, p50Ms: lat.p50, p99Ms: lat.p99, sent: cost.sent, executed: cost.perConversation };
   } finally {
     await b.stop();
   }
