@@ -222,7 +222,7 @@ export async function benchCoreFigures(seconds = 5): Promise<CoreFigures> {
     const lat = await latency(b, users, 200, seconds);
     const cost = await redisCost(b, 'bench:cost', 200);
     const lines = [
-      line('core throughput', conv, 'paid conversations/s', `baseline ${base.toFixed(0)} quote SET + Lua debit/s, ratio ${(conv / base).toFixed(3)}; ${IN_FLIGHT} in flight; bot CPU ${cpuUs.toFixed(0)} µs per conversation`),
+      line('core throughput', conv, 'paid conversations/s', `baseline ${base.toFixed(0)} quote SET + Lua debit/s, ratio ${(conv / base).toFixed(3)}, where the I/O floor below alone reaches ${(floor / base).toFixed(3)}; ${IN_FLIGHT} in flight; bot CPU ${cpuUs.toFixed(0)} µs per conversation`),
       line('core I/O floor', floor, 'conversations/s', `the same Redis commands in the same round trips and the same two biller calls, no bot; the bot reaches ${(conv / floor).toFixed(2)} of it`),
       line('core latency p50', lat.p50, 'ms', 'per message in the bot, provider time excluded, 200 msg/s'),
       line('core latency p99', lat.p99, 'ms', `target <= 2; in the window: event-loop delay p99 ${lat.loopP99.toFixed(1)} ms, GC ${lat.gcMs.toFixed(0)} ms in all, longest pause ${lat.gcMaxMs.toFixed(1)} ms, Redis PING p99 ${lat.pingP99.toFixed(2)} ms`),

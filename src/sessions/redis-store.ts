@@ -191,7 +191,7 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
       if (r[0] !== 'ok') return { ok: false, reason: 'no-quote' };
       // Built from what the script saw rather than read back: one round trip less on the hottest path.
       const tx: Transaction = {
-        id: txId, user, quote: known ? structuredClone(known) : parseQuote(r[2]!), status, createdAt: now, updatedAt: now, saldoAfter: Number(r[1]),
+        id: txId, user, quote: known ?? parseQuote(r[2]!), status, createdAt: now, updatedAt: now, saldoAfter: Number(r[1]),
       };
       if (messageId) tx.messageId = messageId;
       return { ok: true, tx };
