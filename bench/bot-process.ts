@@ -8,14 +8,14 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
 import type { Channel } from '../src/bot/channel.ts';
 import { loadConfig } from '../src/config.ts';
+import { benchLog } from './harness.ts';
 import type { BotRequest } from './processes.ts';
 
 const config = loadConfig(process.env, '/nonexistent/.env');
-const app = await createApp(config, { log: pino({ level: 'silent' }), autostartWorker: process.env.BENCH_WORKER !== '0' });
+const app = await createApp(config, { log: benchLog(config), autostartWorker: process.env.BENCH_WORKER !== '0' });
 const quiet: Channel = { name: 'bench', async start() {}, async send() {}, async stop() {} };
 await app.attach(quiet);
 

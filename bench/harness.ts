@@ -2,9 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { createLog, type Log } from '../src/log.ts';
 import { createApp, type App } from '../src/app.ts';
 import type { Channel } from '../src/bot/channel.ts';
-import { loadConfig } from '../src/config.ts';
+import { configSecrets, loadConfig, type Config } from '../src/config.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRedisStore } from '../src/sessions/redis-store.ts';
 
@@ -37,6 +38,14 @@ export function startSimProcess(): Promise<SimProcess> {
   });
 }
 
+/**
+ * The product's own logger at the product's default level (info), written to /dev/null: what a log line costs
+ * on the hot path is part of the figure. BENCH_LOG_LEVEL=silent shows what the logs cost.
+ */
+export function benchLog(config: Config): Log {
+  return createLog(process.env.BENCH_LOG_LEVEL ?? 'info', { destination: pino.destination({ dest: '/dev/null', sync: false }), secrets: configSecrets(config) });
+}
+
 export interface Bench {
   app: App;
   sim: SimProcess;
@@ -58,7 +67,7 @@ export async function startBench(resellers: string[], saldo = 10_000_000_000): P
     },
     '/nonexistent/.env',
   );
-  const app = await createApp(config, { log: pino({ level: 'silent' }), store, autostartWorker: false });
+  const app = await createApp(config, { log: benchLog(config), store, autostartWorker: false });
   const quiet: Channel = { name: 'bench', async start() {}, async send() {}, async stop() {} };
   await app.attach(quiet);
   const p = store.redis.pipeline();

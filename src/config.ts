@@ -78,3 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) throw new ConfigError('TELEGRAM_WEBHOOK_SECRET is not valid: expected a secret whenever TELEGRAM_WEBHOOK_URL is set');
   return { ...c, sandbox: { mmbc: !c.MMBC_USERNAME, iak: !c.IAK_USERNAME }, given: new Set(Object.keys(merged)) };
 }
+
+/** The configured credentials: the log writes none of these values, wherever they turn up. */
+export function configSecrets(c: Config): string[] {
+  return [c.MMBC_PASSWORD, c.IAK_API_KEY, c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_WEBHOOK_SECRET].filter((v): v is string => Boolean(v));
+}

@@ -9,7 +9,7 @@ import { translator } from './bot/i18n.ts';
 import { createConsoleChannel } from './channels/console/index.ts';
 import { createTelegramChannel, type TelegramChannel } from './channels/telegram/index.ts';
 import { startWhatsApp } from './channels/whatsapp/start.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, configSecrets, loadConfig, type Config } from './config.ts';
 import { isFinal } from './bot/store.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLog, type Log } from './log.ts';
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   // In the terminal the conversation owns stdout, so the JSON logs go to stderr there; typed into by a person,
   // only warnings show unless LOG_LEVEL says otherwise, so log lines do not land in the middle of the chat.
   const chatting = withConsole && Boolean(process.stdin.isTTY) && !config.given.has('LOG_LEVEL');
-  const log = createLog(chatting ? 'warn' : config.LOG_LEVEL, withConsole ? process.stderr : undefined);
+  const log = createLog(chatting ? 'warn' : config.LOG_LEVEL, { secrets: configSecrets(config), ...(withConsole ? { destination: process.stderr } : {}) });
   const app = await createApp(config, { log });
   const t = translator(config.LOCALE);
 

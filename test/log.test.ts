@@ -6,7 +6,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
+import { configSecrets, loadConfig } from '../src/config.ts';
 import { createLog } from '../src/log.ts';
 import { startMmbcSimulator } from '../src/providers/mmbc/simulator.ts';
 import { createRedisStore } from '../src/sessions/redis-store.ts';
@@ -27,7 +27,6 @@ describe('logs', () => {
         done();
       },
     });
-    const log = createLog('trace', sink);
     const sim = await startMmbcSimulator({ password: MMBC_SECRET, hangMs: 5_000 });
     const prefix = uniquePrefix('log');
     const store = createRedisStore({ url: redisUrl(), prefix });
@@ -38,10 +37,16 @@ describe('logs', () => {
       },
       '/nonexistent/.env',
     );
+    // As main.ts makes it: the configured secrets are what it keeps out by value.
+    const log = createLog('trace', { destination: sink, secrets: [...configSecrets(config), TG_TOKEN, WEBHOOK_SECRET] });
     // The whole configuration, secrets and all, as a careless log line would pass it.
     log.info({ config: { ...config, TELEGRAM_BOT_TOKEN: TG_TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET } }, 'configuration');
     log.info({ password: MMBC_SECRET, apiKey: IAK_SECRET, token: TG_TOKEN, pin: PIN, secret: WEBHOOK_SECRET }, 'flat secrets');
     log.info({ req: { headers: { authorization: `Bearer ${TG_TOKEN}` } } }, 'nested secrets');
+    // Under keys no path names, and inside strings: only the value check catches these.
+    log.info({ provider: { pass: MMBC_SECRET }, url: `https://x.test/bot${TG_TOKEN}/getMe` }, 'secrets under other names');
+    log.error({ err: new Error(`upstream said: key ${IAK_SECRET} is wrong`).stack }, 'a secret in an error');
+    log.info({ user: 'telegram:42', pin: PIN, body: { password: MMBC_SECRET } }, 'a PIN by its path');
     const app = await createApp(config, { log, store, autostartWorker: false });
     try {
       const user = 'telegram:42';

@@ -22,7 +22,7 @@ function capture(): { log: ReturnType<typeof createLog>; lines: () => string } {
       done();
     },
   });
-  return { log: createLog('info', sink), lines: () => out };
+  return { log: createLog('info', { destination: sink }), lines: () => out };
 }
 
 describe('Redis durability check', () => {
