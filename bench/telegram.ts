@@ -23,7 +23,7 @@
  */
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { Bot } from 'grammy';
-import { pino } from 'pino';
+import { benchLog } from './harness.ts';
 import { createApp, type App } from '../src/app.ts';
 import type { Store } from '../src/bot/store.ts';
 import { createTelegramChannel, SECRET_HEADER, type TelegramChannel } from '../src/channels/telegram/index.ts';
@@ -68,7 +68,8 @@ export interface TelegramBenchResult extends TelegramThroughput {
   webhookAck: WebhookAck;
 }
 
-const silent = pino({ level: 'silent' });
+// The product's logger at its default level, as in every other benchmark (bench/harness.ts).
+const productLog = benchLog(loadConfig({ LOG_LEVEL: 'info' }, '/nonexistent/.env'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Well ahead of what either bot can take in a window, so neither ever waits for input.
 const BACKLOG = 2_000;
@@ -90,7 +91,7 @@ export async function benchTelegramThroughput(opts: TelegramBenchOptions = {}): 
     // Alternating short windows, so a change in the machine's load during the run touches both alike.
     for (let r = 0; r < rounds; r++) {
       const channel = createTelegramChannel({
-        token: api.token, apiRoot: api.url, log: silent, botInfo: api.botInfo, throttle: false, pollTimeoutSeconds: 1,
+        token: api.token, apiRoot: api.url, log: productLog, botInfo: api.botInfo, throttle: false, pollTimeoutSeconds: 1,
       });
       await env.app.attach(channel);
       add(adapter, await measure(api, windowMs / rounds, opts));
@@ -133,10 +134,10 @@ export async function benchTelegramWebhookAck(opts: TelegramBenchOptions = {}): 
   const env = await benchApp(api, opts);
   const secret = 'bench-webhook-secret';
   let channel: TelegramChannel | undefined;
-  const http = await startHttpServer({ app: env.app, log: silent, port: 0, host: '127.0.0.1' });
+  const http = await startHttpServer({ app: env.app, log: productLog, port: 0, host: '127.0.0.1' });
   try {
     channel = createTelegramChannel({
-      token: api.token, apiRoot: api.url, log: silent, botInfo: api.botInfo, throttle: false,
+      token: api.token, apiRoot: api.url, log: productLog, botInfo: api.botInfo, throttle: false,
       webhook: { url: `https://bench.example/${secret}/hook`, secret },
     });
     http.route(channel.webhook!.path, channel.webhook!.handler);
@@ -221,7 +222,7 @@ async function benchApp(api: FakeBotApi, opts: TelegramBenchOptions): Promise<Be
     { TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.url, FLOOD_MAX_MESSAGES: '10000', LOG_LEVEL: 'silent' },
     '/nonexistent/.env',
   );
-  const app = await createApp(config, { log: silent, ...(store ? { store } : {}) });
+  const app = await createApp(config, { log: benchLog(config), ...(store ? { store } : {}) });
   return {
     app,
     kind: store ? 'redis' : 'memory',
