@@ -148,10 +148,13 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 1_000));
 }
 
-/** Whether either biller's own book has this customer's payment as done. */
+/**
+ * Whether either biller's own book has taken this customer's payment. A payment MMBC holds as `pending` is
+ * taken too: it settles there once asked about, so an admin who saw it would not answer GAGAL.
+ */
 function billerPaid(customerNo: string): boolean {
   return (
-    sim.payments.some((p) => p.customerNo === customerNo && p.status === 'confirm') ||
+    sim.payments.some((p) => p.customerNo === customerNo && p.status !== 'gagal') ||
     iak.payments.some((p) => p.hp === customerNo)
   );
 }
