@@ -1,0 +1,73 @@
+/**
+ * What every part of the embedded store shares: its maps, its clock, and the ledger step. Every method body
+ * runs without an `await` between its reads and writes, so each money step is as atomic here as its Lua
+ * script is on Redis.
+ */
+import type { UserId } from '../../bot/channel.ts';
+import type { Broadcast, LedgerEntry, LedgerReason, PinState, Quote, Ticket, Transaction, Transfer, TxEvent, UserRecord } from '../../bot/store.ts';
+
+/** One broadcast as the embedded store keeps it: the record, its lease, what is left per lane, who was taken. */
+export interface HeldBroadcast {
+  b: Broadcast;
+  owner?: string;
+  leaseUntil: number;
+  todo: Map<string, UserId[]>;
+  done: Map<UserId, string>;
+}
+
+interface Expiring<T> {
+  value: T;
+  expiresAt: number;
+}
+
+export function listOf<K, V>(map: Map<K, V[]>, key: K): V[] {
+  let list = map.get(key);
+  if (!list) {
+    list = [];
+    map.set(key, list);
+  }
+  return list;
+}
+
+export type MemoryState = ReturnType<typeof memoryState>;
+
+export function memoryState(clock: () => number) {
+  const saldos = new Map<UserId, number>();
+  const ledgers = new Map<UserId, LedgerEntry[]>();
+
+  /** The one way a saldo changes: the new saldo and its ledger entry together. */
+  function pushLedger(user: UserId, amount: number, reason: LedgerReason, now: number, txId?: string, note?: string): number {
+    const after = (saldos.get(user) ?? 0) + amount;
+    saldos.set(user, after);
+    const entry: LedgerEntry = { at: now, amount, reason, saldoAfter: after };
+    if (txId) entry.txId = txId;
+    if (note) entry.note = note;
+    listOf(ledgers, user).push(entry);
+    return after;
+  }
+
+  return {
+    clock,
+    saldos,
+    ledgers,
+    pushLedger,
+    messages: new Map<string, number>(),
+    users: new Map<UserId, UserRecord>(),
+    pins: new Map<UserId, PinState>(),
+    markups: new Map<string, number>(),
+    cache: new Map<string, Expiring<string>>(),
+    quotes: new Map<UserId, Quote>(),
+    txs: new Map<string, Transaction>(),
+    txIds: new Map<UserId, string[]>(),
+    logs: new Map<string, TxEvent[]>(),
+    due: new Map<string, number>(),
+    owners: new Map<string, UserId>(),
+    sameDay: new Map<string, string>(),
+    tickets: new Map<string, Ticket>(),
+    ticketAmounts: new Map<number, number>(),
+    transfers: new Map<string, Transfer>(),
+    credited: new Set<string>(),
+    broadcasts: new Map<string, HeldBroadcast>(),
+    broadcastDue: new Map<string, number>(),
+  };
+}

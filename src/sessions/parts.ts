@@ -1,0 +1,10 @@
+/**
+ * The store port cut by concern, so each implementation keeps one short file per concern (src/sessions/redis/,
+ * src/sessions/memory/) and composes them into the one Store.
+ */
+import type { Store } from '../bot/store.ts';
+
+export type UsersPart = Pick<Store, 'claimMessage' | 'touchUser' | 'getUser' | 'allUsers' | 'setReseller' | 'resellers' | 'markups' | 'setMarkup' | 'getPin' | 'setPin' | 'pinFailed' | 'pinPassed' | 'getCache' | 'setCache'>;
+export type PaymentsPart = Pick<Store, 'putQuote' | 'getQuote' | 'dropQuote' | 'getSaldo' | 'adjustSaldo' | 'ledger' | 'reserve' | 'transition' | 'fail' | 'patchTx' | 'getTx' | 'txOwner' | 'listTx' | 'logTx' | 'txLog' | 'schedule' | 'claimDue' | 'unschedule' | 'scheduled' | 'stats'>;
+export type DeskPart = Pick<Store, 'openTicket' | 'getTicket' | 'acceptTicket' | 'transferOut' | 'transferIn' | 'getTransfer'>;
+export type BroadcastsPart = Pick<Store, 'createBroadcast' | 'getBroadcast' | 'dueBroadcasts' | 'leaseBroadcast' | 'takeRecipient' | 'recordRecipient' | 'finishBroadcast' | 'setBroadcastProgress'>;

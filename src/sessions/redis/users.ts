@@ -1,0 +1,86 @@
+/** Users, resellers, markups, PINs and cached provider data on Redis. */
+import type { UsersPart } from '../parts.ts';
+import { TTL } from '../keys.ts';
+import { PIN_FAILED, TOUCH } from '../scripts.ts';
+import { script, type Arg, type RedisContext } from './context.ts';
+
+export function redisUsers({ redis, k }: RedisContext): UsersPart {
+  const touch = script(redis, TOUCH);
+  const pinFailed = script(redis, PIN_FAILED);
+  return {
+    async claimMessage(user, messageId, ttlSeconds = TTL.messageSeconds) {
+      return (await redis.set(k.message(user, messageId), '1', 'EX', ttlSeconds, 'NX')) === 'OK';
+    },
+
+    async touchUser(user, now) {
+      const [created, reseller, name, firstSeen, pin] = (await touch([k.user(user)], [now])) as [number, string, string, string, string];
+      if (created === 1) await redis.sadd(k.users(), user);
+      return { id: user, reseller: reseller === '1', firstSeen: Number(firstSeen), ...(name ? { name } : {}), ...(pin ? { hasPin: true } : {}) };
+    },
+
+    async getUser(user) {
+      const h = await redis.hgetall(k.user(user));
+      if (!h.firstSeen) return null;
+      return {
+        id: user, reseller: h.reseller === '1', firstSeen: Number(h.firstSeen), ...(h.name ? { name: h.name } : {}), ...(h.pin ? { hasPin: true } : {}),
+      };
+    },
+
+    async allUsers() {
+      return redis.smembers(k.users());
+    },
+
+    async setReseller(user, reseller, name, now) {
+      const fields: Arg[] = ['reseller', reseller ? '1' : '0'];
+      if (name !== undefined) fields.push('name', name);
+      await redis
+        .multi()
+        .hsetnx(k.user(user), 'firstSeen', now)
+        .hset(k.user(user), ...fields)
+        .exec();
+      await redis.sadd(k.users(), user);
+      if (reseller) await redis.sadd(k.resellers(), user);
+      else await redis.srem(k.resellers(), user);
+    },
+
+    async resellers() {
+      return redis.smembers(k.resellers());
+    },
+
+    async markups() {
+      const h = await redis.hgetall(k.markups());
+      return Object.fromEntries(Object.entries(h).map(([code, v]) => [code, Number(v)]));
+    },
+
+    async setMarkup(code, amount) {
+      if (amount === null) await redis.hdel(k.markups(), code);
+      else await redis.hset(k.markups(), code, amount);
+    },
+
+    async getPin(user) {
+      const [hash, fails, locked] = await redis.hmget(k.user(user), 'pin', 'pinFails', 'pinLockedUntil');
+      return { ...(hash ? { hash } : {}), fails: Number(fails ?? 0), lockedUntil: Number(locked ?? 0) };
+    },
+
+    async setPin(user, hash) {
+      await redis.hset(k.user(user), 'pin', hash, 'pinFails', 0);
+    },
+
+    async pinFailed(user, now, max, lockMs) {
+      const [fails, locked] = (await pinFailed([k.user(user)], [now, max, lockMs])) as [number, number];
+      return { fails, lockedUntil: Number(locked) };
+    },
+
+    async pinPassed(user) {
+      await redis.hset(k.user(user), 'pinFails', 0);
+    },
+
+    async getCache(name) {
+      return redis.get(k.cache(name));
+    },
+
+    async setCache(name, value, ttlSeconds) {
+      await redis.set(k.cache(name), value, 'EX', ttlSeconds);
+    },
+  };
+}
