@@ -13,9 +13,7 @@ import { broadcastCommands } from './bot/features/broadcast.ts';
 import { startBroadcastWorker, type BroadcastWorker } from './broadcast/worker.ts';
 import { translator } from './bot/i18n.ts';
 import { markupOf } from './payments/markup.ts';
-import { createFloodGuard } from './sessions/flood.ts';
 import { withReadCache } from './sessions/cached-store.ts';
-import type { Redis } from 'ioredis';
 import type { Channel, Notifier, UserId } from './bot/channel.ts';
 import { channelOf } from './bot/channel.ts';
 import { createBot, type Bot } from './bot/core.ts';
@@ -70,13 +68,6 @@ export interface AppOptions {
   /** Tests drive the recheck worker themselves. */
   autostartWorker?: boolean;
   clock?: () => number;
-}
-
-/** The Redis client and key prefix behind a store, for what keeps its own keys beside it (the flood limiter). */
-function redisOf(store: Store): { redis: Redis; prefix: string } | undefined {
-  if (!('redis' in store) || !('prefix' in store)) return undefined;
-  const s = store as Store & { redis: Redis; prefix: string };
-  return { redis: s.redis, prefix: s.prefix };
 }
 
 export async function createApp(config: Config, opts: AppOptions): Promise<App> {
@@ -198,13 +189,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
       ...complaintCommands(),
       ...broadcastCommands(broadcasts),
     ],
-    flood: createFloodGuard({
-      max: config.FLOOD_MAX_MESSAGES,
-      windowSeconds: config.FLOOD_WINDOW_SECONDS,
-      log,
-      // The limiter's keys go under the store's own prefix, beside everything else this bot keeps.
-      ...(redisOf(metricsStore) ?? {}),
-    }),
+    flood: { max: config.FLOOD_MAX_MESSAGES, windowSeconds: config.FLOOD_WINDOW_SECONDS },
   });
 
   if (config.sandbox.mmbc) {

@@ -15,7 +15,6 @@ import { pendingList, settleByHand, transactionInFull } from './admin.ts';
 import type { Store } from './store.ts';
 import { TTL } from '../sessions/keys.ts';
 import type { Metrics } from '../metrics.ts';
-import type { FloodGuard } from '../sessions/flood.ts';
 import { ROLE_RANK, type Command, type Role } from './commands.ts';
 import { pinGate, type PinDeps } from './features/pin.ts';
 import type { Family } from './provider.ts';
@@ -42,8 +41,11 @@ export interface BotDeps {
   locale: Locale;
   admins: ReadonlySet<UserId>;
   quoteTtlSeconds: number;
-  /** One warning, then silence, for a user over the message rate; no provider call for what is dropped. */
-  flood?: FloodGuard;
+  /**
+   * Over `max` messages in a window of `windowSeconds` (from the window's first message) a user gets one
+   * warning, then silence until the window ends; no provider call for what is dropped. Admins are never slowed.
+   */
+  flood?: { max: number; windowSeconds: number };
   /** Feature commands (admin desk, deposits, PIN…), registered at start. */
   commands?: readonly Command[];
   metrics?: Metrics;
@@ -236,19 +238,21 @@ export function createBot(deps: BotDeps): Bot {
 
   async function handleOne(msg: IncomingMessage): Promise<Reply[]> {
     try {
-      const claim = msg.messageId ? store.claimMessage(msg.user, msg.messageId, TTL.messageSeconds) : Promise.resolve(true);
+      const counted = deps.flood && !deps.admins.has(msg.user) && msg.kind !== 'group' ? deps.flood : undefined;
+      const admission = store.admit(msg.user, msg.messageId, {
+        ttlSeconds: TTL.messageSeconds, ...(counted ? { floodWindowMs: counted.windowSeconds * 1000 } : {}),
+      });
       if (msg.kind === 'group') {
-        await claim;
+        await admission;
         return [];
       }
       // Parsing is pure, so it comes first: a `YA` then reads its open quote in the same round trip as the
-      // replay check, the flood count and who the user is, rather than one more after them.
+      // replay claim with the flood count (one script) and who the user is, rather than one more after them.
       const catalogue = deps.catalogue();
       const readable = msg.kind !== 'media' && msg.text.length <= MAX_TEXT;
       const intent = readable ? parse(msg.text, catalogue, commandWords) : undefined;
-      const [fresh, verdict, who, openQuote] = await Promise.all([
-        claim,
-        deps.flood && !deps.admins.has(msg.user) ? deps.flood.check(msg.user) : Promise.resolve('ok' as const),
+      const [{ fresh, count }, who, openQuote] = await Promise.all([
+        admission,
         whoIs(msg.user),
         intent?.kind === 'confirm' ? store.getQuote(msg.user) : undefined,
       ]);
@@ -256,8 +260,7 @@ export function createBot(deps: BotDeps): Bot {
         log.info({ user: msg.user, messageId: msg.messageId }, 'replayed delivery ignored');
         return [];
       }
-      if (verdict === 'drop') return [];
-      if (verdict === 'warn') return text(t('input.flood'));
+      if (counted && count > counted.max) return count === counted.max + 1 ? text(t('input.flood')) : [];
       if (msg.kind === 'media') return text(t('input.media'));
       // Characters, not UTF-16 units: an emoji is one character to the user.
       if (msg.text.length > MAX_TEXT && [...msg.text].length > MAX_TEXT) return text(t('input.tooLong', { max: MAX_TEXT }));

@@ -112,6 +112,11 @@ export interface ReserveOptions {
   quote?: Quote;
 }
 
+export interface Admission {
+  fresh: boolean;
+  count: number;
+}
+
 export type ReserveResult =
   | { ok: true; tx: Transaction }
   /** No open quote with that id: never made, expired, paid or cancelled. */
@@ -193,8 +198,12 @@ export type TakeResult = { user: UserId } | 'end' | 'lost';
 export interface Store {
   readonly kind: 'redis' | 'memory';
 
-  /** Remembers a delivery; false when this (user, messageId) was seen within ttl. */
-  claimMessage(user: UserId, messageId: string, ttlSeconds: number): Promise<boolean>;
+  /**
+   * A message's first store step, atomic: claims its delivery id (`fresh` false: seen within `ttlSeconds`, a
+   * replay, and nothing is counted) and counts it in the user's flood window (`count`: messages in the window
+   * that started with the first of them, `floodWindowMs` long; 0 when no window is given).
+   */
+  admit(user: UserId, messageId: string | undefined, opts: { ttlSeconds: number; floodWindowMs?: number }): Promise<Admission>;
 
   /** Records that a user has messaged the bot; returns the record (created on first sight). */
   touchUser(user: UserId, now: number): Promise<UserRecord>;

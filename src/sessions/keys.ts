@@ -17,6 +17,8 @@ export function keys(prefix: string) {
   return {
     /** String, TTL.messageSeconds: a delivery already handled. */
     message: (user: UserId, id: string) => `${u(user)}:msg:${id}`,
+    /** String counter, PX the flood window from the window's first message: messages in the window. */
+    flood: (user: UserId) => `${u(user)}:flood`,
     /** Hash {reseller, name, firstSeen}; kept forever. */
     user: (user: UserId) => `${u(user)}:user`,
     /** String JSON Quote; PX until the quote's expiresAt. */

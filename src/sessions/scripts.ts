@@ -86,6 +86,18 @@ redis.call('RPUSH', KEYS[2], entry(ARGV[3], amount, ARGV[2], nil, after, ARGV[4]
 return after
 `;
 
+/**
+ * KEYS: message (a dummy when the message has no id), flood. ARGV: ttl seconds, '1' when the message has an id,
+ * flood window ms (0: no count). Returns {fresh, count}: a replay is neither claimed again nor counted.
+ */
+export const ADMIT = `
+if ARGV[2] == '1' and not redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then return {0, 0} end
+if tonumber(ARGV[3]) == 0 then return {1, 0} end
+local n = redis.call('INCR', KEYS[2])
+if n == 1 or redis.call('PTTL', KEYS[2]) < 0 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+return {1, n}
+`;
+
 /** KEYS: user. ARGV: now. Creates the record once; returns {created, reseller, name, firstSeen, hasPin}. */
 export const TOUCH = `
 local created = redis.call('HSETNX', KEYS[1], 'firstSeen', ARGV[1])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/sessions/memory-store.ts';
-import { makeQuote, newId, newUser, storeContract } from './store-contract.ts';
+import { makeQuote, newId, newUser, fresh, storeContract } from './store-contract.ts';
 
 storeContract('memory', async () => {
   const store = createMemoryStore();
@@ -59,11 +59,11 @@ describe('memory store', () => {
     it('message ids are remembered for ttl seconds of the clock', async () => {
       const { store, advance } = clocked();
       const u = newUser();
-      expect(await store.claimMessage(u, 'm', 86_400)).toBe(true);
+      expect(await fresh(store, u, 'm', 86_400)).toBe(true);
       advance(86_399_000);
-      expect(await store.claimMessage(u, 'm', 86_400)).toBe(false);
+      expect(await fresh(store, u, 'm', 86_400)).toBe(false);
       advance(2_000);
-      expect(await store.claimMessage(u, 'm', 86_400)).toBe(true);
+      expect(await fresh(store, u, 'm', 86_400)).toBe(true);
     });
 
     it('cache entries expire after ttl seconds of the clock', async () => {

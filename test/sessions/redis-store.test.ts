@@ -2,7 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/bot/store.ts';
 import { createRedisStore } from '../../src/sessions/redis-store.ts';
 import { assertRedis, dropPrefix, globEscape, hashTag, redisUrl, scanKeys, uniquePrefix } from '../helpers/redis.ts';
-import { makeQuote, newId, newUser, storeContract } from './store-contract.ts';
+import { makeQuote, newId, newUser, fresh, storeContract } from './store-contract.ts';
 
 const url = redisUrl();
 
@@ -92,8 +92,8 @@ describe('redis store', () => {
     const a = mk();
     const b = mk();
     const u = newUser();
-    expect(await a.claimMessage(u, '991', 86_400)).toBe(true);
-    expect(await b.claimMessage(u, '991', 86_400)).toBe(false);
+    expect(await fresh(a, u, '991', 86_400)).toBe(true);
+    expect(await fresh(b, u, '991', 86_400)).toBe(false);
   });
 
   it('quote keys carry the quote expiry as a Redis TTL', async () => {
@@ -139,7 +139,7 @@ describe('redis store', () => {
     try {
       for (const [i, u] of users.entries()) {
         const now = Date.now();
-        await s.claimMessage(u, `m${i}`, 3_600);
+        await fresh(s, u, `m${i}`, 3_600);
         await s.touchUser(u, now);
         await s.setReseller(u, true, `Agen ${i}`, now);
         await s.adjustSaldo(u, 100_000, 'deposit', now, 'awal');

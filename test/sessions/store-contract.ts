@@ -26,6 +26,11 @@ export function newUser(): string {
   return `telegram:${runTag}${seq.toString().padStart(6, '0')}`;
 }
 
+/** A delivery claimed, no flood count: what `admit` answers for the replay check alone. */
+export async function fresh(s: Store, user: string, messageId: string, ttlSeconds: number): Promise<boolean> {
+  return (await s.admit(user, messageId, { ttlSeconds })).fresh;
+}
+
 export function newId(tag: string): string {
   seq += 1;
   return `${tag}${runTag}${seq.toString(36).padStart(5, '0')}`;
@@ -112,35 +117,75 @@ export function storeContract(name: string, make: () => Promise<StoreHandle>): v
     }
 
     // ---------------------------------------------------------------- messages
-    describe('claimMessage', () => {
+    describe('admit: the replay claim', () => {
       it('is true the first time and false for a repeat of the same (user, messageId)', async () => {
         const u = newUser();
-        expect(await s.claimMessage(u, 'm-1', 3600)).toBe(true);
-        expect(await s.claimMessage(u, 'm-1', 3600)).toBe(false);
-        expect(await s.claimMessage(u, 'm-1', 3600)).toBe(false);
+        expect(await fresh(s, u, 'm-1', 3600)).toBe(true);
+        expect(await fresh(s, u, 'm-1', 3600)).toBe(false);
+        expect(await fresh(s, u, 'm-1', 3600)).toBe(false);
       });
 
       it('is true for a different user with the same id, and for a different id', async () => {
         const u = newUser();
         const v = newUser();
-        expect(await s.claimMessage(u, 'm-1', 3600)).toBe(true);
-        expect(await s.claimMessage(v, 'm-1', 3600)).toBe(true);
-        expect(await s.claimMessage(u, 'm-2', 3600)).toBe(true);
-        expect(await s.claimMessage(v, 'm-1', 3600)).toBe(false);
+        expect(await fresh(s, u, 'm-1', 3600)).toBe(true);
+        expect(await fresh(s, v, 'm-1', 3600)).toBe(true);
+        expect(await fresh(s, u, 'm-2', 3600)).toBe(true);
+        expect(await fresh(s, v, 'm-1', 3600)).toBe(false);
       });
 
       it('lets exactly one of many concurrent deliveries of one message through', async () => {
         const u = newUser();
-        const results = await Promise.all(Array.from({ length: 30 }, () => s.claimMessage(u, 'dup', 3600)));
+        const results = await Promise.all(Array.from({ length: 30 }, () => fresh(s, u, 'dup', 3600)));
         expect(results.filter(Boolean)).toHaveLength(1);
       });
 
       it('forgets a message after its ttl', async () => {
         const u = newUser();
-        expect(await s.claimMessage(u, 'short', 1)).toBe(true);
-        expect(await s.claimMessage(u, 'short', 1)).toBe(false);
+        expect(await fresh(s, u, 'short', 1)).toBe(true);
+        expect(await fresh(s, u, 'short', 1)).toBe(false);
         await sleep(1_150);
-        expect(await s.claimMessage(u, 'short', 1)).toBe(true);
+        expect(await fresh(s, u, 'short', 1)).toBe(true);
+      });
+    });
+
+    describe('admit: the flood count', () => {
+      const admit = (u: string, id: string | undefined, windowMs = 60_000) => s.admit(u, id, { ttlSeconds: 3600, floodWindowMs: windowMs });
+
+      it('counts each fresh message of a user in the window, per user; a message without an id counts too', async () => {
+        const u = newUser();
+        const v = newUser();
+        expect(await admit(u, 'a')).toEqual({ fresh: true, count: 1 });
+        expect(await admit(u, 'b')).toEqual({ fresh: true, count: 2 });
+        expect(await admit(u, undefined)).toEqual({ fresh: true, count: 3 });
+        expect(await admit(v, 'a')).toEqual({ fresh: true, count: 1 });
+      });
+
+      it('does not count a replayed delivery', async () => {
+        const u = newUser();
+        await admit(u, 'a');
+        expect(await admit(u, 'a')).toEqual({ fresh: false, count: 0 });
+        expect(await admit(u, 'b')).toEqual({ fresh: true, count: 2 });
+      });
+
+      it('counts nothing when no window is given', async () => {
+        const u = newUser();
+        expect(await s.admit(u, 'a', { ttlSeconds: 3600 })).toEqual({ fresh: true, count: 0 });
+        expect(await admit(u, 'b')).toEqual({ fresh: true, count: 1 });
+      });
+
+      it('starts again once the window that began with the first message has passed', async () => {
+        const u = newUser();
+        await admit(u, 'a', 500);
+        expect((await admit(u, 'b', 500)).count).toBe(2);
+        await sleep(650);
+        expect((await admit(u, 'c', 500)).count).toBe(1);
+      });
+
+      it('counts every one of many concurrent messages once', async () => {
+        const u = newUser();
+        const counts = (await Promise.all(Array.from({ length: 40 }, (_, i) => admit(u, `c${i}`)))).map((r) => r.count);
+        expect([...counts].sort((x, y) => x - y)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
       });
     });
 

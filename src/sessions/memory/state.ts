@@ -52,6 +52,8 @@ export function memoryState(clock: () => number) {
     ledgers,
     pushLedger,
     messages: new Map<string, number>(),
+    /** Each user's flood window: messages counted, and when the window ends. */
+    floods: new Map<UserId, { count: number; until: number }>(),
     users: new Map<UserId, UserRecord>(),
     pins: new Map<UserId, PinState>(),
     markups: new Map<string, number>(),

@@ -3,7 +3,7 @@ import type { UsersPart } from '../parts.ts';
 import type { MemoryState } from './state.ts';
 
 export function memoryUsers(s: MemoryState): UsersPart {
-  const { clock, messages, users, pins, markups, cache, saldos } = s;
+  const { clock, messages, floods, users, pins, markups, cache, saldos } = s;
   let sweepAt = 0;
 
   // Message ids would otherwise pile up for the life of the process.
@@ -11,17 +11,25 @@ export function memoryUsers(s: MemoryState): UsersPart {
     if (now < sweepAt) return;
     sweepAt = now + 60_000;
     for (const [k, exp] of messages) if (exp <= now) messages.delete(k);
+    for (const [u, w] of floods) if (w.until <= now) floods.delete(u);
   }
 
   return {
-    async claimMessage(user, messageId, ttlSeconds) {
+    async admit(user, messageId, { ttlSeconds, floodWindowMs = 0 }) {
       const now = clock();
       sweep(now);
-      const k = `${user}|${messageId}`;
-      const exp = messages.get(k);
-      if (exp !== undefined && exp > now) return false;
-      messages.set(k, now + ttlSeconds * 1000);
-      return true;
+      if (messageId !== undefined) {
+        const k = `${user}|${messageId}`;
+        const exp = messages.get(k);
+        if (exp !== undefined && exp > now) return { fresh: false, count: 0 };
+        messages.set(k, now + ttlSeconds * 1000);
+      }
+      if (floodWindowMs <= 0) return { fresh: true, count: 0 };
+      const w = floods.get(user);
+      const window = w && w.until > now ? w : { count: 0, until: now + floodWindowMs };
+      window.count++;
+      floods.set(user, window);
+      return { fresh: true, count: window.count };
     },
 
     async touchUser(user, now) {

@@ -1,15 +1,18 @@
 /** Users, resellers, markups, PINs and cached provider data on Redis. */
 import type { UsersPart } from '../parts.ts';
-import { TTL } from '../keys.ts';
-import { PIN_FAILED, TOUCH } from '../scripts.ts';
+import { ADMIT, PIN_FAILED, TOUCH } from '../scripts.ts';
 import { script, type Arg, type RedisContext } from './context.ts';
 
 export function redisUsers({ redis, k }: RedisContext): UsersPart {
+  const admit = script(redis, ADMIT);
   const touch = script(redis, TOUCH);
   const pinFailed = script(redis, PIN_FAILED);
   return {
-    async claimMessage(user, messageId, ttlSeconds = TTL.messageSeconds) {
-      return (await redis.set(k.message(user, messageId), '1', 'EX', ttlSeconds, 'NX')) === 'OK';
+    async admit(user, messageId, { ttlSeconds, floodWindowMs = 0 }) {
+      // One command for both: the replay claim and the flood count are per user, so one script on the
+      // user's hash tag does what a SET NX and a rate limiter's own script did.
+      const [fresh, count] = (await admit([k.message(user, messageId ?? '-'), k.flood(user)], [ttlSeconds, messageId ? '1' : '', floodWindowMs])) as [number, number];
+      return { fresh: fresh === 1, count };
     },
 
     async touchUser(user, now) {
