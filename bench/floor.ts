@@ -1,5 +1,5 @@
 /**
- * The I/O floor of a paid conversation: the same Redis commands in the same round trips, and the same two
+ * The I/O floor of a paid conversation: the same 8 Redis commands in the same round trips, and the same two
  * biller calls on the same kind of keep-alive pool, with no bot around them (no parsing, no rendering, no
  * checks). What the bot reaches against it is the share of its cost that is its own.
  */
@@ -8,7 +8,8 @@ import { Redis } from 'ioredis';
 import { keepAliveAgent, postText } from '../src/providers/http.ts';
 import { customer, REDIS_URL, type Bench } from './harness.ts';
 
-const COUNT = `local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end return n`;
+const ADMIT = `if not redis.call('SET', KEYS[1], '1', 'EX', 93600, 'NX') then return {0, 0} end
+local n = redis.call('INCR', KEYS[2]) if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end return {1, n}`;
 const PUT = `redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return redis.call('GET', KEYS[2])`;
 const SCHEDULE = `redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])`;
 const RESERVE = `local q = redis.call('GET', KEYS[1]) local after = redis.call('DECRBY', KEYS[2], ARGV[1])
@@ -20,7 +21,7 @@ export async function ioFloor(b: Bench, users: string[], seconds: number): Promi
   const r = new Redis(REDIS_URL, { enableAutoPipelining: true });
   const agent = keepAliveAgent();
   const sha = async (lua: string) => (await r.script('LOAD', lua)) as string;
-  const [count, put, schedule, reserve, settle] = (await Promise.all([COUNT, PUT, SCHEDULE, RESERVE, SETTLE].map(sha))) as [string, string, string, string, string];
+  const [admit, put, schedule, reserve, settle] = (await Promise.all([ADMIT, PUT, SCHEDULE, RESERVE, SETTLE].map(sha))) as [string, string, string, string, string];
   const p = `${b.prefix}floor:`;
   const quote = JSON.stringify({ id: 'Q', txId: 'T', bill: { customerNo: customer(0), name: 'SITI AMINAH', details: Array(6).fill({ key: 'k', value: 'v'.repeat(20) }) } });
   const receipt = quote.slice(0, 400);
@@ -39,12 +40,12 @@ export async function ioFloor(b: Bench, users: string[], seconds: number): Promi
       while (performance.now() < end) {
         const i = next++;
         const no = customer(5_000_000 + i);
-        // Inquiry: claim + flood count; the biller; the quote write (with the day's mark read).
-        await Promise.all([r.set(`${u}:msg:q${i}`, '1', 'EX', 93_600, 'NX'), r.evalsha(count, 1, `${u}:flood`, 60_000)]);
+        // Inquiry: the replay claim with the flood count; the biller; the quote write (with the day's mark read).
+        await r.evalsha(admit, 2, `${u}:msg:q${i}`, `${u}:flood`, 60_000);
         await post('cektagihan', no);
         await r.evalsha(put, 2, `${u}:quote`, `${u}:mark`, quote, 300_000);
-        // YA: claim + flood count + the open quote; the schedule and the reserve; the biller; the outcome and the unschedule.
-        await Promise.all([r.set(`${u}:msg:y${i}`, '1', 'EX', 93_600, 'NX'), r.evalsha(count, 1, `${u}:flood`, 60_000), r.get(`${u}:quote`)]);
+        // YA: the claim with the count, and the open quote; the schedule and the reserve; the biller; the outcome and the unschedule.
+        await Promise.all([r.evalsha(admit, 2, `${u}:msg:y${i}`, `${u}:flood`, 60_000), r.get(`${u}:quote`)]);
         await Promise.all([
           r.evalsha(schedule, 2, `${p}{g}:owner`, `${p}{g}:due`, `T${i}`, `${user}|T${i}`, Date.now()),
           r.evalsha(reserve, 4, `${u}:quote`, `${u}:saldo`, `${u}:ledger`, `${u}:tx:T${i}`, 180_300, '{"amount":-180300}'),
