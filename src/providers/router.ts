@@ -7,7 +7,7 @@ import type { Store } from '../bot/store.ts';
 import type { CatalogueEntry, InquiryOutcome, InquiryRequest, Provider, ProviderName } from '../bot/provider.ts';
 import type { Log } from '../log.ts';
 import { fallsOver } from './fallover.ts';
-import { mergeCatalogue, offersOf, type Preference, sharedProduct } from './shared.ts';
+import { mergeCatalogue, offersOf, type Preference, type SharedProduct, sharedProduct } from './shared.ts';
 
 export type { Preference } from './shared.ts';
 
@@ -40,6 +40,25 @@ export function createProviderRouter(
   const byName = new Map(providers.map((p) => [p.name, p]));
   /** The lists the last catalogue() saw, per provider: where a shared product's offers are found. */
   let latest: CatalogueEntry[][] | undefined;
+  /**
+   * A shared product's offers, worked out once per set of lists rather than per inquiry (a scan and a sort of
+   * the whole catalogue for every PLN inquiry): the key is the lists' identity, which a refresh replaces.
+   */
+  const offersByLists = new WeakMap<CatalogueEntry[][], Map<string, CatalogueEntry[]>>();
+
+  function availableOffers(shared: SharedProduct, from: CatalogueEntry[][]): CatalogueEntry[] {
+    let byCode = offersByLists.get(from);
+    if (!byCode) {
+      byCode = new Map();
+      offersByLists.set(from, byCode);
+    }
+    let offers = byCode.get(shared.code);
+    if (!offers) {
+      offers = offersOf(shared, from.flat(), preference).filter((o) => o.available);
+      byCode.set(shared.code, offers);
+    }
+    return offers;
+  }
 
   function get(name: ProviderName): Provider {
     const p = byName.get(name);
@@ -80,7 +99,7 @@ export function createProviderRouter(
 
     async inquire(req) {
       const shared = sharedProduct(req.product.code);
-      const offers = shared ? offersOf(shared, (latest ?? (await lists(false))).flat(), preference).filter((o) => o.available) : [];
+      const offers = shared ? availableOffers(shared, latest ?? (await lists(false))) : [];
       if (offers.length === 0) return { outcome: await get(req.product.provider).inquire(req), entry: req.product };
 
       let shown: { outcome: InquiryOutcome; entry: CatalogueEntry } | undefined;
