@@ -27,6 +27,11 @@ export interface Reply {
   ref?: string;
   /** The message this answers carried a PIN: the channel deletes it where it can (Telegram). */
   deleteIncoming?: boolean;
+  /**
+   * Laid out in columns (a bill summary, a receipt): shown in a fixed-width font where the channel has one
+   * (Telegram, WhatsApp), or its amounts no longer line up.
+   */
+  fixedWidth?: boolean;
 }
 
 /** What the core needs to reach a user outside a reply (a later receipt, an admin alert). */

@@ -95,7 +95,12 @@ export function createBot(deps: BotDeps): Bot {
     const r = known ? await payments.confirm(ctx.user, ctx.messageId, quoteId ?? ctx.ref, known) : { kind: 'no-quote' as const };
     if (r.kind === 'no-quote') return text(t('confirm.noQuote'));
     if (r.kind === 'insufficient') return text(t('confirm.insufficient', { saldo: rupiah(r.saldo), price: rupiah(r.price) }));
-    return text(outcome(r.tx, t));
+    return [outcomeReply(r.tx)];
+  }
+
+  /** A payment's outcome for its payer; a receipt is laid out in columns. */
+  function outcomeReply(tx: Transaction): Reply {
+    return tx.status === 'SETTLED' ? { text: outcome(tx, t), fixedWidth: true } : { text: outcome(tx, t) };
   }
 
   /** The earlier transaction the duplicate guard found, unless it failed. */
@@ -127,7 +132,7 @@ export function createBot(deps: BotDeps): Bot {
     if (withPin && !earlier && FIXED_PRICE.has(r.quote.family)) return pay(ctx, r.quote.id, r.quote);
     let body = summary(r.quote, canPay, deps.quoteTtlSeconds, t);
     if (earlier) body = `${t('duplicate.warning', { id: earlier.id, time: wibTime(earlier.createdAt), status: t(`status.${earlier.status}`) })}\n${body}`;
-    const reply: Reply = { text: body };
+    const reply: Reply = { text: body, fixedWidth: true };
     if (canPay) {
       reply.choices = [{ label: t('button.pay'), text: 'YA' }, { label: t('button.cancel'), text: 'BATAL' }];
       reply.ref = r.quote.id;
@@ -191,7 +196,7 @@ export function createBot(deps: BotDeps): Bot {
         if (!intent.txId) return text(t('status.usage'));
         const tx = await store.getTx(ctx.user, intent.txId);
         if (!tx) return text(t('status.notFound', { id: intent.txId }));
-        return text(tx.status === 'SETTLED' ? outcome(tx, t) : `${statusLine(tx, t)}${tx.reason ? `\n${tx.reason}` : ''}`);
+        return tx.status === 'SETTLED' ? [outcomeReply(tx)] : text(`${statusLine(tx, t)}${tx.reason ? `\n${tx.reason}` : ''}`);
       }
       case 'history': {
         if (!canPay) return text(t('reseller.only'));
@@ -218,7 +223,7 @@ export function createBot(deps: BotDeps): Bot {
         await Promise.all([...deps.admins].map((a) => send(a, { text: note })));
         return;
       }
-      await send(tx.user, { text: outcome(tx, t) });
+      await send(tx.user, outcomeReply(tx));
     },
   };
 

@@ -133,8 +133,12 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     const keyboard = inlineKeyboard(reply);
     for (let i = 0; i < parts.length; i++) {
       const last = i === parts.length - 1;
-      await bot.api.sendMessage(chatId, parts[i]!, {
+      const part = parts[i]!;
+      await bot.api.sendMessage(chatId, part, {
         link_preview_options: { is_disabled: true },
+        // A `pre` entity rather than HTML or Markdown: the text goes as typed, nothing to escape, and each part
+        // of a long reply gets its own (offsets and lengths in UTF-16 units, as JavaScript counts).
+        ...(reply.fixedWidth ? { entities: [{ type: 'pre' as const, offset: 0, length: part.length }] } : {}),
         ...(last && keyboard ? { reply_markup: keyboard } : {}),
       });
     }

@@ -136,7 +136,7 @@ export function createWhatsAppChannel(opts: WhatsAppChannelOptions): WhatsAppCha
     // Groups are never answered: the core gives nothing, and the bot must not talk in groups.
     if (inbound.kind !== 'private') return;
     for (const reply of replies) {
-      const outcome = await sender.deliver(inbound.jid, user, reply.text);
+      const outcome = await sender.deliver(inbound.jid, user, whatsappText(reply));
       if (outcome === 'abandoned') log.warn({ user }, 'WhatsApp reply not sent: the channel stopped or lost the connection first');
     }
   }
@@ -156,7 +156,7 @@ export function createWhatsAppChannel(opts: WhatsAppChannelOptions): WhatsAppCha
         log.warn({ user }, 'WhatsApp message not sent: this user has never written to the bot');
         throw new RecipientUnreachable(user, 'never-wrote', `WhatsApp: ${user} has never written to the bot, so nothing is sent to them`);
       }
-      await outbox.push({ user, jid: contact.jid, text: reply.text, at: clock() }, clock() - contact.at < recentMs);
+      await outbox.push({ user, jid: contact.jid, text: whatsappText(reply), at: clock() }, clock() - contact.at < recentMs);
       sender.poke();
     },
     async stop() {
@@ -171,4 +171,9 @@ export function createWhatsAppChannel(opts: WhatsAppChannelOptions): WhatsAppCha
     state: () => conn.state(),
     paceMs: () => sender.paceMs(),
   };
+}
+
+/** WhatsApp shows text between triple backticks in a fixed-width font: how a summary's columns stay lined up. */
+export function whatsappText(reply: Reply): string {
+  return reply.fixedWidth ? `\`\`\`${reply.text}\`\`\`` : reply.text;
 }

@@ -47,6 +47,24 @@ describe('a Telegram conversation (long polling)', () => {
     expect(tap).toBeGreaterThan(0);
   });
 
+  it('shows the summary and the receipt in a fixed-width font, so their amounts line up; other replies as plain text', async () => {
+    bot = await startTelegramBot();
+    const { api } = bot;
+    const sent = (text: string) => api.callsOf('sendMessage').find((c) => c.payload.text === text)!.payload;
+    api.enqueue(textUpdate(TG_RESELLER, `PLN ${BILL}`));
+    const summary = await bot.nth(TG_RESELLER, 1);
+    api.enqueue(textUpdate(TG_RESELLER, 'YA'));
+    const receipt = await bot.nth(TG_RESELLER, 2);
+    api.enqueue(textUpdate(TG_RESELLER, 'SALDO'));
+    const saldo = await bot.nth(TG_RESELLER, 3);
+    expect(receipt.text).toContain('STRUK PEMBAYARAN');
+    // One `pre` entity over the whole text: no parse mode, so nothing in the text needs escaping.
+    expect(sent(summary.text).entities).toEqual([{ type: 'pre', offset: 0, length: summary.text.length }]);
+    expect(sent(receipt.text).entities).toEqual([{ type: 'pre', offset: 0, length: receipt.text.length }]);
+    expect(sent(summary.text).parse_mode).toBeUndefined();
+    expect(sent(saldo.text).entities).toBeUndefined();
+  });
+
   it('a double tap pays once', async () => {
     bot = await startTelegramBot();
     const { api } = bot;

@@ -25,22 +25,28 @@ describe('a WhatsApp conversation', () => {
     const summary = await bot.nth(WA_RESELLER, 1);
     expect(summary).toContain('SITI AMINAH');
     expect(summary.split('\n').at(-1)).toContain(t('summary.confirm'));
-    // The same words as on any other channel.
-    expect(summary).toBe(await bot.say(RESELLER, `PLN ${BILL}`));
+    // The same words as on any other channel, between the triple backticks that make WhatsApp show them in a
+    // fixed-width font, so the amounts line up.
+    expect(summary).toBe(`\`\`\`${await bot.say(RESELLER, `PLN ${BILL}`)}\`\`\``);
     await bot.say(RESELLER, 'BATAL');
 
     const saldo = await bot.store.getSaldo(wa(WA_RESELLER));
     sock.deliver([textMessage(WA_RESELLER, 'YA')]);
     const receipt = await bot.nth(WA_RESELLER, 2);
     expect(receipt).toContain('STRUK PEMBAYARAN');
+    expect(receipt.startsWith('```') && receipt.endsWith('```')).toBe(true);
     const [tx] = await bot.store.listTx(wa(WA_RESELLER), 1);
     expect(tx?.status).toBe('SETTLED');
     expect(tx?.user).toBe('whatsapp:6281234567890');
     expect(await bot.store.getSaldo(wa(WA_RESELLER))).toBe(saldo - tx!.quote.price);
     expect(bot.sim.payments.filter((p) => p.customerNo === BILL)).toHaveLength(1);
     expect(await ledgerBalances(bot.store, wa(WA_RESELLER))).toBe(true);
-    // Replies go to the chat the user wrote from, as plain text.
+    // Replies go to the chat the user wrote from; what is not laid out in columns goes as it is.
     expect(sock.sent.every((m) => m.jid === `${WA_RESELLER}@s.whatsapp.net`)).toBe(true);
+    sock.deliver([textMessage(WA_RESELLER, 'SALDO')]);
+    const saldoReply = await bot.nth(WA_RESELLER, 3);
+    expect(saldoReply).toContain('Saldo Anda');
+    expect(saldoReply).not.toContain('```');
   });
 
   it('the same WhatsApp message delivered three times has one effect', async () => {

@@ -1,0 +1,41 @@
+/**
+ * What the core says about the shape of its replies, for every channel to render: a bill summary and a
+ * receipt are laid out in columns (fixed width where the channel has it), a receipt that comes later too;
+ * the rest is plain text.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
+
+let bot: TestBot | undefined;
+afterEach(async () => {
+  await bot?.stop();
+  bot = undefined;
+});
+
+describe('replies laid out in columns', () => {
+  it('are the summary and the receipt, also one that comes after a pending payment; not the saldo or the pending notice', async () => {
+    bot = await startTestBot();
+    const handle = (text: string) => bot!.app.bot.handle({ user: RESELLER, text });
+    const [summary] = await handle('PLN 532100112233');
+    expect(summary).toMatchObject({ fixedWidth: true });
+    expect(summary!.text).toContain('Saldo dipotong');
+    const [receipt] = await handle('YA');
+    expect(receipt).toMatchObject({ fixedWidth: true });
+    expect(receipt!.text).toContain('STRUK PEMBAYARAN');
+    const [saldo] = await handle('SALDO');
+    expect(saldo!.fixedWidth).toBeUndefined();
+
+    await handle('PLN 500000000001');
+    const [pending] = await handle('YA');
+    expect(pending!.text).toContain('sedang diproses');
+    expect(pending!.fixedWidth).toBeUndefined();
+    // The simulator answers pending at the first status check and confirm at the next.
+    for (const ms of [2_000, 5_000]) {
+      bot.advance(ms);
+      await bot.app.worker.tick();
+    }
+    const [later] = bot.inbox.get(RESELLER) ?? [];
+    expect(later?.text).toContain('STRUK PEMBAYARAN');
+    expect(later).toMatchObject({ fixedWidth: true });
+  });
+});
