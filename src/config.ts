@@ -81,5 +81,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
 
 /** The configured credentials: the log writes none of these values, wherever they turn up. */
 export function configSecrets(c: Config): string[] {
-  return [c.MMBC_PASSWORD, c.IAK_API_KEY, c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_WEBHOOK_SECRET].filter((v): v is string => Boolean(v));
+  let redisPassword: string | undefined;
+  try {
+    redisPassword = c.REDIS_URL ? decodeURIComponent(new URL(c.REDIS_URL).password) : undefined;
+  } catch {
+    redisPassword = undefined;
+  }
+  return [c.MMBC_PASSWORD, c.IAK_API_KEY, c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_WEBHOOK_SECRET, redisPassword].filter((v): v is string => Boolean(v));
 }

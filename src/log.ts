@@ -23,15 +23,39 @@ const CENSOR = '[redacted]';
 
 export type Log = Logger;
 
-/** Replaces each secret's value, as written in JSON, in a log line; values too short to be told apart are left. */
+/** A secret as it can turn up in a JSON log line: as typed, JSON-escaped (once or twice), URL-encoded. */
+function formsOf(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  return [secret, json, JSON.stringify(json).slice(1, -1), encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)];
+}
+
+/**
+ * Replaces each secret's value in a log line, inside its JSON strings only: a secret of digits must not turn
+ * an amount into something that is no longer JSON. Longest forms first, so a secret that contains another is
+ * not left half shown. Values under 4 characters are left: they cannot be told apart from ordinary text.
+ */
 export function redactValues(secrets: readonly (string | undefined)[]): ((line: string) => string) | undefined {
-  const forms = [...new Set(secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
+  const kept = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  const forms = [...new Set(kept.flatMap(formsOf))].sort((a, b) => b.length - a.length);
   if (forms.length === 0) return undefined;
-  return (line) => {
-    let out = line;
-    for (const f of forms) if (out.includes(f)) out = out.replaceAll(f, CENSOR);
-    return out;
-  };
+  return (line) => (forms.some((f) => line.includes(f)) ? censorInStrings(line, forms) : line);
+}
+
+/** The line with every form replaced within its JSON string literals; everything outside them as it was. */
+function censorInStrings(line: string, forms: readonly string[]): string {
+  let out = '';
+  let i = 0;
+  while (i < line.length) {
+    const open = line.indexOf('"', i);
+    if (open < 0) break;
+    let close = open + 1;
+    while (close < line.length && line[close] !== '"') close += line[close] === '\\' ? 2 : 1;
+    let literal = line.slice(open + 1, close);
+    for (const f of forms) if (literal.includes(f)) literal = literal.replaceAll(f, CENSOR);
+    out += `${line.slice(i, open)}"${literal}"`;
+    i = close + 1;
+  }
+  return out + line.slice(i);
 }
 
 export function createLog(level: string, opts: { destination?: pino.DestinationStream; secrets?: readonly (string | undefined)[] } = {}): Log {

@@ -74,3 +74,47 @@ describe('logs', () => {
     }
   });
 });
+
+describe('redaction by value', () => {
+  function written(secrets: string[], obj: Record<string, unknown>): string {
+    let out = '';
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        out += chunk.toString();
+        done();
+      },
+    });
+    const log = createLog('info', { destination: sink, secrets });
+    log.info(obj, 'x');
+    return out;
+  }
+
+  it('shows nothing of a secret that contains another one', async () => {
+    const line = written(['abcd', 'abcdefgh'], { note: 'key abcdefgh and abcd' });
+    await new Promise((r) => setImmediate(r));
+    expect(line).not.toContain('efgh');
+    expect(line).not.toContain('abcd');
+  });
+
+  it('keeps the line JSON when a secret is all digits, and leaves numbers alone', () => {
+    const line = written(['0000'], { amount: 100000, note: 'pin 0000 at 10000' });
+    const parsed = JSON.parse(line) as { amount: number; note: string };
+    expect(parsed.amount).toBe(100000);
+    expect(parsed.note).toBe('pin [redacted] at 1[redacted]');
+  });
+
+  it('catches a secret URL-encoded, JSON-escaped twice, and under any key', () => {
+    const secret = 'pa ss+w/rd%"\\x';
+    const body = new URLSearchParams({ username: 'u', password: secret }).toString();
+    const line = written([secret], { deep: { body }, twice: JSON.stringify({ p: secret }), url: `https://x/?p=${encodeURIComponent(secret)}` });
+    expect(line).not.toContain(encodeURIComponent(secret));
+    expect(line).not.toContain(body.split('password=')[1]!);
+    expect(line).not.toContain('pa ss+w');
+    expect(() => JSON.parse(line)).not.toThrow();
+  });
+
+  it("counts the Redis URL's password among the configured secrets", () => {
+    const config = loadConfig({ REDIS_URL: 'redis://:s3cr%40tpw@redis.internal:6379/0' }, '/nonexistent/.env');
+    expect(configSecrets(config)).toContain('s3cr@tpw');
+  });
+});

@@ -15,3 +15,6 @@ export const signInquiry = (c: IakCredentials, refId: string) => md5(c.username 
 export const signPayment = (c: IakCredentials, trId: string) => md5(c.username + c.apiKey + trId);
 export const signStatus = (c: IakCredentials, _refId: string) => md5(`${c.username}${c.apiKey}cs`);
 export const signPriceList = (c: IakCredentials) => md5(`${c.username}${c.apiKey}pl`);
+
+/** The signatures that never change (status, price list): as good as the key for those calls, so never logged. */
+export const standingSignatures = (c: IakCredentials) => [signStatus(c, ''), signPriceList(c)];
