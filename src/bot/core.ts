@@ -247,6 +247,8 @@ export function createBot(deps: BotDeps): Bot {
       const admission = store.admit(msg.user, msg.messageId, {
         ttlSeconds: TTL.messageSeconds, ...(counted ? { floodWindowMs: counted.windowSeconds * 1000 } : {}),
       });
+      // Awaited below, after parsing; should parsing throw first, a failed admission must not go unhandled.
+      admission.catch(() => undefined);
       if (msg.kind === 'group') {
         await admission;
         return [];

@@ -1,8 +1,9 @@
 /**
  * The money rules in one place. A payment is: one atomic reserve (quote taken, saldo debited, transaction
- * written), one compare-and-set to SENDING so only one process ever calls the provider, the call (never
- * inside a lock), then one atomic step to the outcome. Only a definite failure refunds; anything unknown is
- * PENDING and checked in the background (recheck.ts) until it is final. A payment is never sent twice.
+ * written as SENDING: the quote is consumed once, so only one process ever calls the provider), the call
+ * (never inside a lock), then one atomic step to the outcome. Only a definite failure refunds; anything
+ * unknown is PENDING and checked in the background (recheck.ts) until it is final. A payment is never sent
+ * twice. RESERVED (debited, not sent) is only ever found in transactions written by earlier versions.
  */
 import type { UserId } from '../bot/channel.ts';
 import type { CatalogueEntry, PayOutcome, Provider } from '../bot/provider.ts';

@@ -66,15 +66,18 @@ export async function postText(agent: Agent, req: PostRequest): Promise<{ status
           controller = c;
           if (settled) c.abort(new Error('timed out'));
         },
-        onResponseStart(_c, statusCode) {
+        onResponseStart(c, statusCode) {
           status = statusCode;
+          if (answers(statusCode)) return;
+          // A status that is not an answer is told as it is, at once: its body is never read, so a slow one
+          // cannot turn a 502 into a timeout.
+          finish(new ProviderUnreachable(provider, operation, { httpStatus: statusCode }));
+          c.abort(new Error(`HTTP ${statusCode}`));
         },
         onResponseData(_c, chunk) {
-          // A status that is not an answer is only waited out, never read.
-          if (answers(status)) chunks.push(chunk);
+          chunks.push(chunk);
         },
         onResponseEnd() {
-          if (!answers(status)) return finish(new ProviderUnreachable(provider, operation, { httpStatus: status }));
           finish(undefined, chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8'));
         },
         onResponseError(_c, err) {

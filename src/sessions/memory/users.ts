@@ -18,7 +18,8 @@ export function memoryUsers(s: MemoryState): UsersPart {
     async admit(user, messageId, { ttlSeconds, floodWindowMs = 0 }) {
       const now = clock();
       sweep(now);
-      if (messageId !== undefined) {
+      // As on Redis: an empty id is no id.
+      if (messageId) {
         const k = `${user}|${messageId}`;
         const exp = messages.get(k);
         if (exp !== undefined && exp > now) return { fresh: false, count: 0 };

@@ -139,7 +139,9 @@ export function redisPayments({ redis, k }: RedisContext): PaymentsPart {
 
     async schedule(user, txId, dueAt) {
       // One script (one command, not two), auto-pipelined in call order: a reserve issued right after it in the
-      // same tick is written behind it, so Redis can never run the debit without the schedule entry before it.
+      // same tick is written behind it on the same connection, so one Redis never runs the debit without the
+      // schedule entry before it. (On a Cluster `{g}` and the user's slot may sit on two nodes: that ordering
+      // would need the schedule awaited first, one round trip more.)
       await schedule([k.owner(), k.due()], [txId, user, dueMember(user, txId), dueAt]);
     },
 

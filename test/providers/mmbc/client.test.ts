@@ -85,6 +85,18 @@ describe('createMmbcClient', () => {
     await dead.close();
   });
 
+  it('a 502 whose body never ends is told as a 502 at once, not as a timeout', async () => {
+    const url = await serve((_req, _body, res) => {
+      res.writeHead(502, { 'content-type': 'text/html' });
+      res.write('<html>Bad Gateway');
+    });
+    const c = createMmbcClient(options(url, 2_000));
+    const started = Date.now();
+    expect(await caught(c.pay('PLN', '1'))).toMatchObject({ name: 'ProviderUnreachable', httpStatus: 502, timedOut: false });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await c.close();
+  });
+
   it('unreadable answers keep an excerpt, and never the password', async () => {
     const url = await serve((_req, body, res) => {
       res.end(`<pre>Fatal error: query failed for ${new URLSearchParams(body).get('password')}</pre>`);
