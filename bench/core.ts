@@ -1,5 +1,6 @@
 /**
- * The conversation core on Redis: paid conversations per second (inquiry + YA + receipt) with 64 in flight,
+ * The conversation core on Redis: paid conversations per second (inquiry + YA + receipt) with 64 in flight, by
+ * a bot alone in its own process as in production (and, for reference, one in this process),
  * against a baseline of the bare Redis writes such a conversation needs (a quote SET and a Lua debit);
  * per-message latency in the bot with the provider's own time taken out; Redis commands per conversation.
  */
@@ -7,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
 import type { Provider } from '../src/bot/provider.ts';
 import { ioFloor } from './floor.ts';
+import { botEnv, forkBot, type BotProcess } from './processes.ts';
 import { customer, line, percentile, startBench, type Bench } from './harness.ts';
 
 const IN_FLIGHT = 64;
@@ -210,25 +212,43 @@ export async function benchCore(seconds = 5): Promise<string[]> {
   return (await benchCoreFigures(seconds)).lines;
 }
 
+/** Paid conversations per second and CPU µs per conversation of a bot alone in its own process. */
+async function forkedThroughput(bot: BotProcess, users: string[], seconds: number): Promise<{ perSec: number; cpuUs: number }> {
+  const r = await bot.request<{ n: number; ms: number; cpuMs: number }>({
+    cmd: 'throughput', users, seconds, startAt: Date.now(), customerBase: 700_000_000 + next,
+  });
+  next += r.n + 1;
+  return { perSec: r.n / (r.ms / 1000), cpuUs: (r.cpuMs * 1000) / r.n };
+}
+
 export async function benchCoreFigures(seconds = 5): Promise<CoreFigures> {
   const users = Array.from({ length: IN_FLIGHT }, (_, i) => `bench:${i}`);
-  const b = await startBench([...users, 'bench:cost']);
+  const forkedUsers = Array.from({ length: IN_FLIGHT }, (_, i) => `bench:f${i}`);
+  const b = await startBench([...users, ...forkedUsers, 'bench:cost']);
+  // The bot measured for throughput runs alone in its own process, as in production: in this one, the
+  // baselines' Redis clients (configured otherwise) would share its code paths and the JIT's view of them.
+  const bot = await forkBot(botEnv(b.sim, b.prefix));
   try {
-    await throughput(b, users, 1); // warm-up: JIT, keep-alive sockets, script cache
+    await forkedThroughput(bot, forkedUsers, 1); // warm-up: JIT, keep-alive sockets, script cache
+    await throughput(b, users, 1);
     // Three rounds of (bot, baseline, floor), each a third of the window: on a shared machine the load of
     // others moves within seconds, and interleaving keeps it from landing on one side of a ratio.
-    const rounds = { conv: 0, cpuUs: 0, base: 0, floor: 0 };
+    const rounds = { conv: 0, cpuUs: 0, inProcess: 0, base: 0, floor: 0 };
     for (let r = 0; r < 3; r++) {
-      rounds.conv += await throughput(b, users, seconds / 3);
-      rounds.cpuUs += cpuPerConversationUs;
+      const f = await forkedThroughput(bot, forkedUsers, seconds / 3);
+      rounds.conv += f.perSec;
+      rounds.cpuUs += f.cpuUs;
+      rounds.inProcess += await throughput(b, users, seconds / 3);
       rounds.base += await baseline(b, users, seconds / 3);
       rounds.floor += await ioFloor(b, users, seconds / 3);
     }
     const [conv, cpuUs, base, floor] = [rounds.conv / 3, rounds.cpuUs / 3, rounds.base / 3, rounds.floor / 3];
+    const inProcess = rounds.inProcess / 3;
     const lat = await latency(b, users, 200, seconds);
     const cost = await redisCost(b, 'bench:cost', 200);
     const lines = [
       line('core throughput', conv, 'paid conversations/s', `baseline ${base.toFixed(0)} quote SET + Lua debit/s, ratio ${(conv / base).toFixed(3)}, where the I/O floor below alone reaches ${(floor / base).toFixed(3)}; ${IN_FLIGHT} in flight; bot CPU ${cpuUs.toFixed(0)} µs per conversation`),
+      line('core throughput, bot in the benchmark process', inProcess, 'paid conversations/s', `for reference: the same bot beside the baselines' clients, ${cpuPerConversationUs.toFixed(0)} µs CPU per conversation in the last window`),
       line('core I/O floor', floor, 'conversations/s', `the same Redis commands in the same round trips and the same two biller calls, no bot; the bot reaches ${(conv / floor).toFixed(2)} of it`),
       line('core latency p50', lat.p50, 'ms', 'per message in the bot, provider time excluded, 200 msg/s'),
       line('core latency p99', lat.p99, 'ms', `target <= 2; in the window: event-loop delay p99 ${lat.loopP99.toFixed(1)} ms, GC ${lat.gcMs.toFixed(0)} ms in all, longest pause ${lat.gcMaxMs.toFixed(1)} ms, Redis PING p99 ${lat.pingP99.toFixed(2)} ms`),
@@ -237,6 +257,7 @@ export async function benchCoreFigures(seconds = 5): Promise<CoreFigures> {
     ];
     return { lines, perSec: conv, baselinePerSec: base, floorPerSec: floor, p50Ms: lat.p50, p99Ms: lat.p99, sent: cost.sent, executed: cost.perConversation };
   } finally {
+    await bot.stop();
     await b.stop();
   }
 }
