@@ -1,5 +1,5 @@
 /**
- * The I/O floor of a paid conversation: the same 8 Redis commands in the same round trips, and the same two
+ * The I/O floor of a paid conversation: the same 7 Redis commands in the same round trips, and the same two
  * biller calls on the same kind of keep-alive pool, with no bot around them (no parsing, no rendering, no
  * checks). What the bot reaches against it is the share of its cost that is its own.
  */
@@ -9,7 +9,8 @@ import { keepAliveAgent, postText } from '../src/providers/http.ts';
 import { customer, REDIS_URL, type Bench } from './harness.ts';
 
 const ADMIT = `if not redis.call('SET', KEYS[1], '1', 'EX', 93600, 'NX') then return {0, 0} end
-local n = redis.call('INCR', KEYS[2]) if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end return {1, n}`;
+local n = redis.call('INCR', KEYS[2]) if n == 1 then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
+if ARGV[2] == '1' then return {1, n, redis.call('GET', KEYS[3])} end return {1, n}`;
 const PUT = `redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return redis.call('GET', KEYS[2])`;
 const SCHEDULE = `redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])`;
 const RESERVE = `local q = redis.call('GET', KEYS[1]) local after = redis.call('DECRBY', KEYS[2], ARGV[1])
@@ -43,11 +44,11 @@ export async function ioFloor(b: Bench, users: string[], seconds: number): Promi
         const i = next++;
         const no = customer(5_000_000 + i);
         // Inquiry: the replay claim with the flood count; the biller; the quote write (with the day's mark read).
-        await r.evalsha(admit, 2, `${u}:msg:q${i}`, `${u}:flood`, 60_000);
+        await r.evalsha(admit, 3, `${u}:msg:q${i}`, `${u}:flood`, `${u}:quote`, 60_000, '');
         await post('cektagihan', no);
         await r.evalsha(put, 2, `${u}:quote`, `${u}:mark`, quote, 300_000);
-        // YA: the claim with the count, and the open quote; the schedule and the reserve; the biller; the outcome and the unschedule.
-        await Promise.all([r.evalsha(admit, 2, `${u}:msg:y${i}`, `${u}:flood`, 60_000), r.get(`${u}:quote`)]);
+        // YA: the claim with the count and the open quote; the schedule and the reserve; the biller; the outcome and the unschedule.
+        await r.evalsha(admit, 3, `${u}:msg:y${i}`, `${u}:flood`, `${u}:quote`, 60_000, '1');
         await Promise.all([
           r.evalsha(schedule, 2, `${p}{g}:owner`, `${p}{g}:due`, `T${i}`, `${user}|T${i}`, Date.now()),
           r.evalsha(reserve, 4, `${u}:quote`, `${u}:saldo`, `${u}:ledger`, `${u}:tx:T${i}`, 180_300, '{"amount":-180300}'),

@@ -244,25 +244,21 @@ export function createBot(deps: BotDeps): Bot {
   async function handleOne(msg: IncomingMessage): Promise<Reply[]> {
     try {
       const counted = deps.flood && !deps.admins.has(msg.user) && msg.kind !== 'group' ? deps.flood : undefined;
+      // Parsing is pure, so it comes first: a `YA` then gets its open quote from the admit step itself (the
+      // replay claim with the flood count, one script), rather than from one more command after it.
+      const catalogue = deps.catalogue();
+      const readable = msg.kind !== 'media' && msg.kind !== 'group' && msg.text.length <= MAX_TEXT;
+      const intent = readable ? parse(msg.text, catalogue, commandWords) : undefined;
       const admission = store.admit(msg.user, msg.messageId, {
-        ttlSeconds: TTL.messageSeconds, ...(counted ? { floodWindowMs: counted.windowSeconds * 1000 } : {}),
+        ttlSeconds: TTL.messageSeconds,
+        ...(counted ? { floodWindowMs: counted.windowSeconds * 1000 } : {}),
+        ...(intent?.kind === 'confirm' ? { openQuote: true } : {}),
       });
-      // Awaited below, after parsing; should parsing throw first, a failed admission must not go unhandled.
-      admission.catch(() => undefined);
       if (msg.kind === 'group') {
         await admission;
         return [];
       }
-      // Parsing is pure, so it comes first: a `YA` then reads its open quote in the same round trip as the
-      // replay claim with the flood count (one script) and who the user is, rather than one more after them.
-      const catalogue = deps.catalogue();
-      const readable = msg.kind !== 'media' && msg.text.length <= MAX_TEXT;
-      const intent = readable ? parse(msg.text, catalogue, commandWords) : undefined;
-      const [{ fresh, count }, who, openQuote] = await Promise.all([
-        admission,
-        whoIs(msg.user),
-        intent?.kind === 'confirm' ? store.getQuote(msg.user) : undefined,
-      ]);
+      const [{ fresh, count, quote: openQuote }, who] = await Promise.all([admission, whoIs(msg.user)]);
       if (!fresh) {
         log.info({ user: msg.user, messageId: msg.messageId }, 'replayed delivery ignored');
         return [];

@@ -112,9 +112,18 @@ export interface ReserveOptions {
   quote?: Quote;
 }
 
+export interface AdmitOptions {
+  ttlSeconds: number;
+  floodWindowMs?: number;
+  /** Also read the user's open quote in the same step (a `YA` is about to pay it). */
+  openQuote?: boolean;
+}
+
 export interface Admission {
   fresh: boolean;
   count: number;
+  /** The open quote, when asked for and the message is fresh (null: none open). */
+  quote?: Quote | null;
 }
 
 export type ReserveResult =
@@ -201,9 +210,10 @@ export interface Store {
   /**
    * A message's first store step, atomic: claims its delivery id (`fresh` false: seen within `ttlSeconds`, a
    * replay, and nothing is counted) and counts it in the user's flood window (`count`: messages in the window
-   * that started with the first of them, `floodWindowMs` long; 0 when no window is given).
+   * that started with the first of them, `floodWindowMs` long; 0 when no window is given); for a `YA`, it
+   * also hands back the open quote, one command for all three.
    */
-  admit(user: UserId, messageId: string | undefined, opts: { ttlSeconds: number; floodWindowMs?: number }): Promise<Admission>;
+  admit(user: UserId, messageId: string | undefined, opts: AdmitOptions): Promise<Admission>;
 
   /** Records that a user has messaged the bot; returns the record (created on first sight). */
   touchUser(user: UserId, now: number): Promise<UserRecord>;

@@ -87,14 +87,18 @@ return after
 `;
 
 /**
- * KEYS: message (a dummy when the message has no id), flood. ARGV: ttl seconds, '1' when the message has an id,
- * flood window ms (0: no count). Returns {fresh, count}: a replay is neither claimed again nor counted.
+ * KEYS: message (a dummy when the message has no id), flood, quote. ARGV: ttl seconds, '1' when the message
+ * has an id, flood window ms (0: no count), '1' to read the open quote. Returns {fresh, count[, quote]}: a
+ * replay is neither claimed again nor counted, and reads nothing.
  */
 export const ADMIT = `
 if ARGV[2] == '1' and not redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then return {0, 0} end
-if tonumber(ARGV[3]) == 0 then return {1, 0} end
-local n = redis.call('INCR', KEYS[2])
-if n == 1 or redis.call('PTTL', KEYS[2]) < 0 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+local n = 0
+if tonumber(ARGV[3]) > 0 then
+  n = redis.call('INCR', KEYS[2])
+  if n == 1 or redis.call('PTTL', KEYS[2]) < 0 then redis.call('PEXPIRE', KEYS[2], ARGV[3]) end
+end
+if ARGV[4] == '1' then return {1, n, redis.call('GET', KEYS[3])} end
 return {1, n}
 `;
 

@@ -182,6 +182,19 @@ export function storeContract(name: string, make: () => Promise<StoreHandle>): v
         expect((await admit(u, 'c', 500)).count).toBe(1);
       });
 
+      it('hands back the open quote when asked, in the same step; null when none is open; nothing for a replay', async () => {
+        const u = newUser();
+        const ask = (id: string) => s.admit(u, id, { ttlSeconds: 3600, openQuote: true });
+        expect(await ask('q1')).toEqual({ fresh: true, count: 0, quote: null });
+        const q = makeQuote(u, 10_000);
+        await s.putQuote(q);
+        expect(await ask('q2')).toEqual({ fresh: true, count: 0, quote: q });
+        expect(await ask('q2')).toEqual({ fresh: false, count: 0 });
+        expect(await s.admit(u, 'q3', { ttlSeconds: 3600 })).toEqual({ fresh: true, count: 0 });
+        await s.putQuote(makeQuote(u, 10_000, { now: Date.now() - 10_000, expiresAt: Date.now() - 1 }));
+        expect((await ask('q4')).quote).toBeNull();
+      });
+
       it('counts every one of many concurrent messages once', async () => {
         const u = newUser();
         const counts = (await Promise.all(Array.from({ length: 40 }, (_, i) => admit(u, `c${i}`)))).map((r) => r.count);

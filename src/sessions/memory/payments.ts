@@ -1,6 +1,6 @@
 /** Quotes, saldo and ledger, transactions and their schedule in the embedded store. */
 import type { UserId } from '../../bot/channel.ts';
-import { isFinal, type DueItem, type Quote, type ReserveResult, type Transaction, type TxPatch, type TxStatus } from '../../bot/store.ts';
+import { isFinal, type DueItem, type ReserveResult, type Transaction, type TxPatch, type TxStatus } from '../../bot/store.ts';
 import { dueMember, parseDueMember } from '../keys.ts';
 import type { PaymentsPart } from '../parts.ts';
 import { listOf, type MemoryState } from './state.ts';
@@ -14,17 +14,8 @@ function applyPatch(tx: Transaction, patch: TxPatch | undefined): void {
 }
 
 export function memoryPayments(s: MemoryState): PaymentsPart {
-  const { clock, quotes, saldos, ledgers, txs, txIds, logs, due, owners, sameDay, pushLedger } = s;
+  const { quotes, saldos, ledgers, txs, txIds, logs, due, owners, sameDay, pushLedger, liveQuote } = s;
   const txKey = (user: UserId, id: string) => `${user}|${id}`;
-
-  function liveQuote(user: UserId): Quote | undefined {
-    const q = quotes.get(user);
-    if (q && q.expiresAt <= clock()) {
-      quotes.delete(user);
-      return undefined;
-    }
-    return q;
-  }
 
   return {
     async putQuote(quote, mark) {

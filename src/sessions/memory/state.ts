@@ -46,11 +46,25 @@ export function memoryState(clock: () => number) {
     return after;
   }
 
+  const quotes = new Map<UserId, Quote>();
+
+  /** The user's open quote, if it has not expired (an expired one is dropped on sight). */
+  function liveQuote(user: UserId): Quote | undefined {
+    const q = quotes.get(user);
+    if (q && q.expiresAt <= clock()) {
+      quotes.delete(user);
+      return undefined;
+    }
+    return q;
+  }
+
   return {
     clock,
     saldos,
     ledgers,
     pushLedger,
+    quotes,
+    liveQuote,
     messages: new Map<string, number>(),
     /** Each user's flood window: messages counted, and when the window ends. */
     floods: new Map<UserId, { count: number; until: number }>(),
@@ -58,7 +72,6 @@ export function memoryState(clock: () => number) {
     pins: new Map<UserId, PinState>(),
     markups: new Map<string, number>(),
     cache: new Map<string, Expiring<string>>(),
-    quotes: new Map<UserId, Quote>(),
     txs: new Map<string, Transaction>(),
     txIds: new Map<UserId, string[]>(),
     logs: new Map<string, TxEvent[]>(),

@@ -3,7 +3,7 @@ import type { UsersPart } from '../parts.ts';
 import type { MemoryState } from './state.ts';
 
 export function memoryUsers(s: MemoryState): UsersPart {
-  const { clock, messages, floods, users, pins, markups, cache, saldos } = s;
+  const { clock, messages, floods, users, pins, markups, cache, saldos, liveQuote } = s;
   let sweepAt = 0;
 
   // Message ids would otherwise pile up for the life of the process.
@@ -15,7 +15,7 @@ export function memoryUsers(s: MemoryState): UsersPart {
   }
 
   return {
-    async admit(user, messageId, { ttlSeconds, floodWindowMs = 0 }) {
+    async admit(user, messageId, { ttlSeconds, floodWindowMs = 0, openQuote = false }) {
       const now = clock();
       sweep(now);
       // As on Redis: an empty id is no id.
@@ -25,12 +25,16 @@ export function memoryUsers(s: MemoryState): UsersPart {
         if (exp !== undefined && exp > now) return { fresh: false, count: 0 };
         messages.set(k, now + ttlSeconds * 1000);
       }
-      if (floodWindowMs <= 0) return { fresh: true, count: 0 };
-      const w = floods.get(user);
-      const window = w && w.until > now ? w : { count: 0, until: now + floodWindowMs };
-      window.count++;
-      floods.set(user, window);
-      return { fresh: true, count: window.count };
+      let count = 0;
+      if (floodWindowMs > 0) {
+        const w = floods.get(user);
+        const window = w && w.until > now ? w : { count: 0, until: now + floodWindowMs };
+        count = ++window.count;
+        floods.set(user, window);
+      }
+      if (!openQuote) return { fresh: true, count };
+      const q = liveQuote(user);
+      return { fresh: true, count, quote: q ? structuredClone(q) : null };
     },
 
     async touchUser(user, now) {

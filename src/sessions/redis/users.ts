@@ -1,6 +1,7 @@
 /** Users, resellers, markups, PINs and cached provider data on Redis. */
 import type { UsersPart } from '../parts.ts';
 import { ADMIT, PIN_FAILED, TOUCH } from '../scripts.ts';
+import { parseQuote } from '../codec.ts';
 import { script, type Arg, type RedisContext } from './context.ts';
 
 export function redisUsers({ redis, k }: RedisContext): UsersPart {
@@ -8,11 +9,15 @@ export function redisUsers({ redis, k }: RedisContext): UsersPart {
   const touch = script(redis, TOUCH);
   const pinFailed = script(redis, PIN_FAILED);
   return {
-    async admit(user, messageId, { ttlSeconds, floodWindowMs = 0 }) {
-      // One command for both: the replay claim and the flood count are per user, so one script on the
-      // user's hash tag does what a SET NX and a rate limiter's own script did.
-      const [fresh, count] = (await admit([k.message(user, messageId ?? '-'), k.flood(user)], [ttlSeconds, messageId ? '1' : '', floodWindowMs])) as [number, number];
-      return { fresh: fresh === 1, count };
+    async admit(user, messageId, { ttlSeconds, floodWindowMs = 0, openQuote = false }) {
+      // One command for all of it: the replay claim, the flood count and a YA's open quote are the user's own,
+      // so one script on the user's hash tag does what a SET NX, a rate limiter's script and a GET did.
+      const [fresh, count, quote] = (await admit(
+        [k.message(user, messageId ?? '-'), k.flood(user), k.quote(user)],
+        [ttlSeconds, messageId ? '1' : '', floodWindowMs, openQuote ? '1' : ''],
+      )) as [number, number, string | null | undefined];
+      if (fresh !== 1) return { fresh: false, count };
+      return openQuote ? { fresh: true, count, quote: quote ? parseQuote(quote) : null } : { fresh: true, count };
     },
 
     async touchUser(user, now) {
