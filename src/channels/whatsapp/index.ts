@@ -173,7 +173,10 @@ export function createWhatsAppChannel(opts: WhatsAppChannelOptions): WhatsAppCha
   };
 }
 
-/** WhatsApp shows text between triple backticks in a fixed-width font: how a summary's columns stay lined up. */
+/**
+ * WhatsApp shows text between triple backticks in a fixed-width font: how a summary's columns stay lined up.
+ * A text that holds backticks of its own (a biller's odd field) goes as it is rather than half formatted.
+ */
 export function whatsappText(reply: Reply): string {
-  return reply.fixedWidth ? `\`\`\`${reply.text}\`\`\`` : reply.text;
+  return reply.fixedWidth && !reply.text.includes('```') ? `\`\`\`${reply.text}\`\`\`` : reply.text;
 }

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedisContacts } from '../../../src/channels/whatsapp/contacts.ts';
+import { whatsappText } from '../../../src/channels/whatsapp/index.ts';
 import { boom, rateOverlimit, sleep, textMessage, waitFor } from './fake-socket.ts';
 import { startWhatsAppBot, wa, WA_CUSTOMER, WA_RESELLER, type WhatsAppTestBot } from './harness.ts';
 
@@ -135,5 +136,13 @@ describe('sending on WhatsApp', () => {
     await bot.channel.start(async () => []);
     await waitFor(() => bot!.sentTo(OTHER).includes('Struk tertunda'), 'the queued message');
     expect(bot.socks.sockets).toHaveLength(2);
+  });
+});
+
+describe('whatsappText', () => {
+  it('wraps a reply laid out in columns in triple backticks, leaves others, and one holding backticks of its own', () => {
+    expect(whatsappText({ text: 'Tagihan  Rp 1.000', fixedWidth: true })).toBe('```Tagihan  Rp 1.000```');
+    expect(whatsappText({ text: 'Saldo Anda Rp 1.000.' })).toBe('Saldo Anda Rp 1.000.');
+    expect(whatsappText({ text: 'Nama ```X```', fixedWidth: true })).toBe('Nama ```X```');
   });
 });
