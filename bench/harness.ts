@@ -1,8 +1,7 @@
 /** What every benchmark needs: a bot process on real Redis with the simulator answering at once. */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
-import { createLog, type Log } from '../src/log.ts';
+import { createLog, logDestination, type Log } from '../src/log.ts';
 import { createApp, type App } from '../src/app.ts';
 import type { Channel } from '../src/bot/channel.ts';
 import { configSecrets, loadConfig, type Config } from '../src/config.ts';
@@ -43,7 +42,7 @@ export function startSimProcess(): Promise<SimProcess> {
  * on the hot path is part of the figure. BENCH_LOG_LEVEL=silent shows what the logs cost.
  */
 export function benchLog(config: Config): Log {
-  return createLog(process.env.BENCH_LOG_LEVEL ?? 'info', { destination: pino.destination({ dest: '/dev/null', sync: false }), secrets: configSecrets(config) });
+  return createLog(process.env.BENCH_LOG_LEVEL ?? 'info', { destination: logDestination('/dev/null'), secrets: configSecrets(config) });
 }
 
 export interface Bench {

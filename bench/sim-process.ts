@@ -2,7 +2,9 @@
 import { startIakSimulator } from '../src/providers/iak/simulator.ts';
 import { type SimFault, startMmbcSimulator } from '../src/providers/mmbc/simulator.ts';
 
-const mmbc = await startMmbcSimulator({ delayMs: Number(process.env.SIM_DELAY_MS ?? 0) });
+// A deposit no benchmark run can spend: the default (about 40,000 bills) is within reach of the core section
+// on a fast machine, and a biller refusing for its own saldo would end the run half way.
+const mmbc = await startMmbcSimulator({ delayMs: Number(process.env.SIM_DELAY_MS ?? 0), saldo: 1e15 });
 const iak = await startIakSimulator({});
 
 /** Requests with an `id` are answered with the same id (see `simRequest` in harness.ts). */

@@ -58,10 +58,21 @@ function censorInStrings(line: string, forms: readonly string[]): string {
   return out + line.slice(i);
 }
 
+/**
+ * Where the JSON lines go: stdout, or a file. Written in batches (4 KB, or every second, and at exit) rather
+ * than one write per line: at a few thousand lines a second a write each cost more than the lines themselves.
+ * A process killed outright (SIGKILL, OOM) loses at most its last second of log lines, never a money record:
+ * those live in the store.
+ */
+export function logDestination(target: number | string = 1): pino.DestinationStream {
+  const minLength = Number(process.env.LOG_MIN_LENGTH ?? 4096);
+  return pino.destination({ ...(typeof target === 'number' ? { fd: target } : { dest: target }), sync: false, minLength, periodicFlush: 1000 });
+}
+
 export function createLog(level: string, opts: { destination?: pino.DestinationStream; secrets?: readonly (string | undefined)[] } = {}): Log {
   const streamWrite = redactValues(opts.secrets ?? []);
   return pino(
     { level, redact: { paths: REDACT_PATHS, censor: CENSOR }, base: undefined, ...(streamWrite ? { hooks: { streamWrite } } : {}) },
-    opts.destination ?? pino.destination({ fd: 1, sync: false }),
+    opts.destination ?? logDestination(1),
   );
 }

@@ -35,6 +35,8 @@ export interface MmbcSimulatorOptions {
   password?: string;
   delayMs?: number;
   hangMs?: number;
+  /** The agent's deposit with the simulated MMBC (default Rp 10 billion: about 40,000 PLN bills). */
+  saldo?: number;
 }
 
 export interface MmbcSimulator {
@@ -76,7 +78,7 @@ export async function startMmbcSimulator(opts: MmbcSimulatorOptions = {}): Promi
   const password = opts.password ?? 'sandbox';
   const hangMs = opts.hangMs ?? 120_000;
   let delayMs = opts.delayMs ?? 0;
-  let saldo = 10_000_000_000;
+  let saldo = opts.saldo ?? 10_000_000_000;
   let nextInvoice = 310_000_000;
 
   const payments: SimPayment[] = [];
