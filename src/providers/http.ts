@@ -22,6 +22,12 @@ export interface PostRequest {
 
 const is2xx = (status: number) => status >= 200 && status <= 299;
 
+/**
+ * The largest answer read: far above any price list, and a bound on what a biller streaming without end can
+ * make this process hold in the time the call may take.
+ */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
 /** One keep-alive pool per client: a new TLS handshake per payment would dominate the latency. */
 export function keepAliveAgent(): Agent {
   return new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, pipelining: 1 });
@@ -38,6 +44,7 @@ export async function postText(agent: Agent, req: PostRequest): Promise<{ status
     let status = 0;
     let settled = false;
     const chunks: Buffer[] = [];
+    let size = 0;
     const finish = (err: unknown, text?: string) => {
       if (settled) return;
       settled = true;
@@ -74,7 +81,13 @@ export async function postText(agent: Agent, req: PostRequest): Promise<{ status
           finish(new ProviderUnreachable(provider, operation, { httpStatus: statusCode }));
           c.abort(new Error(`HTTP ${statusCode}`));
         },
-        onResponseData(_c, chunk) {
+        onResponseData(c, chunk) {
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) {
+            finish(new Error(`answer larger than ${MAX_ANSWER_BYTES} bytes`));
+            c.abort(new Error('answer too large'));
+            return;
+          }
           chunks.push(chunk);
         },
         onResponseEnd() {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderUnreachable, ProviderUnreadable } from '../../../src/providers/errors.ts';
 import { createMmbcClient } from '../../../src/providers/mmbc/client.ts';
+import { MAX_ANSWER_BYTES } from '../../../src/providers/http.ts';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
 
@@ -94,6 +95,26 @@ describe('createMmbcClient', () => {
     const started = Date.now();
     expect(await caught(c.pay('PLN', '1'))).toMatchObject({ name: 'ProviderUnreachable', httpStatus: 502, timedOut: false });
     expect(Date.now() - started).toBeLessThan(1_000);
+    await c.close();
+  });
+
+  it('an answer that never stops coming is cut at MAX_ANSWER_BYTES: unreachable (outcome unknown), not held in memory', async () => {
+    const url = await serve((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const block = Buffer.alloc(1024 * 1024, 0x20);
+      const pump = () => {
+        while (!res.destroyed && res.write(block)) {
+          // keep writing until the socket pushes back
+        }
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    const c = createMmbcClient(options(url, 20_000));
+    const err = await caught(c.pay('PLN', '1'));
+    expect(err).toBeInstanceOf(ProviderUnreachable);
+    expect(err).toMatchObject({ timedOut: false });
+    expect(String((err as Error & { cause?: unknown }).cause)).toContain(`larger than ${MAX_ANSWER_BYTES}`);
     await c.close();
   });
 
