@@ -65,8 +65,7 @@ function censorInStrings(line: string, forms: readonly string[]): string {
  * those live in the store.
  */
 export function logDestination(target: number | string = 1): pino.DestinationStream {
-  const minLength = Number(process.env.LOG_MIN_LENGTH ?? 4096);
-  return pino.destination({ ...(typeof target === 'number' ? { fd: target } : { dest: target }), sync: false, minLength, periodicFlush: 1000 });
+  return pino.destination({ ...(typeof target === 'number' ? { fd: target } : { dest: target }), sync: false, minLength: 4096, periodicFlush: 1000 });
 }
 
 export function createLog(level: string, opts: { destination?: pino.DestinationStream; secrets?: readonly (string | undefined)[] } = {}): Log {
