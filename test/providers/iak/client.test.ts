@@ -1,46 +1,22 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderUnreachable, ProviderUnreadable } from '../../../src/providers/errors.ts';
 import { createIakClient } from '../../../src/providers/iak/client.ts';
 import { signPayment } from '../../../src/providers/iak/sign.ts';
+import { caught, closeServers, listenLocal } from '../../helpers/http.ts';
 import { fixture } from './fixtures.ts';
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
-});
+afterEach(closeServers);
 
 async function serve(status: number, answer: (body: string) => string, seen: Array<{ url?: string; type?: string; body: unknown }> = []): Promise<string> {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on('end', () => {
-      seen.push({ url: req.url, type: req.headers['content-type'], body: JSON.parse(body) as unknown });
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(answer(body));
-    });
+  const origin = await listenLocal((req, body, res) => {
+    seen.push({ url: req.url, type: req.headers['content-type'], body: JSON.parse(body) as unknown });
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(answer(body));
   });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return `${origin}/`;
 }
 
 const creds = { username: '123123123', apiKey: 's3cret-key-1' };
-
-async function caught(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('createIakClient', () => {
   it('POSTs the documented JSON body to api/v1/bill/check and reads the documented answer', async () => {

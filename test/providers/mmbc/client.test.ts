@@ -1,43 +1,16 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderUnreachable, ProviderUnreadable } from '../../../src/providers/errors.ts';
 import { createMmbcClient } from '../../../src/providers/mmbc/client.ts';
 import { MAX_ANSWER_BYTES } from '../../../src/providers/http.ts';
+import { caught, closeServers, listenLocal } from '../../helpers/http.ts';
 
-type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
+afterEach(closeServers);
 
-const servers: Server[] = [];
-afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
-});
-
-async function serve(handler: Handler): Promise<string> {
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => {
-      body += c.toString();
-    });
-    req.on('end', () => handler(req, body, res));
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/json`;
+async function serve(handler: Parameters<typeof listenLocal>[0]): Promise<string> {
+  return `${await listenLocal(handler)}/json`;
 }
 
 const options = (baseUrl: string, timeoutMs = 2000) => ({ baseUrl, username: 'agen1', password: 's3cret-pass', timeoutMs });
-
-async function caught(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('createMmbcClient', () => {
   it('POSTs the documented form fields to the documented paths, and returns the raw body', async () => {
