@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { standingSignatures } from './providers/iak/sign.ts';
 
 const int = (min: number, max: number, what: string) =>
   z
@@ -79,7 +80,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   return { ...c, sandbox: { mmbc: !c.MMBC_USERNAME, iak: !c.IAK_USERNAME }, given: new Set(Object.keys(merged)) };
 }
 
-/** The configured credentials: the log writes none of these values, wherever they turn up. */
+/**
+ * The configured credentials, and what is as good as one (IAK's standing signatures): the log writes none of
+ * these values, wherever they turn up.
+ */
 export function configSecrets(c: Config): string[] {
   let redisPassword: string | undefined;
   try {
@@ -87,5 +91,6 @@ export function configSecrets(c: Config): string[] {
   } catch {
     redisPassword = undefined;
   }
-  return [c.MMBC_PASSWORD, c.IAK_API_KEY, c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_WEBHOOK_SECRET, redisPassword].filter((v): v is string => Boolean(v));
+  const iak = c.IAK_USERNAME && c.IAK_API_KEY ? standingSignatures({ username: c.IAK_USERNAME, apiKey: c.IAK_API_KEY }) : [];
+  return [c.MMBC_PASSWORD, c.IAK_API_KEY, c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_WEBHOOK_SECRET, redisPassword, ...iak].filter((v): v is string => Boolean(v));
 }

@@ -10,7 +10,6 @@ import { createConsoleChannel } from './channels/console/index.ts';
 import { createTelegramChannel, type TelegramChannel } from './channels/telegram/index.ts';
 import { startWhatsApp } from './channels/whatsapp/start.ts';
 import { ConfigError, configSecrets, loadConfig, type Config } from './config.ts';
-import { standingSignatures } from './providers/iak/sign.ts';
 import { isFinal } from './bot/store.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLog, type Log } from './log.ts';
@@ -43,9 +42,7 @@ async function main(): Promise<void> {
   // In the terminal the conversation owns stdout, so the JSON logs go to stderr there; typed into by a person,
   // only warnings show unless LOG_LEVEL says otherwise, so log lines do not land in the middle of the chat.
   const chatting = withConsole && Boolean(process.stdin.isTTY) && !config.given.has('LOG_LEVEL');
-  const iak = config.IAK_USERNAME && config.IAK_API_KEY ? standingSignatures({ username: config.IAK_USERNAME, apiKey: config.IAK_API_KEY }) : [];
-  const secrets = [...configSecrets(config), ...iak];
-  const log = createLog(chatting ? 'warn' : config.LOG_LEVEL, { secrets, ...(withConsole ? { destination: process.stderr } : {}) });
+  const log = createLog(chatting ? 'warn' : config.LOG_LEVEL, { secrets: configSecrets(config), ...(withConsole ? { destination: process.stderr } : {}) });
   const app = await createApp(config, { log });
   const t = translator(config.LOCALE);
 

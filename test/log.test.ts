@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { configSecrets, loadConfig } from '../src/config.ts';
 import { createLog } from '../src/log.ts';
+import { signPriceList, signStatus } from '../src/providers/iak/sign.ts';
 import { startMmbcSimulator } from '../src/providers/mmbc/simulator.ts';
 import { createRedisStore } from '../src/sessions/redis-store.ts';
 import { dropPrefix, redisUrl, uniquePrefix } from './helpers/redis.ts';
@@ -116,5 +117,11 @@ describe('redaction by value', () => {
   it("counts the Redis URL's password among the configured secrets", () => {
     const config = loadConfig({ REDIS_URL: 'redis://:s3cr%40tpw@redis.internal:6379/0' }, '/nonexistent/.env');
     expect(configSecrets(config)).toContain('s3cr@tpw');
+  });
+
+  it("counts IAK's standing signatures (status, price list) among them, as good as the key for those calls", () => {
+    const creds = { username: 'iak-user', apiKey: 'iak-Key-2b8e41' };
+    const config = loadConfig({ IAK_USERNAME: creds.username, IAK_API_KEY: creds.apiKey }, '/nonexistent/.env');
+    expect(configSecrets(config)).toEqual(expect.arrayContaining([creds.apiKey, signPriceList(creds), signStatus(creds, 'any')]));
   });
 });
