@@ -100,7 +100,8 @@ export function createBot(deps: BotDeps): Bot {
 
   /** A payment's outcome for its payer; a receipt is laid out in columns. */
   function outcomeReply(tx: Transaction): Reply {
-    return tx.status === 'SETTLED' ? { text: outcome(tx, t), fixedWidth: true } : { text: outcome(tx, t) };
+    const body = outcome(tx, t);
+    return tx.status === 'SETTLED' ? { text: body, fixedWidth: true } : { text: body };
   }
 
   /** The earlier transaction the duplicate guard found, unless it failed. */
