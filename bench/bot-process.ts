@@ -12,8 +12,10 @@ import { createApp } from '../src/app.ts';
 import type { Channel } from '../src/bot/channel.ts';
 import { loadConfig } from '../src/config.ts';
 import { benchLog } from './harness.ts';
+import { tuneRuntime } from '../src/runtime.ts';
 import type { BotRequest } from './processes.ts';
 
+tuneRuntime();
 const config = loadConfig(process.env, '/nonexistent/.env');
 const app = await createApp(config, { log: benchLog(config), autostartWorker: process.env.BENCH_WORKER !== '0' });
 const quiet: Channel = { name: 'bench', async start() {}, async send() {}, async stop() {} };

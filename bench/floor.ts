@@ -4,7 +4,7 @@
  * checks). What the bot reaches against it is the share of its cost that is its own.
  */
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '../src/sessions/redis-client.ts';
 import { keepAliveAgent, postText } from '../src/providers/http.ts';
 import { customer, REDIS_URL, type Bench } from './harness.ts';
 
@@ -21,8 +21,8 @@ const SETTLE = `redis.call('HSET', KEYS[1], 'status', 'SETTLED', 'receipt', ARGV
 let next = 0;
 
 export async function ioFloor(b: Bench, users: string[], seconds: number): Promise<number> {
-  // Configured as the product's store client is: auto-pipelined, so one tick's commands share a write.
-  const r = new Redis(REDIS_URL, { enableAutoPipelining: true });
+  // The product store's own kind of client: one tick's commands share a write.
+  const r = createRedisClient(REDIS_URL);
   const agent = keepAliveAgent();
   const sha = async (lua: string) => (await r.script('LOAD', lua)) as string;
   const [admit, put, schedule, reserve, settle] = (await Promise.all([ADMIT, PUT, SCHEDULE, RESERVE, SETTLE].map(sha))) as [string, string, string, string, string];

@@ -16,6 +16,10 @@ import { benchMemory, mb } from './memory.ts';
 import { benchRecovery } from './recovery.ts';
 import { benchScaleOut, type Cpu } from './scale.ts';
 import { benchTelegram } from './telegram.ts';
+import { tuneRuntime } from '../src/runtime.ts';
+
+// The in-process bots (core latency, Telegram, broadcast) run as `npm start` runs them.
+tuneRuntime();
 
 const started = performance.now();
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);

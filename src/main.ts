@@ -13,6 +13,7 @@ import { ConfigError, configSecrets, loadConfig, type Config } from './config.ts
 import { isFinal } from './bot/store.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLog, type Log } from './log.ts';
+import { tuneRuntime } from './runtime.ts';
 
 function channelsWanted(config: Config): string[] {
   if (config.CHANNELS) return config.CHANNELS;
@@ -133,4 +134,5 @@ async function startHttp(app: App, config: Config, log: Log, telegram?: Telegram
   }
 }
 
+tuneRuntime();
 await main();

@@ -2,18 +2,17 @@
  * The Redis store: the book of record when REDIS_URL is set. One file per concern under redis/, each
  * implementing its part of the port; money steps are the Lua scripts in scripts.ts.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Store } from '../bot/store.ts';
 import { keys } from './keys.ts';
+import { createRedisClient } from './redis-client.ts';
 import { redisBroadcasts } from './redis/broadcasts.ts';
 import { redisDesk } from './redis/desk.ts';
 import { redisPayments } from './redis/payments.ts';
 import { redisUsers } from './redis/users.ts';
 
 export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: string }): Store & { redis: Redis; prefix: string } {
-  // Auto-pipelining sends every command issued in one tick in one write: with many conversations in flight,
-  // one socket write per command was the bot's largest single cost.
-  const redis = opts.redis ?? new Redis(opts.url ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  const redis = opts.redis ?? createRedisClient(opts.url ?? 'redis://127.0.0.1:6379');
   const prefix = opts.prefix ?? 'ppob:';
   const context = { redis, k: keys(prefix) };
   return {

@@ -4,7 +4,7 @@
  * without it, in memory for this process only. The QR code (or the pairing code) is printed on stderr, so it
  * shows in the terminal without mixing into the JSON logs on stdout.
  */
-import { Redis } from 'ioredis';
+import { createRedisClient } from '../../sessions/redis-client.ts';
 import qrcode from 'qrcode-terminal';
 import type { WAVersion } from '@whiskeysockets/baileys';
 import type { App } from '../../app.ts';
@@ -30,7 +30,7 @@ export async function startWhatsApp(app: App, config: Config, log: Log, opts: St
   const t = translator(config.LOCALE);
   const out = opts.output ?? process.stderr;
   const prefix = config.REDIS_PREFIX;
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
+  const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
   const shared = redis ? redisShared({ redis, prefix, log }) : memoryShared({ log });
   const version = opts.makeSocket ? undefined : (opts.version ?? (await waVersion(log)));
   const number = config.WHATSAPP_PAIRING_NUMBER;

@@ -1,0 +1,72 @@
+/** The bot's Redis connection sends one tick's commands in one write, in order, and keeps doing so after a reconnect. */
+import type { Socket } from 'node:net';
+import type { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createRedisClient } from '../../src/sessions/redis-client.ts';
+import { assertRedis, redisUrl, uniquePrefix } from '../helpers/redis.ts';
+
+let redis: Redis | undefined;
+afterEach(async () => {
+  await redis?.quit();
+  redis = undefined;
+});
+
+/** Counts the socket's writes to the kernel: `_write` for one chunk, `_writev` for several. */
+function countWrites(socket: Socket): { writes: number; chunks: number } {
+  const seen = { writes: 0, chunks: 0 };
+  const s = socket as unknown as { _write: (...a: unknown[]) => unknown; _writev: (chunks: unknown[], ...a: unknown[]) => unknown };
+  const [one, many] = [s._write, s._writev];
+  s._write = function (this: unknown, ...a: unknown[]) {
+    seen.writes++;
+    seen.chunks++;
+    return one.apply(this, a);
+  };
+  s._writev = function (this: unknown, chunks: unknown[], ...a: unknown[]) {
+    seen.writes++;
+    seen.chunks += chunks.length;
+    return many.apply(this, [chunks, ...a]);
+  };
+  return seen;
+}
+
+async function connected(): Promise<Redis> {
+  const r = createRedisClient(redisUrl());
+  await r.ping();
+  return r;
+}
+
+const stream = (r: Redis) => (r as unknown as { stream: Socket }).stream;
+
+describe('the Redis client', () => {
+  it('sends the commands of one tick in one write, and answers each in order', async () => {
+    await assertRedis();
+    redis = await connected();
+    const key = `${uniquePrefix('redis-client')}n`;
+    const seen = countWrites(stream(redis));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => redis!.incr(key)));
+    expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(seen).toEqual({ writes: 1, chunks: 20 });
+    await redis.del(key);
+  });
+
+  it('writes at once a command issued in a later tick', async () => {
+    await assertRedis();
+    redis = await connected();
+    const seen = countWrites(stream(redis));
+    await redis.ping();
+    await redis.ping();
+    expect(seen.writes).toBe(2);
+  });
+
+  it('coalesces again on the socket of a reconnection', async () => {
+    await assertRedis();
+    redis = await connected();
+    const first = stream(redis);
+    first.destroy();
+    await new Promise<void>((resolve) => redis!.once('ready', () => resolve()));
+    expect(stream(redis)).not.toBe(first);
+    const seen = countWrites(stream(redis));
+    expect(await Promise.all([redis.ping(), redis.ping(), redis.ping()])).toEqual(['PONG', 'PONG', 'PONG']);
+    expect(seen).toEqual({ writes: 1, chunks: 3 });
+  });
+});
