@@ -1,4 +1,4 @@
-/** The bot's Redis connection sends one tick's commands in one write, in order, and keeps doing so after a reconnect. */
+/** The bot's Redis connection sends the commands of one event-loop turn in one write, in order, and keeps doing so after a reconnect. */
 import type { Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,7 +38,7 @@ async function connected(): Promise<Redis> {
 const stream = (r: Redis) => (r as unknown as { stream: Socket }).stream;
 
 describe('the Redis client', () => {
-  it('sends the commands of one tick in one write, and answers each in order', async () => {
+  it('sends the commands issued in one turn of the event loop in one write, and answers each in order', async () => {
     await assertRedis();
     redis = await connected();
     const key = `${uniquePrefix('redis-client')}n`;
@@ -49,7 +49,7 @@ describe('the Redis client', () => {
     await redis.del(key);
   });
 
-  it('writes at once a command issued in a later tick', async () => {
+  it('writes a command issued after the last answer came back on its own', async () => {
     await assertRedis();
     redis = await connected();
     const seen = countWrites(stream(redis));
