@@ -234,13 +234,17 @@ export async function benchCoreFigures(seconds = 5): Promise<CoreFigures> {
   // baselines' Redis clients (configured otherwise) would share its code paths and the JIT's view of them.
   const bot = await forkBot(botEnv(b.sim, b.prefix));
   try {
-    await forkedThroughput(bot, forkedUsers, 1); // warm-up: JIT, keep-alive sockets, script cache
+    // Warm-up: keep-alive sockets, the script cache, and the JIT, which on this machine is still compiling the
+    // hot paths after one second (a first 1.7 s window then ran at 741 µs of CPU per conversation, the next
+    // two at 416 and 424).
+    await forkedThroughput(bot, forkedUsers, 4);
     await throughput(b, users, 1);
     // Three rounds of (bot, baseline, floor), each a third of the window: on a shared machine the load of
     // others moves within seconds, and interleaving keeps it from landing on one side of a ratio.
     const rounds = { conv: 0, cpuUs: 0, inProcess: 0, inProcessCpuUs: 0, base: 0, floor: 0 };
     for (let r = 0; r < 3; r++) {
       const f = await forkedThroughput(bot, forkedUsers, seconds / 3);
+      process.stderr.write(`  ... core round ${r + 1} of 3: forked bot ${f.perSec.toFixed(0)}/s at ${f.cpuUs.toFixed(0)} µs CPU each\n`);
       rounds.conv += f.perSec;
       rounds.cpuUs += f.cpuUs;
       rounds.inProcess += await throughput(b, users, seconds / 3);
