@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { benchCoreFigures, benchLatencyOnly, benchThroughputOnly } from './core.ts';
+import { Redis } from 'ioredis';
 import { REDIS_URL } from './harness.ts';
 import { benchMemory, mb } from './memory.ts';
 import { benchRecovery } from './recovery.ts';
@@ -29,8 +30,25 @@ const fixed = (n: number, d = 2) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFix
 
 out(
   `machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, ${new Date().toISOString()}, ` +
-    `load average ${loadavg()[0]!.toFixed(2)} at start (shared with whatever else runs here: figures move, ratios hold better)`,
+    `load average ${loadavg()[0]!.toFixed(2)} at start (shared with whatever else runs here: figures move, ratios hold better); ` +
+    (await describeRedis()),
 );
+
+/** The Redis under the figures: its version and what it does to persist (a snapshot forks it, AOF writes a log). */
+async function describeRedis(): Promise<string> {
+  const r = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await r.connect();
+    const version = (await r.info('server')).match(/redis_version:(\S+)/)?.[1] ?? '?';
+    const [, save] = (await r.config('GET', 'save')) as [string, string];
+    const [, aof] = (await r.config('GET', 'appendonly')) as [string, string];
+    return `Redis ${version} at ${new URL(REDIS_URL).host}, snapshots ${save ? `on "${save}"` : 'off'}, AOF ${aof}`;
+  } catch (err) {
+    return `Redis at ${new URL(REDIS_URL).host}: ${err instanceof Error ? err.message : String(err)}`;
+  } finally {
+    r.disconnect();
+  }
+}
 
 const only = process.env.BENCH_ONLY;
 if (only === 'throughput' || only === 'latency') {
