@@ -5,6 +5,8 @@
  *
  * Environment besides the app's own: BENCH_WORKER=0 keeps the recheck worker from starting.
  */
+// First: the product's V8 flags, before anything else allocates (see runtime.ts).
+import '../src/runtime.ts';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
@@ -12,10 +14,8 @@ import { createApp } from '../src/app.ts';
 import type { Channel } from '../src/bot/channel.ts';
 import { loadConfig } from '../src/config.ts';
 import { benchLog } from './harness.ts';
-import { tuneRuntime } from '../src/runtime.ts';
 import type { BotRequest } from './processes.ts';
 
-tuneRuntime();
 const config = loadConfig(process.env, '/nonexistent/.env');
 const app = await createApp(config, { log: benchLog(config), autostartWorker: process.env.BENCH_WORKER !== '0' });
 const quiet: Channel = { name: 'bench', async start() {}, async send() {}, async stop() {} };

@@ -7,6 +7,8 @@
  * BENCH_MEMORY_USERS (100000), BENCH_MEMORY_QUOTES (10000) and BENCH_RECOVERY_PENDING (1000) shrink those
  * for a quick look; the targets are stated for the defaults.
  */
+// First: the product's V8 flags, before anything else allocates, as `npm start` has them (see runtime.ts).
+import '../src/runtime.ts';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -17,10 +19,6 @@ import { benchMemory, mb } from './memory.ts';
 import { benchRecovery } from './recovery.ts';
 import { benchScaleOut, type Cpu } from './scale.ts';
 import { benchTelegram } from './telegram.ts';
-import { tuneRuntime } from '../src/runtime.ts';
-
-// The in-process bots (core latency, Telegram, broadcast) run as `npm start` runs them.
-tuneRuntime();
 
 const started = performance.now();
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);

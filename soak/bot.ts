@@ -1,11 +1,11 @@
 /** One bot process of the soak: the real app on the shared Redis, driven over IPC by soak/run.ts. */
+// First: the product's V8 flags, before anything else allocates (see runtime.ts).
+import '../src/runtime.ts';
 import { pino } from 'pino';
 import { createApp } from '../src/app.ts';
 import type { Channel, IncomingMessage } from '../src/bot/channel.ts';
 import { loadConfig } from '../src/config.ts';
-import { tuneRuntime } from '../src/runtime.ts';
 
-tuneRuntime();
 const config = loadConfig(process.env, '/nonexistent/.env');
 const app = await createApp(config, { log: pino({ level: process.env.SOAK_LOG ?? 'silent' }) });
 const quiet: Channel = { name: 'soak', async start() {}, async send() {}, async stop() {} };

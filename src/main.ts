@@ -2,6 +2,8 @@
  * `npm start`: reads the configuration, runs the bot on its channels and the operator's HTTP server, stops
  * cleanly on SIGTERM or end of input.
  */
+// First: V8 flags, before anything else allocates (see runtime.ts).
+import './runtime.ts';
 import { createApp, SANDBOX_SALDO, SANDBOX_USER, type App } from './app.ts';
 import type { Channel } from './bot/channel.ts';
 import { rupiah } from './bot/format.ts';
@@ -13,7 +15,6 @@ import { ConfigError, configSecrets, loadConfig, type Config } from './config.ts
 import { isFinal } from './bot/store.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLog, type Log } from './log.ts';
-import { tuneRuntime } from './runtime.ts';
 
 function channelsWanted(config: Config): string[] {
   if (config.CHANNELS) return config.CHANNELS;
@@ -134,5 +135,4 @@ async function startHttp(app: App, config: Config, log: Log, telegram?: Telegram
   }
 }
 
-tuneRuntime();
 await main();

@@ -224,7 +224,8 @@ export function createPayments(deps: PaymentDeps): Payments {
       // Not unscheduled when the reserve fails: a concurrent YA may have won with this same id. The worker
       // drops an entry with no transaction once its quote can no longer be paid.
       const sameDay = { day: wibDay(now), product: quote.product, customerNo: quote.bill.customerNo };
-      // Issued in one tick and so in one write, in this order: one round trip, the schedule still first.
+      // Issued in this order on the store's one connection, which Redis runs in order: the schedule first. Sent
+      // in the same turn of the event loop, they also share one write and so one round trip.
       // The reserve writes SENDING itself: consuming the quote is already the one claim to send, so no
       // RESERVED→SENDING round trip sits between the debit and the call. A crash in between leaves SENDING,
       // which the worker turns into PENDING and asks about: never sent twice, never refunded blind.

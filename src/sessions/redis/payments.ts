@@ -138,9 +138,9 @@ export function redisPayments({ redis, k }: RedisContext): PaymentsPart {
     },
 
     async schedule(user, txId, dueAt) {
-      // One script (one command, not two), auto-pipelined in call order: a reserve issued right after it in the
-      // same tick is written behind it on the same connection, so one Redis never runs the debit without the
-      // schedule entry before it. (On a Cluster `{g}` and the user's slot may sit on two nodes: that ordering
+      // One script (one command, not two) on the store's one connection: a reserve issued after it is sent
+      // behind it, and Redis runs a connection's commands in order, so one Redis never runs the debit without
+      // the schedule entry before it. (On a Cluster `{g}` and the user's slot may sit on two nodes: that ordering
       // would need the schedule awaited first, one round trip more.)
       await schedule([k.owner(), k.due()], [txId, user, dueMember(user, txId), dueAt]);
     },
