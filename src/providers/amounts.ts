@@ -17,6 +17,8 @@ export function parseRupiah(input: string | number): number | undefined {
     const rounded = Math.sign(input) * Math.round(Math.abs(input));
     return Number.isSafeInteger(rounded) ? rounded + 0 : undefined;
   }
+  const plain = plainDigits(input);
+  if (plain !== undefined) return plain;
   let text = input.trim().replace(/^rp\.?\s*/i, '');
   let sign = 1;
   if (text.startsWith('-')) {
@@ -33,6 +35,16 @@ export function parseRupiah(input: string | number): number | undefined {
   const value = Number(whole.replaceAll('.', '')) + roundUp;
   if (!Number.isSafeInteger(value)) return undefined;
   return sign * value + 0;
+}
+
+/** Most amounts are bare digits ("254300"): read without the regexes. At most 15 digits, so always a safe integer. */
+function plainDigits(s: string): number | undefined {
+  if (s.length === 0 || s.length > 15) return undefined;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return Number(s);
 }
 
 /** Providers mark "no value" with these instead of leaving the field out. */

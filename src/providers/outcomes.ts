@@ -15,5 +15,8 @@ export function errorRecord(err: unknown): unknown {
 
 /** Drops undefined values, so an optional field is absent rather than present and empty. */
 export function withoutUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  // A loop, not fromEntries(entries().filter()): 4 µs a receipt in arrays and pairs otherwise.
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(o)) if (value !== undefined) out[key] = value;
+  return out as T;
 }
