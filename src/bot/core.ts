@@ -12,7 +12,7 @@ import { parse, type Intent } from './parse.ts';
 import { priceList } from './prices.ts';
 import { adminAlert, outcome, statusLine, summary } from './render.ts';
 import { pendingList, settleByHand, transactionInFull } from './admin.ts';
-import type { Store } from './store.ts';
+import { type Store, StoreOutcomeUnknown } from './store.ts';
 import { TTL } from '../sessions/keys.ts';
 import type { Metrics } from '../metrics.ts';
 import { ROLE_RANK, type Command, type Role } from './commands.ts';
@@ -283,7 +283,8 @@ export function createBot(deps: BotDeps): Bot {
     } catch (err) {
       // Nothing a user types may crash the process; the money steps are atomic, so a failure here leaves no half state.
       log.error({ user: msg.user, err: err instanceof Error ? err.stack : String(err) }, 'message failed');
-      return text(t('error.internal'));
+      // A step that may have happened must not be answered with "try again": a second DEPOSIT would credit twice.
+      return text(t(err instanceof StoreOutcomeUnknown ? 'error.outcomeUnknown' : 'error.internal'));
     }
   }
 }

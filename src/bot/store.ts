@@ -204,6 +204,18 @@ export interface Broadcast extends NewBroadcast {
 /** One recipient taken for sending, or why none was: the lane is empty, or this worker no longer holds the lease. */
 export type TakeResult = { user: UserId } | 'end' | 'lost';
 
+/**
+ * What a store step throws when its connection was lost after the step was sent and before it was answered:
+ * the step may have happened or not. Never retried by itself (a credit would be made twice); the user is
+ * told to look before doing it again.
+ */
+export class StoreOutcomeUnknown extends Error {
+  override readonly name = 'StoreOutcomeUnknown';
+  constructor(message = 'the store connection closed before the store answered: the step may or may not have happened') {
+    super(message);
+  }
+}
+
 export interface Store {
   readonly kind: 'redis' | 'memory';
 

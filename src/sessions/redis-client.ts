@@ -13,12 +13,25 @@
  */
 import type { Socket } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
+import { StoreOutcomeUnknown } from '../bot/store.ts';
 
 export function createRedisClient(url: string, options: RedisOptions = {}): Redis {
   const redis = new Redis(url, { maxRetriesPerRequest: 3, ...options, enableAutoPipelining: false });
   // Every (re)connection brings a new socket.
   redis.on('connect', () => coalesceWrites((redis as unknown as { stream: Socket }).stream));
+  // Commands sent and not yet answered when the connection closes may have run. ioredis would send them again
+  // after reconnecting, and a credit or a transfer would then be made twice; they fail instead, as unknown.
+  // ('close' is emitted on the tick after ioredis set them aside to resend: they are the same queue.)
+  // Commands not yet sent wait in the offline queue and go out after the reconnection, as before.
+  redis.on('close', () => {
+    (redis as unknown as Unanswered).flushQueue(new StoreOutcomeUnknown(), { offlineQueue: false });
+  });
   return redis;
+}
+
+/** ioredis's own (private) way to fail the commands it holds; the test of this file pins its behaviour. */
+interface Unanswered {
+  flushQueue(error: Error, options: { offlineQueue: boolean }): void;
 }
 
 /** Holds a socket's writes until the event loop's check phase (setImmediate), then sends them together. */

@@ -1,11 +1,16 @@
 /** SUKSES / GAGAL / PENDING / TRX: the admin settles what no status call can, once, and only an admin. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { translator } from '../../src/bot/i18n.ts';
 import { ADMIN, ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
+import { type AnswerDropper, answerDropper } from '../helpers/redis.ts';
 
 let bot: TestBot | undefined;
+let relay: AnswerDropper | undefined;
 afterEach(async () => {
   await bot?.stop();
   bot = undefined;
+  await relay?.close();
+  relay = undefined;
 });
 
 async function timedOut(b: TestBot): Promise<string> {
@@ -71,5 +76,19 @@ describe('admin money desk', () => {
     bot = await startTestBot();
     expect(await bot.say(ADMIN, 'SUKSES NOPE')).toContain('tidak ditemukan');
     expect(await bot.say(ADMIN, 'TRX NOPE')).toContain('tidak ditemukan');
+  });
+
+  it('a DEPOSIT whose answer the Redis connection lost credits once, and the admin is told to check first', async () => {
+    relay = await answerDropper();
+    bot = await startTestBot({ redisUrl: relay.url });
+    const shop = 'telegram:777002';
+    await bot.say(ADMIN, `RESELLER TAMBAH ${shop} Toko Putus`);
+    relay.arm(`by ${ADMIN}`); // the deposit's own note: only its credit carries it
+    const reply = await bot.say(ADMIN, `DEPOSIT ${shop} 50000`);
+    expect(reply).toBe(translator('id')('error.outcomeUnknown'));
+    // The store reconnects; the credit Redis ran before the cut is there once, not run again on the way.
+    expect(await bot.store.getSaldo(shop)).toBe(50_000);
+    expect(await ledgerBalances(bot.store, shop)).toBe(true);
+    expect(await bot.say(ADMIN, 'RESELLER')).toContain(`${shop} · Toko Putus · Rp 50.000`);
   });
 });

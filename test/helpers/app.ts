@@ -52,6 +52,8 @@ export interface TestBotOptions {
   iak?: IakSimulator;
   prefix?: string;
   saldo?: number;
+  /** Where the store connects (a relay in front of Redis); keys are still dropped on the real one. */
+  redisUrl?: string;
 }
 
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
@@ -61,7 +63,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   const ownIak = !opts.iak;
   const iak = opts.iak ?? (await startIakSimulator({ hangMs: 60_000 }));
   const prefix = opts.prefix ?? uniquePrefix('app');
-  const store = createRedisStore({ url: redisUrl(), prefix });
+  const store = createRedisStore({ url: opts.redisUrl ?? redisUrl(), prefix });
   const config = loadConfig(
     {
       MMBC_BASE_URL: sim.url,

@@ -4,6 +4,7 @@
  * Redis tests FAIL with a clear message; they are never skipped.
  */
 import { randomBytes } from 'node:crypto';
+import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 
 export function redisUrl(): string {
@@ -116,4 +117,61 @@ export function hashTag(key: string): string {
   const close = key.indexOf('}', open + 1);
   if (close === -1 || close === open + 1) return key;
   return key.slice(open + 1, close);
+}
+
+export interface AnswerDropper {
+  /** Where to connect instead of Redis. */
+  url: string;
+  /** The next command whose bytes contain `marker` runs; its answer is lost with the connection. */
+  arm(marker: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP relay in front of Redis that, once armed, passes on the command carrying the marker and cuts the
+ * connection when Redis answers it: the command ran, its answer never arrived (a network blip to a managed
+ * Redis, a failover).
+ */
+export async function answerDropper(url: string = redisUrl()): Promise<AnswerDropper> {
+  const { hostname, port } = new URL(url);
+  let marker: string | undefined;
+  let cut = false;
+  const sockets = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(Number(port || 6379), hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => sockets.delete(s));
+    }
+    client.on('data', (chunk) => {
+      if (marker && chunk.toString().includes(marker)) {
+        marker = undefined;
+        cut = true;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (cut) {
+        cut = false;
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      client.write(chunk);
+    });
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arm(m) {
+      marker = m;
+    },
+    close() {
+      for (const s of sockets) s.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -2,14 +2,19 @@
 import type { Socket } from 'node:net';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { StoreOutcomeUnknown } from '../../src/bot/store.ts';
 import { createRedisClient } from '../../src/sessions/redis-client.ts';
-import { assertRedis, redisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { type AnswerDropper, answerDropper, assertRedis, rawClient, redisUrl, uniquePrefix } from '../helpers/redis.ts';
 
 let redis: Redis | undefined;
+let relay: AnswerDropper | undefined;
 afterEach(async () => {
   await redis?.quit();
   redis = undefined;
+  await relay?.close();
+  relay = undefined;
 });
+
 
 /** Counts the socket's writes to the kernel: `_write` for one chunk, `_writev` for several. */
 function countWrites(socket: Socket): { writes: number; chunks: number } {
@@ -56,6 +61,24 @@ describe('the Redis client', () => {
     await redis.ping();
     await redis.ping();
     expect(seen.writes).toBe(2);
+  });
+
+  it('fails a command whose answer the connection lost, as unknown, and never runs it twice', async () => {
+    await assertRedis();
+    relay = await answerDropper();
+    redis = createRedisClient(relay.url);
+    await redis.ping();
+    const key = `${uniquePrefix('redis-client')}credit`;
+    relay.arm(key);
+    // INCRBY stands for a credit: run twice, the saldo would be wrong.
+    await expect(redis.incrby(key, 50_000)).rejects.toBeInstanceOf(StoreOutcomeUnknown);
+    const raw = rawClient();
+    await raw.connect();
+    expect(await raw.get(key)).toBe('50000');
+    // The client reconnects and carries on; what it sends next runs once.
+    expect(await redis.incrby(key, 1)).toBe(50_001);
+    await raw.del(key);
+    await raw.quit();
   });
 
   it('coalesces again on the socket of a reconnection', async () => {
