@@ -76,7 +76,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
   let store = opts.store;
   if (!store) {
     if (config.REDIS_URL) {
-      const redisStore = createRedisStore({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX });
+      const redisStore = createRedisStore({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log });
       await checkRedisDurability(redisStore.redis, log);
       store = redisStore;
     } else {

@@ -63,7 +63,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   const ownIak = !opts.iak;
   const iak = opts.iak ?? (await startIakSimulator({ hangMs: 60_000 }));
   const prefix = opts.prefix ?? uniquePrefix('app');
-  const store = createRedisStore({ url: opts.redisUrl ?? redisUrl(), prefix });
+  const store = createRedisStore({ url: opts.redisUrl ?? redisUrl(), prefix, log: pino({ level: 'silent' }) });
   const config = loadConfig(
     {
       MMBC_BASE_URL: sim.url,

@@ -124,6 +124,10 @@ export interface AnswerDropper {
   url: string;
   /** The next command whose bytes contain `marker` runs; its answer is lost with the connection. */
   arm(marker: string): void;
+  /** From now on every `n`th answer from Redis is lost with its connection (0: none). */
+  cutEvery(n: number): void;
+  /** Connections cut so far. */
+  readonly cuts: number;
   close(): Promise<void>;
 }
 
@@ -136,6 +140,9 @@ export async function answerDropper(url: string = redisUrl()): Promise<AnswerDro
   const { hostname, port } = new URL(url);
   let marker: string | undefined;
   let cut = false;
+  let every = 0;
+  let answers = 0;
+  let cuts = 0;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect(Number(port || 6379), hostname);
@@ -152,8 +159,10 @@ export async function answerDropper(url: string = redisUrl()): Promise<AnswerDro
       upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
+      if (every > 0 && ++answers % every === 0) cut = true;
       if (cut) {
         cut = false;
+        cuts++;
         client.destroy();
         upstream.destroy();
         return;
@@ -168,6 +177,12 @@ export async function answerDropper(url: string = redisUrl()): Promise<AnswerDro
     url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
     arm(m) {
       marker = m;
+    },
+    cutEvery(n) {
+      every = n;
+    },
+    get cuts() {
+      return cuts;
     },
     close() {
       for (const s of sockets) s.destroy();
