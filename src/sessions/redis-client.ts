@@ -14,6 +14,7 @@
 import type { Socket } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { StoreOutcomeUnknown } from '../bot/store.ts';
+import type { Log } from '../log.ts';
 
 export function createRedisClient(url: string, options: RedisOptions = {}): Redis {
   const redis = new Redis(url, { maxRetriesPerRequest: 3, ...options, enableAutoPipelining: false });
@@ -27,6 +28,14 @@ export function createRedisClient(url: string, options: RedisOptions = {}): Redi
     (redis as unknown as Unanswered).flushQueue(new StoreOutcomeUnknown(), { offlineQueue: false });
   });
   return redis;
+}
+
+/**
+ * Connection errors into the product's log, instead of ioredis's console line for an 'error' event nobody
+ * listens to. The client reconnects by itself; what was lost in flight reaches its caller as StoreOutcomeUnknown.
+ */
+export function logRedisErrors(redis: Redis, log: Log, what: string): void {
+  redis.on('error', (err: Error) => log.warn({ err: err.message, redis: what }, 'Redis connection error; reconnecting'));
 }
 
 /** ioredis's own (private) way to fail the commands it holds; the test of this file pins its behaviour. */

@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Store } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import { keys } from './keys.ts';
-import { createRedisClient } from './redis-client.ts';
+import { createRedisClient, logRedisErrors } from './redis-client.ts';
 import { redisBroadcasts } from './redis/broadcasts.ts';
 import { redisDesk } from './redis/desk.ts';
 import { redisPayments } from './redis/payments.ts';
@@ -14,10 +14,7 @@ import { redisUsers } from './redis/users.ts';
 
 export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: string; log?: Log }): Store & { redis: Redis; prefix: string } {
   const redis = opts.redis ?? createRedisClient(opts.url ?? 'redis://127.0.0.1:6379');
-  // Into the product's log, not ioredis's console line for an 'error' event nobody listens to. The client
-  // reconnects by itself; what was lost in flight reaches its caller as StoreOutcomeUnknown.
-  const { log } = opts;
-  if (log) redis.on('error', (err: Error) => log.warn({ err: err.message }, 'Redis connection error; reconnecting'));
+  if (opts.log) logRedisErrors(redis, opts.log, 'store');
   const prefix = opts.prefix ?? 'ppob:';
   const context = { redis, k: keys(prefix) };
   return {

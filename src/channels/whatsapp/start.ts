@@ -4,7 +4,7 @@
  * without it, in memory for this process only. The QR code (or the pairing code) is printed on stderr, so it
  * shows in the terminal without mixing into the JSON logs on stdout.
  */
-import { createRedisClient } from '../../sessions/redis-client.ts';
+import { createRedisClient, logRedisErrors } from '../../sessions/redis-client.ts';
 import qrcode from 'qrcode-terminal';
 import type { WAVersion } from '@whiskeysockets/baileys';
 import type { App } from '../../app.ts';
@@ -31,6 +31,7 @@ export async function startWhatsApp(app: App, config: Config, log: Log, opts: St
   const out = opts.output ?? process.stderr;
   const prefix = config.REDIS_PREFIX;
   const redis = config.REDIS_URL ? createRedisClient(config.REDIS_URL) : undefined;
+  if (redis) logRedisErrors(redis, log, 'whatsapp');
   const shared = redis ? redisShared({ redis, prefix, log }) : memoryShared({ log });
   const version = opts.makeSocket ? undefined : (opts.version ?? (await waVersion(log)));
   const number = config.WHATSAPP_PAIRING_NUMBER;
