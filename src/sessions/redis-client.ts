@@ -20,12 +20,15 @@ export function createRedisClient(url: string, options: RedisOptions = {}): Redi
   const redis = new Redis(url, { maxRetriesPerRequest: 3, ...options, enableAutoPipelining: false });
   // Every (re)connection brings a new socket.
   redis.on('connect', () => coalesceWrites((redis as unknown as { stream: Socket }).stream));
-  // Commands sent and not yet answered when the connection closes may have run. ioredis would send them again
-  // after reconnecting, and a credit or a transfer would then be made twice; they fail instead, as unknown.
-  // ('close' is emitted on the tick after ioredis set them aside to resend: they are the same queue.)
-  // Commands not yet sent wait in the offline queue and go out after the reconnection, as before.
+  // Commands sent and not yet answered when a ready connection closes may have run. ioredis would send them
+  // again after reconnecting, and a deposit would then be credited twice; they fail instead, as unknown
+  // (those still in the cork had not left, but which did is not known here). 'close' is emitted on the tick
+  // after ioredis set that queue aside to resend, so it is the same queue. A close during a (re)connection's
+  // handshake is left to ioredis: its queue holds the handshake's own commands, and failing them as unknown
+  // would fail the offline queue with them, commands that were never sent. Those go out after reconnecting.
   redis.on('close', () => {
-    (redis as unknown as Unanswered).flushQueue(new StoreOutcomeUnknown(), { offlineQueue: false });
+    const client = redis as unknown as Unanswered;
+    if (client.prevCommandQueue === client.commandQueue) client.flushQueue(new StoreOutcomeUnknown(), { offlineQueue: false });
   });
   return redis;
 }
@@ -40,6 +43,8 @@ export function logRedisErrors(redis: Redis, log: Log, what: string): void {
 
 /** ioredis's own (private) way to fail the commands it holds; the test of this file pins its behaviour. */
 interface Unanswered {
+  commandQueue: unknown;
+  prevCommandQueue: unknown;
   flushQueue(error: Error, options: { offlineQueue: boolean }): void;
 }
 

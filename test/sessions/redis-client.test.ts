@@ -83,6 +83,24 @@ describe('the Redis client', () => {
     await raw.quit();
   });
 
+  it('sends commands that waited for a connection whose handshake was cut, once it reconnects', async () => {
+    await assertRedis();
+    relay = await answerDropper();
+    relay.arm('\r\ninfo\r\n'); // the ready check of the first connection: its answer is lost
+    redis = createRedisClient(relay.url, { lazyConnect: true });
+    const key = `${uniquePrefix('redis-client')}queued`;
+    // Issued before the connection is ready, so never sent on the one that is cut.
+    const answer = redis.incrby(key, 3);
+    void redis.connect().catch(() => {});
+    expect(await answer).toBe(3);
+    expect(relay.cuts).toBe(1);
+    const raw = rawClient();
+    await raw.connect();
+    expect(await raw.get(key)).toBe('3');
+    await raw.del(key);
+    await raw.quit();
+  });
+
   it('coalesces again on the socket of a reconnection', async () => {
     await assertRedis();
     redis = await connected();
