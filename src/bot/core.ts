@@ -284,7 +284,8 @@ export function createBot(deps: BotDeps): Bot {
       // Nothing a user types may crash the process; the money steps are atomic, so a failure here leaves no half state.
       log.error({ user: msg.user, err: err instanceof Error ? err.stack : String(err) }, 'message failed');
       // A step that may have happened must not be answered with "try again": a second DEPOSIT would credit twice.
-      return text(t(err instanceof StoreOutcomeUnknown ? 'error.outcomeUnknown' : 'error.internal'));
+      if (!(err instanceof StoreOutcomeUnknown)) return text(t('error.internal'));
+      return text(t(deps.admins.has(msg.user) ? 'error.outcomeUnknownAdmin' : 'error.outcomeUnknown'));
     }
   }
 }

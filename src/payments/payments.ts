@@ -7,7 +7,7 @@
  */
 import type { UserId } from '../bot/channel.ts';
 import type { CatalogueEntry, PayOutcome, Provider } from '../bot/provider.ts';
-import { isFinal, type Quote, type Store, type Transaction, type TxEvent } from '../bot/store.ts';
+import { isFinal, type Quote, type Store, StoreOutcomeUnknown, type Transaction, type TxEvent, type TxStatus } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import type { ProviderRouter } from '../providers/router.ts';
 import type { Metrics } from '../metrics.ts';
@@ -97,25 +97,49 @@ export function createPayments(deps: PaymentDeps): Payments {
       // The unschedule rides behind the state change in the same write; if only the change lands, the worker
       // finds a final transaction and drops the entry itself.
       const invoice = outcome.receipt.invoice ? { invoice: outcome.receipt.invoice } : {};
-      const [ok] = await Promise.all([
-        store.transition(tx.user, tx.id, from, 'SETTLED', now, { receipt: outcome.receipt, ...invoice }, log),
-        store.unschedule(tx.user, tx.id),
-      ]);
+      const ok = await stepOnce(tx, 'SETTLED', now, async () => {
+        const [moved] = await Promise.all([
+          store.transition(tx.user, tx.id, from, 'SETTLED', now, { receipt: outcome.receipt, ...invoice }, log),
+          store.unschedule(tx.user, tx.id),
+        ]);
+        return moved;
+      });
       return ok ? { type: 'settled', tx: { ...tx, status: 'SETTLED', receipt: outcome.receipt, updatedAt: now, ...invoice } } : undefined;
     }
     if (outcome.status === 'failed') {
-      const [ok] = await Promise.all([store.fail(tx.user, tx.id, from, outcome.reason, now, log), store.unschedule(tx.user, tx.id)]);
+      const ok = await stepOnce(tx, 'FAILED', now, async () => {
+        const [moved] = await Promise.all([store.fail(tx.user, tx.id, from, outcome.reason, now, log), store.unschedule(tx.user, tx.id)]);
+        return moved;
+      });
       return ok ? { type: 'failed', tx: { ...tx, status: 'FAILED', reason: outcome.reason, updatedAt: now } } : undefined;
     }
     const invoice = outcome.invoice ?? tx.invoice;
     const wasPending = tx.status === 'PENDING';
-    const ok = await store.transition(tx.user, tx.id, from, 'PENDING', now, {
-      reason: outcome.reason, ...(invoice ? { invoice } : {}),
-    }, log);
+    const ok = await stepOnce(tx, 'PENDING', now, () =>
+      store.transition(tx.user, tx.id, from, 'PENDING', now, { reason: outcome.reason, ...(invoice ? { invoice } : {}) }, log),
+    );
     if (!ok) return undefined;
     await store.schedule(tx.user, tx.id, now + nextCheckIn(tx, now));
     const pending: Transaction = { ...tx, status: 'PENDING', reason: outcome.reason, updatedAt: now, ...(invoice ? { invoice } : {}) };
     return wasPending ? undefined : { type: 'pending', tx: pending };
+  }
+
+  /**
+   * A compare-and-set of a transaction whose answer the Redis connection lost: it may have run. Sent again, it
+   * moves the transaction at most once (it only moves it out of the states it names); when it then says no,
+   * the transaction shows whether the lost one was ours: it is in `to`, stamped with our `now`. Without this,
+   * a blip after a paid bill left it SENDING without the receipt, for an admin to settle by hand.
+   */
+  async function stepOnce(tx: Transaction, to: TxStatus, now: number, step: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await step();
+    } catch (err) {
+      if (!(err instanceof StoreOutcomeUnknown)) throw err;
+      log.warn({ tx: tx.id, to }, 'a transaction step lost its answer; sending it again');
+      if (await step()) return true;
+      const after = await store.getTx(tx.user, tx.id);
+      return after?.status === to && after.updatedAt === now;
+    }
   }
 
   /** Backs off with the transaction's age: often at first, at most every 30 minutes. */

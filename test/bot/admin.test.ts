@@ -85,7 +85,7 @@ describe('admin money desk', () => {
     await bot.say(ADMIN, `RESELLER TAMBAH ${shop} Toko Putus`);
     relay.arm(`by ${ADMIN}`); // the deposit's own note: only its credit carries it
     const reply = await bot.say(ADMIN, `DEPOSIT ${shop} 50000`);
-    expect(reply).toBe(translator('id')('error.outcomeUnknown'));
+    expect(reply).toBe(translator('id')('error.outcomeUnknownAdmin'));
     // The store reconnects; the credit Redis ran before the cut is there once, not run again on the way.
     expect(await bot.store.getSaldo(shop)).toBe(50_000);
     expect(await ledgerBalances(bot.store, shop)).toBe(true);
