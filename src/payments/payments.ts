@@ -7,7 +7,7 @@
  */
 import type { UserId } from '../bot/channel.ts';
 import type { CatalogueEntry, PayOutcome, Provider } from '../bot/provider.ts';
-import { isFinal, type Quote, type Store, StoreOutcomeUnknown, type Transaction, type TxEvent, type TxStatus } from '../bot/store.ts';
+import { isFinal, type Quote, type ReserveResult, type Store, StoreOutcomeUnknown, type Transaction, type TxEvent, type TxStatus } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import type { ProviderRouter } from '../providers/router.ts';
 import type { Metrics } from '../metrics.ts';
@@ -253,10 +253,24 @@ export function createPayments(deps: PaymentDeps): Payments {
       // The reserve writes SENDING itself: consuming the quote is already the one claim to send, so no
       // RESERVED→SENDING round trip sits between the debit and the call. A crash in between leaves SENDING,
       // which the worker turns into PENDING and asks about: never sent twice, never refunded blind.
-      const [, r] = await Promise.all([
-        store.schedule(user, txId, now + graceMs),
-        store.reserve(user, quote.id, txId, now, { ...(messageId ? { messageId } : {}), sameDay, sending: true, quote }),
-      ]);
+      const reserve = () => store.reserve(user, quote.id, txId, now, { ...(messageId ? { messageId } : {}), sameDay, sending: true, quote });
+      let r: ReserveResult;
+      try {
+        [, r] = await Promise.all([store.schedule(user, txId, now + graceMs), reserve()]);
+      } catch (err) {
+        if (!(err instanceof StoreOutcomeUnknown) || !messageId) throw err;
+        // The answers were lost with the connection. The schedule only sets, so it is sent again. The reserve is
+        // one atomic step, so the transaction tells whether it ran: not at all, and it is sent again; as this
+        // message's (its id is on it, and a message id is claimed by one process only), and this process holds
+        // the one claim to pay it, as it would have. Anything else is not ours to touch.
+        log.warn({ tx: txId }, 'a reserve lost its answer; reading it back');
+        await store.schedule(user, txId, now + graceMs);
+        const landed = await store.getTx(user, txId);
+        if (!landed) r = await reserve();
+        else if (landed.messageId !== messageId) return { kind: 'no-quote' };
+        else if (landed.status === 'SENDING') r = { ok: true, tx: landed };
+        else return { kind: 'done', tx: landed };
+      }
       if (!r.ok) return r.reason === 'insufficient' ? { kind: 'insufficient', saldo: r.saldo, price: r.price } : { kind: 'no-quote' };
       const after = await send(r.tx);
       return { kind: 'done', tx: after ?? (await store.getTx(user, txId)) ?? r.tx };

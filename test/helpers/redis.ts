@@ -124,6 +124,8 @@ export interface AnswerDropper {
   url: string;
   /** The next command whose bytes contain `marker` runs; its answer is lost with the connection. */
   arm(marker: string): void;
+  /** The next command whose bytes contain `marker` never reaches Redis: the connection is cut as it is sent. */
+  armDrop(marker: string): void;
   /** From now on every `n`th answer from Redis is lost with its connection (0: none). */
   cutEvery(n: number): void;
   /** Connections cut so far. */
@@ -139,6 +141,7 @@ export interface AnswerDropper {
 export async function answerDropper(url: string = redisUrl()): Promise<AnswerDropper> {
   const { hostname, port } = new URL(url);
   let marker: string | undefined;
+  let dropMarker: string | undefined;
   let cut = false;
   let every = 0;
   let answers = 0;
@@ -152,6 +155,13 @@ export async function answerDropper(url: string = redisUrl()): Promise<AnswerDro
       s.on('close', () => sockets.delete(s));
     }
     client.on('data', (chunk) => {
+      if (dropMarker && chunk.toString().includes(dropMarker)) {
+        dropMarker = undefined;
+        cuts++;
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
       if (marker && chunk.toString().includes(marker)) {
         marker = undefined;
         cut = true;
@@ -177,6 +187,9 @@ export async function answerDropper(url: string = redisUrl()): Promise<AnswerDro
     url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
     arm(m) {
       marker = m;
+    },
+    armDrop(m) {
+      dropMarker = m;
     },
     cutEvery(n) {
       every = n;

@@ -17,6 +17,40 @@ afterEach(async () => {
   relay = undefined;
 });
 
+describe('the answer to YA\'s reserve is lost with the Redis connection', () => {
+  it('reads the transaction back, pays it once and answers with the receipt', async () => {
+    relay = await answerDropper();
+    bot = await startTestBot({ redisUrl: relay.url });
+    const saldo = await bot.store.getSaldo(RESELLER);
+    await bot.say(RESELLER, 'PLN 123456789');
+    relay.arm('SENDING'); // the reserve's new state: it ran, its answer is lost
+    const reply = await bot.say(RESELLER, 'YA', 'ya-1');
+    expect(relay.cuts).toBe(1);
+    expect(reply).toContain('STRUK');
+    const txs = await bot.store.listTx(RESELLER, 10);
+    expect(txs.map((tx) => tx.status)).toEqual(['SETTLED']);
+    expect(bot.sim.payments).toHaveLength(1);
+    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo - txs[0]!.quote.price);
+    expect((await audit(bot.store)).problems).toEqual([]);
+  });
+
+  it('sends the reserve again when it never reached Redis, and pays once', async () => {
+    relay = await answerDropper();
+    bot = await startTestBot({ redisUrl: relay.url });
+    const saldo = await bot.store.getSaldo(RESELLER);
+    await bot.say(RESELLER, 'PLN 123456789');
+    relay.armDrop('SENDING'); // the schedule and the reserve never arrive
+    const reply = await bot.say(RESELLER, 'YA', 'ya-2');
+    expect(relay.cuts).toBe(1);
+    expect(reply).toContain('STRUK');
+    const txs = await bot.store.listTx(RESELLER, 10);
+    expect(txs.map((tx) => tx.status)).toEqual(['SETTLED']);
+    expect(bot.sim.payments).toHaveLength(1);
+    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo - txs[0]!.quote.price);
+    expect((await audit(bot.store)).problems).toEqual([]);
+  });
+});
+
 describe('the answer to a settle or a refund is lost with the Redis connection', () => {
   it('settles once and the payer gets the receipt', async () => {
     relay = await answerDropper();
