@@ -2,15 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { translator } from '../../src/bot/i18n.ts';
 import { ADMIN, ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
-import { type AnswerDropper, answerDropper } from '../helpers/redis.ts';
 
 let bot: TestBot | undefined;
-let relay: AnswerDropper | undefined;
 afterEach(async () => {
   await bot?.stop();
   bot = undefined;
-  await relay?.close();
-  relay = undefined;
 });
 
 async function timedOut(b: TestBot): Promise<string> {
@@ -79,11 +75,10 @@ describe('admin money desk', () => {
   });
 
   it('a DEPOSIT whose answer the Redis connection lost credits once, and the admin is told to check first', async () => {
-    relay = await answerDropper();
-    bot = await startTestBot({ redisUrl: relay.url });
+    bot = await startTestBot({ relay: true });
     const shop = 'telegram:777002';
     await bot.say(ADMIN, `RESELLER TAMBAH ${shop} Toko Putus`);
-    relay.arm(`by ${ADMIN}`); // the deposit's own note: only its credit carries it
+    bot.relay!.arm(`by ${ADMIN}`); // the deposit's own note: only its credit carries it
     const reply = await bot.say(ADMIN, `DEPOSIT ${shop} 50000`);
     expect(reply).toBe(translator('id')('error.outcomeUnknownAdmin'));
     // The store reconnects; the credit Redis ran before the cut is there once, not run again on the way.

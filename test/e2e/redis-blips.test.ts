@@ -8,15 +8,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { translator } from '../../src/bot/i18n.ts';
 import { audit } from '../../src/payments/audit.ts';
 import { ADMIN, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
-import { type AnswerDropper, answerDropper } from '../helpers/redis.ts';
 
 let bot: TestBot | undefined;
-let relay: AnswerDropper | undefined;
 afterEach(async () => {
   await bot?.stop();
   bot = undefined;
-  await relay?.close();
-  relay = undefined;
 });
 
 const t = translator('id');
@@ -24,9 +20,9 @@ const customer = (i: number) => String(531_000_000_000 + i);
 
 describe('a Redis connection that keeps dropping answers', () => {
   it('never pays a bill twice, never credits twice, and keeps the books', async () => {
-    relay = await answerDropper();
-    bot = await startTestBot({ redisUrl: relay.url, saldo: 50_000_000 });
+    bot = await startTestBot({ relay: true, saldo: 50_000_000 });
     const b = bot;
+    const relay = b.relay!;
     const shop = 'telegram:777003';
     await b.say(ADMIN, `RESELLER TAMBAH ${shop} Toko Goyang`);
     relay.cutEvery(9);

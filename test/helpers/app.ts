@@ -11,7 +11,7 @@ import { startIakSimulator, type IakSimulator } from '../../src/providers/iak/si
 import { startMmbcSimulator, type MmbcSimulator } from '../../src/providers/mmbc/simulator.ts';
 import { createRedisStore } from '../../src/sessions/redis-store.ts';
 import type { Store } from '../../src/bot/store.ts';
-import { assertRedis, dropPrefix, redisUrl, uniquePrefix } from './redis.ts';
+import { type AnswerDropper, answerDropper, assertRedis, dropPrefix, redisUrl, uniquePrefix } from './redis.ts';
 
 export const RESELLER: UserId = 'test:reseller';
 export const ADMIN: UserId = 'test:admin';
@@ -19,6 +19,8 @@ export const CUSTOMER: UserId = 'test:customer';
 
 export interface TestBot {
   app: App;
+  /** With `relay: true`: the relay the store connects through. */
+  relay?: AnswerDropper;
   store: Store;
   sim: MmbcSimulator;
   iak: IakSimulator;
@@ -52,8 +54,8 @@ export interface TestBotOptions {
   iak?: IakSimulator;
   prefix?: string;
   saldo?: number;
-  /** Where the store connects (a relay in front of Redis); keys are still dropped on the real one. */
-  redisUrl?: string;
+  /** Connect the store through a relay that can lose Redis's answers (`bot.relay`), closed with the bot. */
+  relay?: boolean;
 }
 
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
@@ -63,7 +65,8 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   const ownIak = !opts.iak;
   const iak = opts.iak ?? (await startIakSimulator({ hangMs: 60_000 }));
   const prefix = opts.prefix ?? uniquePrefix('app');
-  const store = createRedisStore({ url: opts.redisUrl ?? redisUrl(), prefix, log: pino({ level: 'silent' }) });
+  const relay = opts.relay ? await answerDropper() : undefined;
+  const store = createRedisStore({ url: relay?.url ?? redisUrl(), prefix, log: pino({ level: 'silent' }) });
   const config = loadConfig(
     {
       MMBC_BASE_URL: sim.url,
@@ -100,6 +103,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   }
   return {
     app,
+    ...(relay ? { relay } : {}),
     store,
     sim,
     iak,
@@ -118,6 +122,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
       if (ownIak) await iak.close();
       if (!opts.prefix) await dropPrefix(redisUrl(), prefix);
       await store.close();
+      await relay?.close();
     },
   };
 }

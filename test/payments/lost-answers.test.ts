@@ -1,83 +1,60 @@
 /**
- * A Redis connection that drops just as Redis answers the step that settles or fails a paid bill (a blip to a
- * managed Redis). The step may have run; the bot sends it again, which moves the transaction at most once,
- * and the payer still gets the receipt or the refund in the reply to `YA`: nothing waits for an admin.
+ * A Redis connection that drops around a step of `YA` (a blip to a managed Redis): the reserve, or the step
+ * that settles or refunds the paid bill. The step may or may not have run; the bot finds out (the reserve's
+ * transaction is read back) or sends it again where that moves the transaction at most once (a
+ * compare-and-set), and the payer still gets the receipt or the refund in the reply: nothing waits for an
+ * admin, nothing is paid twice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { audit } from '../../src/payments/audit.ts';
 import { ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
-import { type AnswerDropper, answerDropper } from '../helpers/redis.ts';
 
 let bot: TestBot | undefined;
-let relay: AnswerDropper | undefined;
 afterEach(async () => {
   await bot?.stop();
   bot = undefined;
-  await relay?.close();
-  relay = undefined;
 });
+
+/** A YA whose step carrying `marker` is cut as `cut` says; the payer must still get the receipt, paid once. */
+async function payThroughCut(cut: 'arm' | 'armDrop', marker: string, messageId: string): Promise<void> {
+  const b = (bot = await startTestBot({ relay: true }));
+  const saldo = await b.store.getSaldo(RESELLER);
+  await b.say(RESELLER, 'PLN 123456789');
+  b.relay![cut](marker);
+  const reply = await b.say(RESELLER, 'YA', messageId);
+  expect(b.relay!.cuts).toBe(1);
+  expect(reply).toContain('STRUK');
+  const txs = await b.store.listTx(RESELLER, 10);
+  expect(txs.map((tx) => tx.status)).toEqual(['SETTLED']);
+  expect((await b.store.txLog(RESELLER, txs[0]!.id)).filter((e) => e.type === 'pay')).toHaveLength(1);
+  expect(b.sim.payments).toHaveLength(1);
+  expect(await b.store.getSaldo(RESELLER)).toBe(saldo - txs[0]!.quote.price);
+  expect(await ledgerBalances(b.store, RESELLER)).toBe(true);
+  expect((await audit(b.store)).problems).toEqual([]);
+}
 
 describe('the answer to YA\'s reserve is lost with the Redis connection', () => {
   it('reads the transaction back, pays it once and answers with the receipt', async () => {
-    relay = await answerDropper();
-    bot = await startTestBot({ redisUrl: relay.url });
-    const saldo = await bot.store.getSaldo(RESELLER);
-    await bot.say(RESELLER, 'PLN 123456789');
-    relay.arm('SENDING'); // the reserve's new state: it ran, its answer is lost
-    const reply = await bot.say(RESELLER, 'YA', 'ya-1');
-    expect(relay.cuts).toBe(1);
-    expect(reply).toContain('STRUK');
-    const txs = await bot.store.listTx(RESELLER, 10);
-    expect(txs.map((tx) => tx.status)).toEqual(['SETTLED']);
-    expect(bot.sim.payments).toHaveLength(1);
-    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo - txs[0]!.quote.price);
-    expect((await audit(bot.store)).problems).toEqual([]);
+    await payThroughCut('arm', 'SENDING', 'ya-1'); // the reserve's new state: it ran, its answer is lost
   });
 
   it('sends the reserve again when it never reached Redis, and pays once', async () => {
-    relay = await answerDropper();
-    bot = await startTestBot({ redisUrl: relay.url });
-    const saldo = await bot.store.getSaldo(RESELLER);
-    await bot.say(RESELLER, 'PLN 123456789');
-    relay.armDrop('SENDING'); // the schedule and the reserve never arrive
-    const reply = await bot.say(RESELLER, 'YA', 'ya-2');
-    expect(relay.cuts).toBe(1);
-    expect(reply).toContain('STRUK');
-    const txs = await bot.store.listTx(RESELLER, 10);
-    expect(txs.map((tx) => tx.status)).toEqual(['SETTLED']);
-    expect(bot.sim.payments).toHaveLength(1);
-    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo - txs[0]!.quote.price);
-    expect((await audit(bot.store)).problems).toEqual([]);
+    await payThroughCut('armDrop', 'SENDING', 'ya-2'); // the schedule and the reserve never arrive
   });
 });
 
 describe('the answer to a settle or a refund is lost with the Redis connection', () => {
   it('settles once and the payer gets the receipt', async () => {
-    relay = await answerDropper();
-    bot = await startTestBot({ redisUrl: relay.url });
-    const saldo = await bot.store.getSaldo(RESELLER);
-    await bot.say(RESELLER, 'PLN 123456789');
-    relay.arm('SETTLED'); // the settle step's target state: only it carries the word
-    const reply = await bot.say(RESELLER, 'YA');
-    expect(relay.cuts).toBe(1);
-    expect(reply).toContain('STRUK');
-    const [tx] = await bot.store.listTx(RESELLER, 1);
-    expect(tx?.status).toBe('SETTLED');
-    expect((await bot.store.txLog(RESELLER, tx!.id)).filter((e) => e.type === 'pay')).toHaveLength(1);
-    expect(bot.sim.payments).toHaveLength(1);
-    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo - tx!.quote.price);
-    expect(await ledgerBalances(bot.store, RESELLER)).toBe(true);
-    expect((await audit(bot.store)).problems).toEqual([]);
+    await payThroughCut('arm', 'SETTLED', 'ya-3'); // the settle step's target state: only it carries the word
   });
 
   it('refunds once and the payer is told', async () => {
-    relay = await answerDropper();
-    bot = await startTestBot({ redisUrl: relay.url });
+    bot = await startTestBot({ relay: true });
     const saldo = await bot.store.getSaldo(RESELLER);
     await bot.say(RESELLER, 'PLN 500000000003'); // the simulator refuses to pay this one
-    relay.arm('TRANSAKSI GAGAL'); // the biller's reason, first sent to Redis by the refund step
+    bot.relay!.arm('TRANSAKSI GAGAL'); // the biller's reason, first sent to Redis by the refund step
     const reply = await bot.say(RESELLER, 'YA');
-    expect(relay.cuts).toBe(1);
+    expect(bot.relay!.cuts).toBe(1);
     expect(reply).toContain('GAGAL');
     const [tx] = await bot.store.listTx(RESELLER, 1);
     expect(tx?.status).toBe('FAILED');
