@@ -17,7 +17,8 @@ afterEach(async () => {
 
 /** A YA whose step carrying `marker` is cut as `cut` says; the payer must still get the receipt, paid once. */
 async function payThroughCut(cut: 'arm' | 'armDrop', marker: string, messageId: string): Promise<void> {
-  const b = (bot = await startTestBot({ relay: true }));
+  bot = await startTestBot({ relay: true });
+  const b = bot;
   const saldo = await b.store.getSaldo(RESELLER);
   await b.say(RESELLER, 'PLN 123456789');
   b.relay![cut](marker);
