@@ -247,7 +247,11 @@ export interface Store {
 
   getSaldo(user: UserId): Promise<number>;
   /** Adds (or with a negative amount takes, never below zero) saldo with a ledger entry; null when it would go below zero. */
-  adjustSaldo(user: UserId, amount: number, reason: LedgerReason, now: number, note?: string): Promise<number | null>;
+  /**
+   * `opId` (an admin's message id) makes it idempotent for TTL.messageSeconds: applied before, it returns the
+   * saldo after that time and changes nothing, so it can be sent again when its answer was lost.
+   */
+  adjustSaldo(user: UserId, amount: number, reason: LedgerReason, now: number, note?: string, opId?: string): Promise<number | null>;
   /** The last `limit` entries, newest first. */
   ledger(user: UserId, limit: number): Promise<LedgerEntry[]>;
 

@@ -39,6 +39,8 @@ export function keys(prefix: string) {
     ticket: (user: UserId, id: string) => `${u(user)}:ticket:${id}`,
     /** Hash of a transfer on the sender's side; kept forever. */
     transfer: (user: UserId, id: string) => `${u(user)}:transfer:${id}`,
+    /** String saldo-after, TTL.messageSeconds: this operation (an admin's DEPOSIT message) was applied. */
+    adjusted: (user: UserId, opId: string) => `${u(user)}:adjusted:${opId}`,
     /** String, on the receiver's side: this transfer was credited (makes the credit idempotent); kept forever. */
     credited: (user: UserId, id: string) => `${u(user)}:credited:${id}`,
     /** Hash ticket id → user. */

@@ -76,13 +76,23 @@ if ARGV[4] ~= '' then redis.call('RPUSH', KEYS[4], ARGV[4]) end
 return 1
 `;
 
-/** KEYS: saldo, ledger. ARGV: amount, reason, now, note. Returns the saldo after, or false when it would go below zero. */
+/**
+ * KEYS: saldo, ledger, applied mark (the saldo key when there is no operation id). ARGV: amount, reason, now,
+ * note, mark TTL seconds ('' when there is no operation id). Returns the saldo after, or false when it would go
+ * below zero. An operation applied before returns its saldo after and changes nothing: sent again after a lost
+ * answer, a deposit is credited once.
+ */
 export const ADJUST = `${ledgerEntry}
+if ARGV[5] ~= '' then
+  local done = redis.call('GET', KEYS[3])
+  if done then return done end
+end
 local amount = tonumber(ARGV[1])
 local saldo = tonumber(redis.call('GET', KEYS[1]) or '0')
 if saldo + amount < 0 then return false end
 local after = redis.call('INCRBY', KEYS[1], amount)
 redis.call('RPUSH', KEYS[2], entry(ARGV[3], amount, ARGV[2], nil, after, ARGV[4]))
+if ARGV[5] ~= '' then redis.call('SET', KEYS[3], after, 'EX', ARGV[5]) end
 return after
 `;
 

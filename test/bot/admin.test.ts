@@ -74,11 +74,24 @@ describe('admin money desk', () => {
     expect(await bot.say(ADMIN, 'TRX NOPE')).toContain('tidak ditemukan');
   });
 
-  it('a DEPOSIT whose answer the Redis connection lost credits once, and the admin is told to check first', async () => {
+  it('a DEPOSIT whose answer the Redis connection lost is sent again under its message id and credited once', async () => {
     bot = await startTestBot({ relay: true });
     const shop = 'telegram:777002';
     await bot.say(ADMIN, `RESELLER TAMBAH ${shop} Toko Putus`);
     bot.relay!.arm(`by ${ADMIN}`); // the deposit's own note: only its credit carries it
+    const reply = await bot.say(ADMIN, `DEPOSIT ${shop} 50000`, 'dep-1');
+    expect(bot.relay!.cuts).toBe(1);
+    expect(reply).toContain('Rp 50.000');
+    expect(await bot.store.getSaldo(shop)).toBe(50_000);
+    expect(await ledgerBalances(bot.store, shop)).toBe(true);
+    expect((await bot.store.ledger(shop, 10)).filter((e) => e.reason === 'deposit')).toHaveLength(1);
+  });
+
+  it('a DEPOSIT without a message id whose answer was lost credits once, and the admin is told to check first', async () => {
+    bot = await startTestBot({ relay: true });
+    const shop = 'telegram:777004';
+    await bot.say(ADMIN, `RESELLER TAMBAH ${shop} Toko Putus`);
+    bot.relay!.arm(`by ${ADMIN}`);
     const reply = await bot.say(ADMIN, `DEPOSIT ${shop} 50000`);
     expect(reply).toBe(translator('id')('error.outcomeUnknownAdmin'));
     // The store reconnects; the credit Redis ran before the cut is there once, not run again on the way.

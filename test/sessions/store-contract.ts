@@ -319,6 +319,16 @@ export function storeContract(name: string, make: () => Promise<StoreHandle>): v
         expect(sum(entries)).toBe(70_000);
       });
 
+      it('with an operation id, applies once: the same id again returns the same saldo and adds nothing', async () => {
+        const u = newUser();
+        expect(await s.adjustSaldo(u, 70_000, 'deposit', 1, 'by admin', 'msg-1')).toBe(70_000);
+        expect(await s.adjustSaldo(u, 70_000, 'deposit', 2, 'by admin', 'msg-1')).toBe(70_000);
+        expect(await s.adjustSaldo(u, 30_000, 'deposit', 3, 'by admin', 'msg-2')).toBe(100_000);
+        expect(await s.getSaldo(u)).toBe(100_000);
+        expect(await s.ledger(u, 10)).toHaveLength(2);
+        await expectBalanced(u);
+      });
+
       it('a debit to exactly zero is allowed', async () => {
         const u = newUser();
         await s.adjustSaldo(u, 5_000, 'deposit', 1);

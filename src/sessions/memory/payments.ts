@@ -1,7 +1,7 @@
 /** Quotes, saldo and ledger, transactions and their schedule in the embedded store. */
 import type { UserId } from '../../bot/channel.ts';
 import { isFinal, type DueItem, type ReserveResult, type Transaction, type TxPatch, type TxStatus } from '../../bot/store.ts';
-import { dueMember, parseDueMember } from '../keys.ts';
+import { dueMember, parseDueMember, TTL } from '../keys.ts';
 import type { PaymentsPart } from '../parts.ts';
 import { listOf, type MemoryState } from './state.ts';
 
@@ -38,9 +38,14 @@ export function memoryPayments(s: MemoryState): PaymentsPart {
       return saldos.get(user) ?? 0;
     },
 
-    async adjustSaldo(user, amount, reason, now, note) {
+    async adjustSaldo(user, amount, reason, now, note, opId) {
+      const mark = opId ? `${user}|${opId}` : undefined;
+      const done = mark ? s.adjusted.get(mark) : undefined;
+      if (done && done.expiresAt > s.clock()) return done.value;
       if ((saldos.get(user) ?? 0) + amount < 0) return null;
-      return pushLedger(user, amount, reason, now, undefined, note);
+      const after = pushLedger(user, amount, reason, now, undefined, note);
+      if (mark) s.adjusted.set(mark, { value: after, expiresAt: s.clock() + TTL.messageSeconds * 1000 });
+      return after;
     },
 
     async ledger(user, limit) {

@@ -72,6 +72,8 @@ export function memoryState(clock: () => number) {
     pins: new Map<UserId, PinState>(),
     markups: new Map<string, number>(),
     cache: new Map<string, Expiring<string>>(),
+    /** `user|opId` → the saldo after an idempotent adjustment (the Redis store's `adjusted` key). */
+    adjusted: new Map<string, Expiring<number>>(),
     txs: new Map<string, Transaction>(),
     txIds: new Map<UserId, string[]>(),
     logs: new Map<string, TxEvent[]>(),

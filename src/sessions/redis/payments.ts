@@ -5,7 +5,7 @@
 import type { UserId } from '../../bot/channel.ts';
 import type { LedgerEntry, Quote, ReserveResult, Transaction, TxEvent, TxPatch, TxStatus } from '../../bot/store.ts';
 import { parseLedgerEntry, parseQuote, parseTransaction, parseTxEvent } from '../codec.ts';
-import { dueMember, parseDueMember } from '../keys.ts';
+import { dueMember, parseDueMember, TTL } from '../keys.ts';
 import type { PaymentsPart } from '../parts.ts';
 import { ADJUST, CLAIM_DUE, FAIL, PUT_QUOTE, RESERVE, SCHEDULE, TRANSITION } from '../scripts.ts';
 import { script, type RedisContext } from './context.ts';
@@ -58,9 +58,10 @@ export function redisPayments({ redis, k }: RedisContext): PaymentsPart {
       return Number((await redis.get(k.saldo(user))) ?? 0);
     },
 
-    async adjustSaldo(user, amount, reason, now, note) {
+    async adjustSaldo(user, amount, reason, now, note, opId) {
       if (!Number.isSafeInteger(amount)) throw new Error('amount must be an integer');
-      const after = await adjust([k.saldo(user), k.ledger(user)], [amount, reason, now, note ?? '']);
+      const mark = opId ? k.adjusted(user, opId) : k.saldo(user);
+      const after = await adjust([k.saldo(user), k.ledger(user), mark], [amount, reason, now, note ?? '', opId ? TTL.messageSeconds : '']);
       if (after !== null) await redis.sadd(k.users(), user);
       return after === null ? null : Number(after);
     },
