@@ -3,15 +3,14 @@
  * reseller's PIN go through every path that logs (start, inquiries, payments, provider faults, recheck,
  * errors), and none of them appears in what was written.
  */
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { configSecrets, loadConfig } from '../src/config.ts';
-import { createLog } from '../src/log.ts';
 import { signPriceList, signStatus } from '../src/providers/iak/sign.ts';
 import { startMmbcSimulator } from '../src/providers/mmbc/simulator.ts';
 import { createRedisStore } from '../src/sessions/redis-store.ts';
 import { dropPrefix, redisUrl, uniquePrefix } from './helpers/redis.ts';
+import { captureLog } from './helpers/log.ts';
 
 const MMBC_SECRET = 'mmbc-Secret-7f3a9c';
 const IAK_SECRET = 'iak-Key-2b8e41';
@@ -21,13 +20,6 @@ const PIN = '719364';
 
 describe('logs', () => {
   it('never contain a secret, whatever happens', async () => {
-    let written = '';
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        written += chunk.toString();
-        done();
-      },
-    });
     const sim = await startMmbcSimulator({ password: MMBC_SECRET, hangMs: 5_000 });
     const prefix = uniquePrefix('log');
     const store = createRedisStore({ url: redisUrl(), prefix });
@@ -39,7 +31,7 @@ describe('logs', () => {
       '/nonexistent/.env',
     );
     // As main.ts makes it: the configured secrets are what it keeps out by value.
-    const log = createLog('trace', { destination: sink, secrets: [...configSecrets(config), TG_TOKEN, WEBHOOK_SECRET] });
+    const { log, text } = captureLog('trace', [...configSecrets(config), TG_TOKEN, WEBHOOK_SECRET]);
     // The whole configuration, secrets and all, as a careless log line would pass it.
     log.info({ config: { ...config, TELEGRAM_BOT_TOKEN: TG_TOKEN, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET } }, 'configuration');
     log.info({ password: MMBC_SECRET, apiKey: IAK_SECRET, token: TG_TOKEN, pin: PIN, secret: WEBHOOK_SECRET }, 'flat secrets');
@@ -68,6 +60,7 @@ describe('logs', () => {
       await dropPrefix(redisUrl(), prefix);
     }
     await new Promise((r) => setImmediate(r));
+    const written = text();
     expect(written.length).toBeGreaterThan(1000);
     for (const secret of [MMBC_SECRET, IAK_SECRET, TG_TOKEN, WEBHOOK_SECRET, PIN]) {
       const line = written.split("\n").find((l) => l.includes(secret));
@@ -78,16 +71,9 @@ describe('logs', () => {
 
 describe('redaction by value', () => {
   function written(secrets: string[], obj: Record<string, unknown>): string {
-    let out = '';
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        out += chunk.toString();
-        done();
-      },
-    });
-    const log = createLog('info', { destination: sink, secrets });
+    const { log, text } = captureLog('info', secrets);
     log.info(obj, 'x');
-    return out;
+    return text();
   }
 
   it('shows nothing of a secret that contains another one', async () => {

@@ -1,9 +1,8 @@
 /** Contract rule 9: with REDIS_URL the bot checks that Redis keeps its data, and says so loudly when it does not. */
-import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLog } from '../../src/log.ts';
 import { checkRedisDurability } from '../../src/sessions/durability.ts';
+import { captureLog } from '../helpers/log.ts';
 import { assertRedis, redisUrl } from '../helpers/redis.ts';
 
 let redis: Redis | undefined;
@@ -14,17 +13,6 @@ afterEach(async () => {
   redis = undefined;
 });
 
-function capture(): { log: ReturnType<typeof createLog>; lines: () => string } {
-  let out = '';
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      out += chunk.toString();
-      done();
-    },
-  });
-  return { log: createLog('info', { destination: sink }), lines: () => out };
-}
-
 describe('Redis durability check', () => {
   it('reports AOF and the eviction policy as the server has them, and warns for each one missing', async () => {
     await assertRedis();
@@ -33,7 +21,7 @@ describe('Redis durability check', () => {
     const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
     saved = { aof, policy };
     await redis.config('SET', 'maxmemory-policy', 'allkeys-lru');
-    const { log, lines } = capture();
+    const { log, text: lines } = captureLog('info');
     const r = await checkRedisDurability(redis, log);
     await new Promise((res) => setImmediate(res));
     expect(r).toEqual({ aof: aof === 'yes', noeviction: false });
@@ -47,7 +35,7 @@ describe('Redis durability check', () => {
     const [, policy] = (await redis.config('GET', 'maxmemory-policy')) as [string, string];
     saved = { aof: '', policy };
     await redis.config('SET', 'maxmemory-policy', 'noeviction');
-    const { log, lines } = capture();
+    const { log, text: lines } = captureLog('info');
     expect((await checkRedisDurability(redis, log)).noeviction).toBe(true);
     await new Promise((res) => setImmediate(res));
     expect(lines()).not.toContain('REDIS MAY EVICT MONEY');

@@ -1,11 +1,10 @@
 /** The bot's Redis connection sends the commands of one event-loop turn in one write, in order, and keeps doing so after a reconnect. */
 import type { Socket } from 'node:net';
-import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreOutcomeUnknown } from '../../src/bot/store.ts';
-import { createLog } from '../../src/log.ts';
 import { createRedisClient, logRedisErrors } from '../../src/sessions/redis-client.ts';
+import { captureLog } from '../helpers/log.ts';
 import { type AnswerDropper, answerDropper, assertRedis, rawClient, redisUrl, uniquePrefix } from '../helpers/redis.ts';
 
 let redis: Redis | undefined;
@@ -114,20 +113,13 @@ describe('the Redis client', () => {
   });
 
   it('reports a connection error as a warn line in the product log', async () => {
-    let out = '';
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        out += chunk.toString();
-        done();
-      },
-    });
+    const { log, lines } = captureLog('info');
     // Port 1: nothing listens, so the connection is refused at once.
     redis = createRedisClient('redis://127.0.0.1:1', { lazyConnect: true, retryStrategy: () => null });
-    logRedisErrors(redis, createLog('info', { destination: sink }), 'store');
+    logRedisErrors(redis, log, 'store');
     await expect(redis.connect()).rejects.toThrow();
-    const line = JSON.parse(out.trim().split('\n')[0]!) as { level: number; msg: string; redis: string; err: string };
-    expect(line).toMatchObject({ level: 40, msg: 'Redis connection error; reconnecting', redis: 'store' });
-    expect(line.err).toContain('ECONNREFUSED');
+    expect(lines[0]).toMatchObject({ level: 40, msg: 'Redis connection error; reconnecting', redis: 'store' });
+    expect(lines[0]?.err).toContain('ECONNREFUSED');
     redis = undefined;
   });
 });

@@ -3,14 +3,12 @@
  * test bot (real Redis under a unique prefix, the MMBC simulator over HTTP). The channel's own state (login,
  * lease, contacts, queue) is in the same Redis under the same prefix. `whatsapp:6281234567890` is a reseller.
  */
-import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import type { UserId } from '../../../src/bot/channel.ts';
 import { redisShared } from '../../../src/channels/whatsapp/shared.ts';
 import { createWhatsAppChannel, type WhatsAppChannel, type WhatsAppChannelOptions } from '../../../src/channels/whatsapp/index.ts';
-import type { Log } from '../../../src/log.ts';
 import { startTestBot, type TestBot, type TestBotOptions } from '../../helpers/app.ts';
+import { captureLog, type LogLine } from '../../helpers/log.ts';
 import { redisUrl } from '../../helpers/redis.ts';
 import { fakeSockets, type FakeSockets, waitFor } from './fake-socket.ts';
 
@@ -18,18 +16,7 @@ export const WA_RESELLER = '6281234567890';
 export const WA_CUSTOMER = '6289876543210';
 export const wa = (digits: string): UserId => `whatsapp:${digits}`;
 
-export type LogLine = Record<string, unknown> & { level: number; msg?: string };
-
-export function captureLog(): { log: Log; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const line of chunk.toString().split('\n')) if (line) lines.push(JSON.parse(line) as LogLine);
-      cb();
-    },
-  });
-  return { log: pino({ level: 'debug' }, stream), lines };
-}
+export { captureLog, type LogLine };
 
 export interface WhatsAppTestBot extends TestBot {
   channel: WhatsAppChannel;
