@@ -216,6 +216,20 @@ export class StoreOutcomeUnknown extends Error {
   }
 }
 
+/**
+ * Runs store steps that are idempotent together (keyed by an id made before the first run), and runs them
+ * once more when an answer was lost with the connection: the second run changes nothing the first one made,
+ * and its answer is the one the user gets instead of "look before you repeat it".
+ */
+export async function againIfLost<T>(steps: () => Promise<T>): Promise<T> {
+  try {
+    return await steps();
+  } catch (err) {
+    if (!(err instanceof StoreOutcomeUnknown)) throw err;
+    return steps();
+  }
+}
+
 export interface Store {
   readonly kind: 'redis' | 'memory';
 

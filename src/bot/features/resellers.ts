@@ -2,7 +2,7 @@
 import { normaliseCode } from '../catalogue.ts';
 import type { Command, CommandContext } from '../commands.ts';
 import { rupiah } from '../format.ts';
-import { StoreOutcomeUnknown } from '../store.ts';
+import { againIfLost } from '../store.ts';
 import { amountTyped, argsOf, holdsSaldo, userName } from './users.ts';
 
 const MAX_DEPOSIT = 1_000_000_000;
@@ -56,15 +56,9 @@ export function resellerCommands(): Command[] {
         if (!user || !amount || amount > MAX_DEPOSIT) return [{ text: t('deposit.usage', { max: rupiah(MAX_DEPOSIT) }) }];
         if (!(await holdsSaldo(ctx, user))) return [{ text: t('reseller.notOne', { user }) }];
         const deposit = () => store.adjustSaldo(user, amount, 'deposit', ctx.now, `by ${ctx.user}`, ctx.messageId);
-        let saldo: number | null;
-        try {
-          saldo = await deposit();
-        } catch (err) {
-          // Its answer lost with the Redis connection: sent again under the same message id, it is credited once
-          // whether or not the first one ran. Without an id there is no telling, and the admin is told to look.
-          if (!(err instanceof StoreOutcomeUnknown) || !ctx.messageId) throw err;
-          saldo = await deposit();
-        }
+        // Keyed by the message id, a credit whose answer was lost is sent again and credited once. Without an
+        // id there is no telling, and the admin is told to look before repeating it.
+        const saldo = ctx.messageId ? await againIfLost(deposit) : await deposit();
         if (saldo === null) return [{ text: t('error.internal') }];
         await ctx.notify(user, { text: t('deposit.credited', { amount: rupiah(amount), saldo: rupiah(saldo) }) });
         return [{ text: t('deposit.done', { user, amount: rupiah(amount), saldo: rupiah(saldo) }) }];

@@ -2,6 +2,7 @@
 import { newTxId } from '../../payments/ids.ts';
 import { completeTransfer, TRANSFER_PREFIX } from '../../payments/transfers.ts';
 import type { Command } from '../commands.ts';
+import { againIfLost } from '../store.ts';
 import { rupiah } from '../format.ts';
 import { amountTyped, argsOf, holdsSaldo, userName } from './users.ts';
 
@@ -19,14 +20,20 @@ export function transferCommands(graceMs: number): Command[] {
         if (to === ctx.user) return [{ text: t('transfer.self') }];
         if (!(await holdsSaldo(ctx, to))) return [{ text: t('reseller.notOne', { user: to }) }];
         const id = `${TRANSFER_PREFIX}${newTxId(ctx.now)}`;
-        // Scheduled first: a crash after the debit leaves the credit to the worker, never to chance.
-        await store.schedule(ctx.user, id, ctx.now + graceMs);
-        const out = await store.transferOut({ id, from: ctx.user, to, amount, at: ctx.now });
-        if (!out) {
-          await store.unschedule(ctx.user, id);
-          return [{ text: t('transfer.short', { saldo: rupiah(await store.getSaldo(ctx.user)), amount: rupiah(amount) }) }];
-        }
-        const done = await completeTransfer(store, ctx.user, id);
+        // Every step is idempotent per transfer id (a second debit finds the first one's record), so a step
+        // whose answer the connection lost is sent again with the rest, and the transfer still moves once.
+        const moved = await againIfLost(async () => {
+          // Scheduled first: a crash after the debit leaves the credit to the worker, never to chance.
+          await store.schedule(ctx.user, id, ctx.now + graceMs);
+          const out = await store.transferOut({ id, from: ctx.user, to, amount, at: ctx.now });
+          if (!out) {
+            await store.unschedule(ctx.user, id);
+            return null;
+          }
+          return { out, done: await completeTransfer(store, ctx.user, id) };
+        });
+        if (!moved) return [{ text: t('transfer.short', { saldo: rupiah(await store.getSaldo(ctx.user)), amount: rupiah(amount) }) }];
+        const { out, done } = moved;
         await ctx.notify(to, { text: t('transfer.received', { amount: rupiah(amount), from: ctx.user, saldo: rupiah(done?.saldo ?? 0) }) });
         return [{ text: t('transfer.sent', { id, amount: rupiah(amount), to, saldo: rupiah(out.saldo) }) }];
       },

@@ -200,6 +200,27 @@ describe('TRANSFER', () => {
     expect(await bot.store.getSaldo(RESELLER)).toBe(930_000);
     expect((await bot.store.getTransfer(RESELLER, id))?.state).toBe('done');
   });
+
+  // The Redis connection lost with a step in flight: the debit ran and its answer was lost, the debit never
+  // reached Redis, or the credit's answer was lost. Each time the transfer moves once and the sender is told.
+  it.each([
+    ['the debit ran, its answer lost', 'arm', ':transfer:TRF-'],
+    ['the debit never sent', 'armDrop', ':transfer:TRF-'],
+    ["the credit's answer lost", 'arm', ':credited:TRF-'],
+  ] as const)('moves saldo once when the Redis connection drops: %s', async (_, how, marker) => {
+    bot = await startTestBot({ relay: true });
+    await bot.store.setReseller(OTHER, true, undefined, Date.now());
+    bot.relay![how](marker);
+    const reply = await bot.say(RESELLER, `TRANSFER ${OTHER} 150000`, 'trf-1');
+    expect(bot.relay!.cuts).toBe(1);
+    expect(reply).toContain('Transfer TRF-');
+    expect(reply).toContain('Rp 850.000');
+    expect(bot.inbox.get(OTHER)?.at(-1)?.text).toContain('Rp 150.000');
+    expect(await bot.store.getSaldo(RESELLER)).toBe(850_000);
+    expect(await bot.store.getSaldo(OTHER)).toBe(150_000);
+    expect((await bot.store.ledger(RESELLER, 10)).filter((e) => e.reason === 'transfer-out')).toHaveLength(1);
+    expect((await bot.store.ledger(OTHER, 10)).filter((e) => e.reason === 'transfer-in')).toHaveLength(1);
+  });
 });
 
 describe('statements and complaints', () => {
