@@ -36,6 +36,8 @@ export interface Command {
   words: readonly string[];
   /** The least role that may use it; others are told it is not for them. */
   role: Role;
+  /** It only reads: when the store's answer is lost on the way, the user is told to simply send it again. */
+  readsOnly?: true;
   /** `args`: the upper-cased words after the command word; `rest`: the original text after it. */
   run(args: string[], rest: string, ctx: CommandContext): Promise<Reply[]>;
 }

@@ -81,6 +81,37 @@ export function createBot(deps: BotDeps): Bot {
   for (const c of deps.commands ?? []) for (const w of c.words) commands.set(w, c);
   const commandWords = new Set(commands.keys());
 
+  /**
+   * Whether a message may simply be sent again after the store lost an answer: it reads, or changes nothing
+   * but the open quote (an inquiry without a PIN writes a new one over it, `BATAL` drops it again).
+   */
+  function repeatable(intent: Intent): boolean {
+    switch (intent.kind) {
+      case 'inquiry':
+        return intent.pin === undefined;
+      case 'command':
+        return commands.get(intent.word)?.readsOnly === true;
+      case 'bad-number':
+      case 'missing-number':
+      case 'cancel':
+      case 'saldo':
+      case 'prices':
+      case 'status':
+      case 'history':
+      case 'help':
+      case 'admin-pending':
+      case 'admin-trx':
+      case 'empty':
+      case 'unknown':
+        return true;
+      // Every kind is named, so a new one must be placed on one side or the other.
+      case 'confirm':
+      case 'admin-settle':
+      case 'admin-fail':
+        return false;
+    }
+  }
+
   async function whoIs(user: UserId): Promise<{ role: Role; hasPin: boolean }> {
     const rec = await store.touchUser(user, clock());
     const role: Role = deps.admins.has(user) ? 'admin' : rec.reseller ? 'reseller' : 'customer';
@@ -243,6 +274,8 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   async function handleOne(msg: IncomingMessage): Promise<Reply[]> {
+    // What the message asked, once its command starts: before that, no step but the admit has run.
+    let running: Intent | undefined;
     try {
       const counted = deps.flood && !deps.admins.has(msg.user) && msg.kind !== 'group' ? deps.flood : undefined;
       // Parsing is pure, so it comes first: a `YA` then gets its open quote from the admit step itself (the
@@ -277,6 +310,7 @@ export function createBot(deps: BotDeps): Bot {
       if (msg.messageId) ctx.messageId = msg.messageId;
       if (msg.ref) ctx.ref = msg.ref;
       if (openQuote !== undefined) ctx.openQuote = openQuote;
+      running = parsed;
       const replies = await dispatch(parsed, ctx);
       // Whatever the answer, a message that carried a PIN is one the channel should delete where it can.
       return carriesPin(parsed) && replies[0] ? [{ ...replies[0], deleteIncoming: true }, ...replies.slice(1)] : replies;
@@ -285,6 +319,8 @@ export function createBot(deps: BotDeps): Bot {
       log.error({ user: msg.user, err: err instanceof Error ? err.stack : String(err) }, 'message failed');
       // A step that may have happened must not be answered with "try again": a second DEPOSIT would credit twice.
       if (!(err instanceof StoreOutcomeUnknown)) return text(t('error.internal'));
+      // Lost before the command ran, or in one that moves nothing: sending it again is all there is to do.
+      if (!running || repeatable(running)) return text(t('error.storeRetry'));
       return text(t(deps.admins.has(msg.user) ? 'error.outcomeUnknownAdmin' : 'error.outcomeUnknown'));
     }
   }

@@ -29,13 +29,16 @@ describe('a Redis connection that keeps dropping answers', () => {
 
     const unknown = t('error.outcomeUnknown');
     const unknownAdmin = t('error.outcomeUnknownAdmin');
+    const again = t('error.storeRetry');
     let replies = 0;
     let unknowns = 0;
     const said = async (user: string, text: string) => {
       const r = await b.say(user, text);
       expect(r.length).toBeGreaterThan(0);
       replies++;
-      if (r === unknown || r === unknownAdmin) unknowns++;
+      if (r === unknown || r === unknownAdmin || r === again) unknowns++;
+      // An inquiry moves nothing: at worst it is to be sent again, never "it may have happened".
+      if (text.startsWith('PLN')) expect([unknown, unknownAdmin]).not.toContain(r);
       return r;
     };
     // Eight conversations at a time, 80 in all, each an inquiry and its YA; a deposit after every tenth.
@@ -72,7 +75,7 @@ describe('a Redis connection that keeps dropping answers', () => {
 
     const report = await audit(b.store);
     expect(report.problems).toEqual([]);
-    // The drops were felt: some steps were answered as unknown rather than silently run twice.
+    // The drops were felt: some messages were answered "send it again" or "look first", none silently run twice.
     expect(unknowns).toBeGreaterThan(0);
   });
 });

@@ -33,6 +33,7 @@ export function statementCommands(): Command[] {
     {
       words: ['MUTASI'],
       role: 'reseller',
+      readsOnly: true,
       async run(args, _rest, ctx) {
         const { t } = ctx;
         const n = args[0] === undefined ? MUTASI_DEFAULT : Number(args[0]);
@@ -54,6 +55,7 @@ export function statementCommands(): Command[] {
     {
       words: ['REKAP'],
       role: 'reseller',
+      readsOnly: true,
       async run(args, rest, ctx) {
         const { t } = ctx;
         const day = args.length === 0 ? wibDay(ctx.now) : dayTyped(rest.trim(), ctx.now);
