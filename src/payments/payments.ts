@@ -195,10 +195,10 @@ export function createPayments(deps: PaymentDeps): Payments {
       if (hand.status === 'settled') {
         const receipt = { ...(tx.receipt ?? { details: [] }), ...(hand.serial ? { reference: hand.serial } : {}) };
         // Never from RESERVED: that payment was not sent, so it cannot have succeeded.
-        if (await store.transition(tx.user, txId, ['SENDING', 'PENDING'], 'SETTLED', now, { receipt })) {
+        if (await stepOnce(tx, 'SETTLED', now, () => store.transition(tx.user, txId, ['SENDING', 'PENDING'], 'SETTLED', now, { receipt }))) {
           done = { ...tx, status: 'SETTLED', receipt, updatedAt: now };
         }
-      } else if (await store.fail(tx.user, txId, ['RESERVED', 'SENDING', 'PENDING'], hand.reason, now)) {
+      } else if (await stepOnce(tx, 'FAILED', now, () => store.fail(tx.user, txId, ['RESERVED', 'SENDING', 'PENDING'], hand.reason, now))) {
         done = { ...tx, status: 'FAILED', reason: hand.reason, updatedAt: now };
       }
       if (!done) return { ok: false, reason: 'final', tx: (await store.getTx(tx.user, txId)) ?? tx };

@@ -74,6 +74,31 @@ describe('admin money desk', () => {
     expect(await bot.say(ADMIN, 'TRX NOPE')).toContain('tidak ditemukan');
   });
 
+  it('SUKSES whose answer the Redis connection lost settles once and the user gets the receipt', async () => {
+    bot = await startTestBot({ relay: true });
+    const id = await timedOut(bot);
+    const saldo = await bot.store.getSaldo(RESELLER);
+    bot.relay!.arm('SN-BLIP-7'); // the reference, first sent with the settle step
+    expect(await bot.say(ADMIN, `SUKSES ${id} SN-BLIP-7`)).toContain('SUKSES');
+    expect(bot.relay!.cuts).toBe(1);
+    expect((await bot.store.getTx(RESELLER, id))?.status).toBe('SETTLED');
+    expect(bot.inbox.get(RESELLER)?.at(-1)?.text).toContain('STRUK PEMBAYARAN');
+    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo);
+  });
+
+  it('GAGAL whose answer the Redis connection lost refunds once and the user is told', async () => {
+    bot = await startTestBot({ relay: true });
+    const id = await timedOut(bot);
+    bot.relay!.arm('biller putus'); // the reason, first sent with the refund step
+    expect(await bot.say(ADMIN, `GAGAL ${id} biller putus`)).toContain('GAGAL');
+    expect(bot.relay!.cuts).toBe(1);
+    expect((await bot.store.getTx(RESELLER, id))?.status).toBe('FAILED');
+    expect(bot.inbox.get(RESELLER)?.at(-1)?.text).toContain('biller putus');
+    expect(await bot.store.getSaldo(RESELLER)).toBe(1_000_000);
+    expect((await bot.store.ledger(RESELLER, 10)).filter((e) => e.reason === 'refund')).toHaveLength(1);
+    expect(await ledgerBalances(bot.store, RESELLER)).toBe(true);
+  });
+
   it('a DEPOSIT whose answer the Redis connection lost is sent again under its message id and credited once', async () => {
     bot = await startTestBot({ relay: true });
     const shop = 'telegram:777002';
