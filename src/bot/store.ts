@@ -147,6 +147,8 @@ export interface Ticket {
   status: 'open' | 'paid';
   createdAt: number;
   expiresAt: number;
+  /** When ACC credited it. */
+  paidAt?: number;
 }
 
 export type AcceptResult =

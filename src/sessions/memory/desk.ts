@@ -33,6 +33,7 @@ export function memoryDesk(s: MemoryState): DeskPart {
       if (t.expiresAt <= now) return { ok: false, reason: 'expired', ticket: { ...t } };
       const saldo = pushLedger(t.user, t.amount, 'deposit', now, undefined, `ticket ${id} by ${by}`);
       t.status = 'paid';
+      t.paidAt = now;
       ticketAmounts.delete(t.amount);
       return { ok: true, ticket: { ...t }, saldo };
     },

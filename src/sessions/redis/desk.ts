@@ -13,6 +13,7 @@ function ticketOf(id: string, user: UserId, h: Record<string, string>): Ticket |
   return {
     id, user, amount: Number(h.amount), status: h.status === 'paid' ? 'paid' : 'open',
     createdAt: Number(h.createdAt), expiresAt: Number(h.expiresAt),
+    ...(h.paidAt ? { paidAt: Number(h.paidAt) } : {}),
   };
 }
 

@@ -136,6 +136,20 @@ describe('deposit tickets', () => {
     expect(await bot.say(RESELLER, `ACC ${t2![1]}`)).toContain('hanya untuk admin');
   });
 
+  it('ACC whose answer the Redis connection lost credits once and the admin is told it is credited', async () => {
+    bot = await startTestBot({ relay: true });
+    await bot.say(RESELLER, 'TIKET 200000');
+    const id = /Tiket deposit (\S+)/.exec(bot.inbox.get(ADMIN)![0]!.text)![1]!;
+    const { amount } = (await bot.store.getTicket(id))!;
+    bot.relay!.arm(`ticket ${id} by`); // the credit's ledger note: only the credit step carries it
+    expect(await bot.say(ADMIN, `ACC ${id}`)).toContain('diterima: saldo');
+    expect(bot.relay!.cuts).toBe(1);
+    expect(await bot.store.getSaldo(RESELLER)).toBe(1_000_000 + amount);
+    expect((await bot.store.ledger(RESELLER, 10)).filter((e) => e.reason === 'deposit' && e.amount === amount)).toHaveLength(1);
+    expect((await bot.store.getTicket(id))?.paidAt).toBeGreaterThan(0);
+    expect(bot.inbox.get(RESELLER)?.at(-1)?.text).toContain(`Rp ${(1_000_000 + amount).toLocaleString('id-ID')}`);
+  });
+
   it('expires after 24 hours', async () => {
     bot = await startTestBot();
     expect(await bot.say(RESELLER, 'TIKET 100000')).toContain('Hubungi admin');
