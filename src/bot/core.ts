@@ -126,12 +126,14 @@ export function createBot(deps: BotDeps): Bot {
     const r = known ? await payments.confirm(ctx.user, ctx.messageId, quoteId ?? ctx.ref, known) : { kind: 'no-quote' as const };
     if (r.kind === 'no-quote') return text(t('confirm.noQuote'));
     if (r.kind === 'insufficient') return text(t('confirm.insufficient', { saldo: rupiah(r.saldo), price: rupiah(r.price) }));
-    return [outcomeReply(r.tx)];
+    // The reply's receipt shows the saldo its debit left (read with the debit, no round trip more); a refund's
+    // saldo is read as it is told.
+    return [outcomeReply(r.tx, r.tx.status === 'FAILED' ? await store.getSaldo(ctx.user) : undefined)];
   }
 
   /** A payment's outcome for its payer; a receipt is laid out in columns. */
-  function outcomeReply(tx: Transaction): Reply {
-    const body = outcome(tx, t);
+  function outcomeReply(tx: Transaction, saldoNow?: number): Reply {
+    const body = outcome(tx, t, saldoNow);
     return tx.status === 'SETTLED' ? { text: body, fixedWidth: true } : { text: body };
   }
 
@@ -255,7 +257,9 @@ export function createBot(deps: BotDeps): Bot {
         await Promise.all([...deps.admins].map((a) => send(a, { text: note })));
         return;
       }
-      await send(tx.user, outcomeReply(tx));
+      // Told later than its debit: the saldo shown is the one the user has now, not the one right after it.
+      const final = tx.status === 'SETTLED' || tx.status === 'FAILED';
+      await send(tx.user, outcomeReply(tx, final ? await store.getSaldo(tx.user) : undefined));
     },
   };
 

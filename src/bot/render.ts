@@ -54,7 +54,8 @@ export function summary(quote: Quote, canPay: boolean, ttlSeconds: number, t: T)
   return [...headline(b, t), ...detailRows(b.details, t), ...moneyRows(rows), closing].join('\n');
 }
 
-export function receipt(tx: Transaction, t: T): string {
+/** `saldoNow`: the saldo as the receipt is sent, for one that comes later than its debit (a pending bill). */
+export function receipt(tx: Transaction, t: T, saldoNow?: number): string {
   const b = tx.quote.bill;
   const r = tx.receipt ?? { details: [] };
   const ids: Array<[string, string]> = [[t('receipt.txId'), tx.id]];
@@ -73,7 +74,7 @@ export function receipt(tx: Transaction, t: T): string {
       [t('amount.admin'), b.admin],
       [t('amount.total'), b.total],
       [t('amount.debit'), tx.quote.price],
-      [t('amount.saldoAfter'), tx.saldoAfter],
+      [t('amount.saldoAfter'), saldoNow ?? tx.saldoAfter],
     ]),
   );
   if (r.footer) lines.push(r.footer);
@@ -84,21 +85,22 @@ export function pendingNotice(tx: Transaction, t: T): string {
   return t('payment.pending', { id: tx.id, product: tx.quote.bill.productName, number: tx.quote.bill.customerNo });
 }
 
-export function failedNotice(tx: Transaction, t: T): string {
+/** `saldoNow`: the saldo as the notice is sent; other debits and credits may have come since this one's. */
+export function failedNotice(tx: Transaction, t: T, saldoNow?: number): string {
   return t('payment.failed', {
     id: tx.id,
     product: tx.quote.bill.productName,
     number: tx.quote.bill.customerNo,
     reason: tx.reason ?? '-',
     amount: rupiah(tx.quote.price),
-    saldo: rupiah(tx.saldoAfter + tx.quote.price),
+    saldo: rupiah(saldoNow ?? tx.saldoAfter + tx.quote.price),
   });
 }
 
 /** The user-facing text for a transaction in whatever state it is. */
-export function outcome(tx: Transaction, t: T): string {
-  if (tx.status === 'SETTLED') return receipt(tx, t);
-  if (tx.status === 'FAILED') return failedNotice(tx, t);
+export function outcome(tx: Transaction, t: T, saldoNow?: number): string {
+  if (tx.status === 'SETTLED') return receipt(tx, t, saldoNow);
+  if (tx.status === 'FAILED') return failedNotice(tx, t, saldoNow);
   return pendingNotice(tx, t);
 }
 
