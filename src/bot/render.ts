@@ -45,7 +45,10 @@ export function summary(quote: Quote, canPay: boolean, ttlSeconds: number, t: T)
   ];
   if (canPay) {
     const margin = b.total - quote.price;
-    rows.push([t('amount.debit'), quote.price, margin > 0 ? t('summary.margin', { amount: rupiah(margin) }) : undefined]);
+    // A debit above what the end customer pays (a biller fee on a bill with no admin fee, a large markup) is
+    // said as plainly as a margin: the reseller must charge more than the total to break even.
+    const note = margin > 0 ? t('summary.margin', { amount: rupiah(margin) }) : margin < 0 ? t('summary.loss', { amount: rupiah(-margin) }) : undefined;
+    rows.push([t('amount.debit'), quote.price, note]);
   }
   const validity = ttlSeconds >= 60 && ttlSeconds % 60 === 0
     ? t('summary.validMinutes', { n: ttlSeconds / 60 })

@@ -70,12 +70,14 @@ describe('summary', () => {
     expect(s).toMatch(/reseller/);
   });
 
-  it('shows no margin when there is none', () => {
+  it('shows no margin when there is none, and a loss when the debit is above the total', () => {
     const s = summary(quoteOf(plnBill(), { price: 256_800 }), true, 300, id);
     expect(s).toContain('Saldo dipotong Rp 256.800');
-    expect(s).not.toContain('untung');
-    const loss = summary(quoteOf(plnBill(), { price: 257_000 }), true, 300, id);
+    expect(s).not.toMatch(/untung|rugi/);
+    const loss = summary(quoteOf(plnBill(), { price: 257_300 }), true, 300, id);
     expect(loss).not.toContain('untung');
+    expect(loss).toMatch(/^Saldo dipotong Rp 257\.300 \(rugi Rp 500 bila dijual seharga total bayar\)$/m);
+    expect(summary(quoteOf(plnBill(), { price: 257_300 }), true, 300, translator('en'))).toContain('(a loss of Rp 500 if sold at the total)');
   });
 
   it('states validity in seconds when it is not whole minutes', () => {
