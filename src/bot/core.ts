@@ -224,7 +224,7 @@ export function createBot(deps: BotDeps): Bot {
         if (!canPay) return text(t('reseller.only'));
         return text(t('saldo', { saldo: rupiah(await store.getSaldo(ctx.user)) }));
       case 'prices':
-        return text(priceList(deps.catalogue(), intent.filter, t, await store.markups()));
+        return text(priceList(deps.catalogue(), intent.filter, t, canPay ? await store.markups() : {}, canPay ? 'payer' : 'customer'));
       case 'status': {
         if (!canPay) return text(t('reseller.only'));
         if (!intent.txId) return text(t('status.usage'));

@@ -1,4 +1,7 @@
-/** `HARGA [grup|produk]`: the catalogue as this user pays it. */
+/**
+ * `HARGA [grup|produk]`: the catalogue as this user pays it. A reseller sees what their saldo is debited; a
+ * customer, who cannot pay here, sees the face value and the biller's admin fee, never the operator's cost.
+ */
 import type { Catalogue } from './catalogue.ts';
 import { normaliseCode } from './catalogue.ts';
 import { rupiah } from './format.ts';
@@ -15,7 +18,13 @@ function price(e: CatalogueEntry, markup: number, t: T): string {
   return t('prices.onInquiry');
 }
 
-export function priceList(catalogue: Catalogue, filter: string | undefined, t: T, markups: Readonly<Record<string, number>> = {}): string {
+export function priceList(
+  catalogue: Catalogue,
+  filter: string | undefined,
+  t: T,
+  markups: Readonly<Record<string, number>> = {},
+  view: 'payer' | 'customer' = 'payer',
+): string {
   const entries = catalogue.entries;
   if (entries.length === 0) return t('catalogue.unavailable');
   if (!filter) {
@@ -29,9 +38,11 @@ export function priceList(catalogue: Catalogue, filter: string | undefined, t: T
     (e) => normaliseCode(e.group).includes(f) || normaliseCode(e.code).startsWith(f) || normaliseCode(e.name).includes(f),
   );
   if (hits.length === 0) return t('prices.none', { filter });
-  const lines = hits.slice(0, MAX_LINES).map((e) =>
-    `${e.code} · ${e.name}${e.nominal ? ` ${rupiah(e.nominal)}` : ''} · ${price(e, markupOf(markups, normaliseCode(e.code)), t)}${e.admin ? ` · ${t('amount.admin')} ${rupiah(e.admin)}` : ''}${e.available ? '' : ` · ${t('prices.closed')}`}`,
-  );
+  const lines = hits.slice(0, MAX_LINES).map((e) => {
+    const debit = view === 'payer' ? ` · ${price(e, markupOf(markups, normaliseCode(e.code)), t)}` : '';
+    return `${e.code} · ${e.name}${e.nominal ? ` ${rupiah(e.nominal)}` : ''}${debit}${e.admin ? ` · ${t('amount.admin')} ${rupiah(e.admin)}` : ''}${e.available ? '' : ` · ${t('prices.closed')}`}`;
+  });
   if (hits.length > MAX_LINES) lines.push(t('prices.more', { n: hits.length - MAX_LINES }));
+  if (view === 'customer') return [t('prices.titleCustomer', { filter }), ...lines, t('prices.customerHint')].join('\n');
   return [t('prices.title', { filter }), ...lines].join('\n');
 }

@@ -89,6 +89,16 @@ describe('MARKUP', () => {
     expect(await bot.store.getSaldo(RESELLER)).toBe(1_000_000 - 181_300);
   });
 
+  it("shows a customer the face value and the biller's admin fee, never the debit or the markup", async () => {
+    bot = await startTestBot();
+    await bot.say(ADMIN, 'MARKUP * 500');
+    const customer = await bot.say('telegram:4242', 'HARGA PLN');
+    expect(customer).toContain('PLNS100 · ');
+    expect(customer).toContain('daftar jadi reseller');
+    expect(customer).not.toMatch(/dipotong|tagihan \+|Rp 101\.200|Rp 100\.700/);
+    expect(await bot.say(RESELLER, 'HARGA PLN')).toContain('saldo yang dipotong');
+  });
+
   it('knows product codes with spaces, and refuses unknown ones', async () => {
     bot = await startTestBot();
     expect(await bot.say(ADMIN, 'MARKUP PDAM KOT MEDAN 300')).toContain('PDAM KOT MEDAN');
