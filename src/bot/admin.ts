@@ -1,7 +1,7 @@
 /** The admin's money desk: open transactions, one transaction in full, and settling by hand. */
 import type { Payments } from '../payments/payments.ts';
 import type { Reply, UserId } from './channel.ts';
-import { rupiah, wibTime } from './format.ts';
+import { rupiah, signedRupiah, wibTime } from './format.ts';
 import type { T } from './i18n.ts';
 import { isFinal, type Store, type Transaction, type TxEvent } from './store.ts';
 
@@ -21,7 +21,7 @@ function openLine(tx: Transaction, t: T): string {
     product: tx.quote.product,
     number: tx.quote.bill.customerNo,
     amount: rupiah(tx.quote.price),
-    status: tx.status,
+    status: t(`status.${tx.status}`),
     invoice: tx.invoice ? ` · inv ${tx.invoice}` : '',
   });
 }
@@ -47,7 +47,7 @@ export async function transactionInFull({ store, t }: AdminDeps, txId: string): 
   const [log, ledger] = await Promise.all([store.txLog(tx.user, tx.id), store.ledger(tx.user, 100_000)]);
   const entries = ledger.filter((e) => e.txId === tx.id).reverse();
   return [
-    t('trx.head', { id: tx.id, user: tx.user, status: tx.status }),
+    t('trx.head', { id: tx.id, user: tx.user, status: `${t(`status.${tx.status}`)} (${tx.status})` }),
     t('trx.times', { created: wibTime(tx.createdAt), updated: wibTime(tx.updatedAt) }),
     t('trx.what', {
       provider: tx.quote.provider.toUpperCase(), product: tx.quote.product, number: tx.quote.bill.customerNo,
@@ -57,7 +57,7 @@ export async function transactionInFull({ store, t }: AdminDeps, txId: string): 
     t('trx.calls'),
     ...(log.length ? log.map(eventLine) : ['-']),
     t('trx.ledger'),
-    ...entries.map((e) => `${wibTime(e.at)} ${rupiah(e.amount)} ${e.reason} · ${t('trx.saldoAfter', { saldo: rupiah(e.saldoAfter) })}`),
+    ...entries.map((e) => `${wibTime(e.at)} ${signedRupiah(e.amount)} ${t(`ledger.${e.reason}`)} · ${t('trx.saldoAfter', { saldo: rupiah(e.saldoAfter) })}`),
   ].join('\n');
 }
 
@@ -79,7 +79,7 @@ export async function settleByHand(
   );
   if (!r.ok) {
     if (r.reason === 'not-found') return [{ text: t('admin.notFound', { id: txId }) }];
-    return [{ text: t('admin.final', { id: txId, status: r.tx?.status ?? '-' }) }];
+    return [{ text: t('admin.final', { id: txId, status: r.tx ? t(`status.${r.tx.status}`) : '-' }) }];
   }
   const vars = { id: r.tx.id, user: r.tx.user, amount: rupiah(r.tx.quote.price) };
   return [{ text: t(kind === 'settle' ? 'admin.settled' : 'admin.failed', vars) }];

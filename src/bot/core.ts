@@ -10,7 +10,7 @@ import { rupiah } from './format.ts';
 import { translator, type Locale, type T } from './i18n.ts';
 import { parse, type Intent } from './parse.ts';
 import { priceList } from './prices.ts';
-import { adminAlert, outcome, statusLine, summary } from './render.ts';
+import { adminAlert, outcome, reasonText, statusLine, summary } from './render.ts';
 import { pendingList, settleByHand, transactionInFull } from './admin.ts';
 import { type Store, StoreOutcomeUnknown } from './store.ts';
 import { TTL } from '../sessions/keys.ts';
@@ -230,7 +230,10 @@ export function createBot(deps: BotDeps): Bot {
         if (!intent.txId) return text(t('status.usage'));
         const tx = await store.getTx(ctx.user, intent.txId);
         if (!tx) return text(t('status.notFound', { id: intent.txId }));
-        return tx.status === 'SETTLED' ? [outcomeReply(tx)] : text(`${statusLine(tx, t)}${tx.reason ? `\n${tx.reason}` : ''}`);
+        if (tx.status === 'SETTLED') return [outcomeReply(tx)];
+        // A failure's reason is the payer's to read; an open one's is the adapter's note (timed out, HTTP 502).
+        const more = tx.status === 'FAILED' ? reasonText(tx.reason, t) : t('status.openNote');
+        return text(`${statusLine(tx, t)}\n${more}`);
       }
       case 'history': {
         if (!canPay) return text(t('reseller.only'));

@@ -14,6 +14,11 @@ export function rupiah(n: number): string {
   return n < 0 ? `-Rp ${digits(-n)}` : `Rp ${digits(n)}`;
 }
 
+/** A saldo movement: `+Rp 102.000`, `-Rp 180.300`. */
+export function signedRupiah(n: number): string {
+  return n < 0 ? rupiah(n) : `+${rupiah(n)}`;
+}
+
 /**
  * Asia/Jakarta is UTC+7 all year (Indonesia keeps no daylight saving), so WIB is plain arithmetic: far cheaper
  * than Intl.DateTimeFormat on a path that formats a time in every receipt.

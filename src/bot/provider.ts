@@ -118,6 +118,12 @@ export interface PayRequest {
 }
 
 /** The outcome of a payment or a status check, in our vocabulary. `raw` goes to the transaction's record. */
+/**
+ * Failure reasons an adapter words itself, where the biller said only a status word or nothing; the core
+ * says them in the user's language (`reason.<key>`). A biller's own text is passed on as it came.
+ */
+export const OWN_REASONS = { refund: 'status REFUND', failed: 'status gagal', none: 'no reason given' } as const;
+
 export type PayOutcome =
   | { status: 'settled'; receipt: Receipt; raw?: unknown }
   /** Definite failure: money goes back. */

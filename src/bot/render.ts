@@ -1,7 +1,7 @@
 /** Quotes, receipts and transaction states as text, in the user's language. Pure. */
 import { moneyRows, period, rupiah, textRows, tokenGroups, wibTime } from './format.ts';
 import type { T } from './i18n.ts';
-import type { Bill, Detail, Family } from './provider.ts';
+import { type Bill, type Detail, type Family, OWN_REASONS } from './provider.ts';
 import type { Quote, Transaction } from './store.ts';
 
 /** Details that go on the name line rather than a line of their own. */
@@ -89,12 +89,21 @@ export function pendingNotice(tx: Transaction, t: T): string {
 }
 
 /** `saldoNow`: the saldo as the notice is sent; other debits and credits may have come since this one's. */
+const OWN_REASON_KEYS = new Map<string, string>(Object.entries(OWN_REASONS).map(([key, text]) => [text, `reason.${key}`]));
+
+/** Why a payment failed, for its payer: the biller's own words, or ours in the user's language. */
+export function reasonText(reason: string | undefined, t: T): string {
+  if (!reason) return '-';
+  const key = OWN_REASON_KEYS.get(reason);
+  return key ? t(key) : reason;
+}
+
 export function failedNotice(tx: Transaction, t: T, saldoNow?: number): string {
   return t('payment.failed', {
     id: tx.id,
     product: tx.quote.bill.productName,
     number: tx.quote.bill.customerNo,
-    reason: tx.reason ?? '-',
+    reason: reasonText(tx.reason, t),
     amount: rupiah(tx.quote.price),
     saldo: rupiah(saldoNow ?? tx.saldoAfter + tx.quote.price),
   });

@@ -28,7 +28,9 @@ describe('admin money desk', () => {
     expect(full).toContain(`TRX ${id}`);
     expect(full).toContain('pay'); // the provider call and its answer
     expect(full).toContain('timed out');
-    expect(full).toContain('payment'); // the ledger entry
+    expect(full).toMatch(/-Rp [\d.]+ bayar · saldo/); // the ledger entry, in the admin's language
+    expect(full).toContain('menunggu kepastian (PENDING)');
+    expect(list).toMatch(/· menunggu kepastian/);
   });
 
   it('SUKSES sends the user the receipt, once', async () => {
@@ -41,7 +43,7 @@ describe('admin money desk', () => {
     expect(tx?.receipt?.reference).toBe('SN.1234-ABC');
     expect(bot.inbox.get(RESELLER)?.at(-1)?.text).toContain('STRUK PEMBAYARAN');
     expect(await bot.store.getSaldo(RESELLER)).toBe(saldo);
-    expect(await bot.say(ADMIN, `SUKSES ${id}`)).toContain('sudah final');
+    expect(await bot.say(ADMIN, `SUKSES ${id}`)).toContain('sudah final (sukses)');
     expect(await bot.say(ADMIN, `GAGAL ${id}`)).toContain('sudah final');
     expect(await bot.store.getSaldo(RESELLER)).toBe(saldo);
     expect(await bot.say(ADMIN, 'PENDING')).toContain('Tidak ada transaksi');

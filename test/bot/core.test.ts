@@ -39,3 +39,21 @@ describe('replies laid out in columns', () => {
     expect(later).toMatchObject({ fixedWidth: true });
   });
 });
+
+describe('STATUS', () => {
+  it("says an open payment is being checked, in the user's language, and a failed one's reason", async () => {
+    bot = await startTestBot();
+    await bot.say(RESELLER, 'PLN 500000000002'); // the biller times out: pending, the reason our own note
+    await bot.say(RESELLER, 'YA');
+    const [open] = await bot.store.listTx(RESELLER, 1);
+    const status = await bot.say(RESELLER, `STATUS ${open!.id}`);
+    expect(status).toContain('menunggu kepastian');
+    expect(status).toContain('dicek otomatis');
+    expect(status).not.toMatch(/timed out|unreachable|mmbc/i);
+
+    await bot.say(RESELLER, 'GOPAY 081200000003 100000'); // the biller answers REFUND
+    await bot.say(RESELLER, 'YA');
+    const [failed] = await bot.store.listTx(RESELLER, 1);
+    expect(await bot.say(RESELLER, `STATUS ${failed!.id}`)).toContain('biller mengembalikan dananya (REFUND)');
+  });
+});

@@ -114,7 +114,7 @@ describe('e-wallet top-ups', () => {
     await b.say(RESELLER, 'GOPAY 081200000003 100000');
     const reply = await b.say(RESELLER, 'YA');
     expect(reply).toContain('GAGAL');
-    expect(reply).toContain('status REFUND');
+    expect(reply).toContain('biller mengembalikan dananya (REFUND)');
     const [tx] = await b.store.listTx(RESELLER, 1);
     expect(tx?.status).toBe('FAILED');
     expect(await b.store.getSaldo(RESELLER)).toBe(SALDO);

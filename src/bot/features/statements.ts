@@ -1,6 +1,6 @@
 /** `MUTASI [n]` (ledger entries) and `REKAP [tanggal]` (the day's transactions by status), times in WIB. */
 import type { Command, CommandContext } from '../commands.ts';
-import { rupiah, wibDay, wibTime } from '../format.ts';
+import { rupiah, signedRupiah, wibDay, wibTime } from '../format.ts';
 import type { Transaction, TxStatus } from '../store.ts';
 
 const MUTASI_DEFAULT = 10;
@@ -43,7 +43,7 @@ export function statementCommands(): Command[] {
         const lines = entries.map((e) =>
           t('mutasi.line', {
             time: wibTime(e.at),
-            amount: e.amount >= 0 ? `+${rupiah(e.amount)}` : rupiah(e.amount),
+            amount: signedRupiah(e.amount),
             reason: t(`ledger.${e.reason}`),
             ref: e.txId ? ` ${e.txId}` : '',
             saldo: rupiah(e.saldoAfter),

@@ -2,7 +2,7 @@
  * E-wallet top-ups through MMBC multipayment, in our words. `CONFIRM` is settled and `REFUND` is a definite
  * failure (MMBC gave the money back, so we do too); anything else, or no answer, stays pending.
  */
-import type { Bill, CatalogueEntry, InquiryOutcome, InquiryRequest, PayOutcome, PayRequest, Receipt, StatusRequest } from '../../bot/provider.ts';
+import { type Bill, type CatalogueEntry, type InquiryOutcome, type InquiryRequest, OWN_REASONS, type PayOutcome, type PayRequest, type Receipt, type StatusRequest } from '../../bot/provider.ts';
 import { isBlank } from '../amounts.ts';
 import type { MmbcClient } from './client.ts';
 import { CARD_MERCHANTS } from './families.ts';
@@ -96,7 +96,7 @@ export async function reloadStatus(client: MmbcClient, req: StatusRequest): Prom
 function reloadOutcome(a: MerchantReload, raw: unknown, knownInvoice?: string): PayOutcome {
   const invoice = text(a.invoice) ?? knownInvoice;
   const status = a.status?.toUpperCase();
-  if (status === 'REFUND') return { status: 'failed', reason: 'status REFUND', raw };
+  if (status === 'REFUND') return { status: 'failed', reason: OWN_REASONS.refund, raw };
   if (status !== 'CONFIRM') {
     return { status: 'pending', reason: status ? `status ${status}` : 'no status', raw, ...(invoice ? { invoice } : {}) };
   }

@@ -2,14 +2,15 @@
  * MMBC behind the Provider port: MMBC's words turned into ours, erring towards "pending" whenever unsure.
  * Bills go to its PPOB API; e-wallet codes (from list_merchant) to its multipayment API (ewallet.ts).
  */
-import type {
-  Bill,
-  CatalogueEntry,
-  InquiryOutcome,
-  PayOutcome,
-  Provider,
-  ProviderDebit,
-  Receipt,
+import {
+  type Bill,
+  type CatalogueEntry,
+  type InquiryOutcome,
+  OWN_REASONS,
+  type PayOutcome,
+  type Provider,
+  type ProviderDebit,
+  type Receipt,
 } from '../../bot/provider.ts';
 import { isBlank } from '../amounts.ts';
 import { ProviderRefused } from '../errors.ts';
@@ -126,7 +127,7 @@ function outcomeOf(code: string, a: MmbcPayment, raw: unknown, knownInvoice?: st
   const invoice = text(a.ppob_invoice) ?? knownInvoice;
   const pending = (reason: string): PayOutcome => ({ status: 'pending', reason, raw, ...(invoice ? { invoice } : {}) });
   const status = a.ppob_status?.trim().toLowerCase();
-  if (status === 'gagal') return { status: 'failed', reason: 'status gagal', raw };
+  if (status === 'gagal') return { status: 'failed', reason: OWN_REASONS.failed, raw };
   if (status === 'pending') return pending('pending');
   if (status !== 'confirm') return pending(status ? `unknown status ${status}` : 'no status');
 

@@ -4,6 +4,7 @@
  * Only the fields every family sends are required, and unknown keys pass through to the record.
  */
 import { z } from 'zod';
+import { OWN_REASONS } from '../../bot/provider.ts';
 import { debit, optionalRupiah, rupiah } from '../amounts.ts';
 
 /** A text field; MMBC sometimes sends digits as numbers. */
@@ -15,7 +16,7 @@ const optText = z
 
 export const mmbcRefusal = z.looseObject({
   result: z.literal('no'),
-  reason: optText.transform((r) => r?.trim() || 'no reason given'),
+  reason: optText.transform((r) => r?.trim() || OWN_REASONS.none),
   saldo: optionalRupiah,
 });
 export type MmbcRefusal = z.output<typeof mmbcRefusal>;
