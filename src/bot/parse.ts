@@ -115,7 +115,17 @@ function transaction(w: string[], catalogue: Catalogue, repeat: number | undefin
   const wantsAmount = entry.family === 'ewallet';
   const base = wantsAmount ? 2 : 1;
   if (args.length === 0) return { kind: 'missing-number', entry };
-  const customerNo = args[0]!;
+  // A phone number is often written 0812-3456-7890.
+  const customerNo = /^[\d-]+$/.test(args[0]!) ? args[0]!.replaceAll('-', '') : args[0]!;
+  // A nominal written with thousands dots (100.000) arrives as the words 100 and 000: a group of three
+  // digits is never a PIN (4 to 6), so it joins the word before it.
+  if (wantsAmount) {
+    if (args.length > 2 && /^\d{1,3}$/.test(args[1]!)) {
+      let end = 2;
+      while (end < args.length && /^\d{3}$/.test(args[end]!)) end++;
+      if (end > 2) args.splice(1, end - 1, args.slice(1, end).join(''));
+    }
+  }
   const form = checkNumber(entry.family, customerNo);
   if (form) return { kind: 'bad-number', entry, customerNo, hint: form.hint };
   let amount: number | undefined;
@@ -125,7 +135,8 @@ function transaction(w: string[], catalogue: Catalogue, repeat: number | undefin
   }
   let pin: string | undefined;
   if (args.length === base + 1 && PIN.test(args[base]!)) pin = args[base];
-  else if (args.length !== base) return { kind: 'unknown', ...suggestion(w, catalogue, extra) };
+  // The product is known and the words after it are not its form: say the form rather than guess a word.
+  else if (args.length !== base) return { kind: 'missing-number', entry };
   const intent: Intent = { kind: 'inquiry', entry, customerNo };
   if (amount !== undefined) intent.amount = amount;
   if (pin !== undefined) intent.pin = pin;
@@ -139,7 +150,11 @@ function suggestion(w: string[], catalogue: Catalogue, extra: ReadonlySet<string
   for (let n = Math.min(catalogue.maxWords, w.length); n >= 1; n--) {
     const typed = w.slice(0, n).join(' ');
     const hit = nearest(typed, n === 1 ? [...COMMAND_WORDS, ...extra, ...codes] : codes);
-    if (hit) return { suggestion: hit };
+    // The word itself (CEK alone, RIWAYAT 5) is no suggestion: the short help says more.
+    if (hit && hit !== typed) return { suggestion: hit };
   }
+  // The start of several codes (PDAM, of PDAM KOT MEDAN and the rest): their price list names them all.
+  const first = w[0]!;
+  if (first.length >= 2 && codes.some((c) => c.startsWith(`${first} `) || (c !== first && c.startsWith(first)))) return { suggestion: `HARGA ${first}` };
   return {};
 }

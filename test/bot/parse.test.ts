@@ -120,10 +120,10 @@ describe('parse: inquiries', () => {
     expect(p('2 PDAM KOT MEDAN 0100234')).toEqual({ kind: 'inquiry', entry: PDAM, customerNo: '0100234', repeat: 2 });
   });
 
-  it('does not read a PIN of the wrong length', () => {
-    expect(p('PLN.123456789.123').kind).toBe('unknown');
-    expect(p('PLN.123456789.1234567').kind).toBe('unknown');
-    expect(p('PLN.123456789.12ab').kind).toBe('unknown');
+  it("does not read a PIN of the wrong length: the product's form is said instead", () => {
+    for (const text of ['PLN.123456789.123', 'PLN.123456789.1234567', 'PLN.123456789.12ab', 'PLN 123456789 extra']) {
+      expect(p(text)).toEqual({ kind: 'missing-number', entry: expect.objectContaining({ code: 'PLN' }) });
+    }
   });
 
   it('reads an e-wallet number and nominal', () => {
@@ -222,8 +222,21 @@ describe('parse: not understood', () => {
   });
 
   it('does not read too many words after a product as an inquiry', () => {
-    expect(p('PLN 123456789 1234 5678').kind).toBe('unknown');
-    expect(p('GOPAY 081234567890 100000 1234 99').kind).toBe('unknown');
+    expect(p('PLN 123456789 1234 5678').kind).toBe('missing-number');
+    expect(p('GOPAY 081234567890 100000 1234 99').kind).toBe('missing-number');
+  });
+
+  it('reads a nominal with thousands dots and a phone number with dashes', () => {
+    expect(p('GOPAY 081234567890 100.000')).toEqual({ kind: 'inquiry', entry: GOPAY, customerNo: '081234567890', amount: 100_000 });
+    expect(p('GOPAY 0812-3456-7890 1.500.000')).toEqual({ kind: 'inquiry', entry: GOPAY, customerNo: '081234567890', amount: 1_500_000 });
+    expect(p('GOPAY.081234567890.100.000.1234')).toEqual({ kind: 'inquiry', entry: GOPAY, customerNo: '081234567890', amount: 100_000, pin: '1234' });
+  });
+
+  it('suggests a swapped product code, the price list of a code prefix, and never the word typed', () => {
+    expect(p('PNL 123456789')).toEqual({ kind: 'unknown', suggestion: 'PLN' });
+    expect(p('PDAM 123456')).toEqual({ kind: 'unknown', suggestion: 'HARGA PDAM' });
+    expect(p('CEK')).toEqual({ kind: 'unknown' });
+    expect(p('RIWAYAT 5')).toEqual({ kind: 'unknown' });
   });
 
   it.each(['', '   ', '\n\t', '/', '. # .'])('%j is empty', (text) => {

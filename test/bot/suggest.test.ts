@@ -3,14 +3,16 @@ import fc from 'fast-check';
 import { distance, nearest } from '../../src/bot/suggest.ts';
 
 describe('distance', () => {
-  it('is the Levenshtein distance', () => {
+  it('is the edit distance, an adjacent swap counting one', () => {
     expect(distance('', '')).toBe(0);
     expect(distance('abc', '')).toBe(3);
     expect(distance('', 'abc')).toBe(3);
     expect(distance('kitten', 'sitting')).toBe(3);
     expect(distance('SALDO', 'SALDOO')).toBe(1);
     expect(distance('PLM', 'PLN')).toBe(1);
-    expect(distance('RIWAYTA', 'RIWAYAT')).toBe(2);
+    expect(distance('RIWAYTA', 'RIWAYAT')).toBe(1);
+    expect(distance('PNL', 'PLN')).toBe(1);
+    expect(distance('ABC', 'CBA')).toBe(2);
   });
 
   it('is a metric', () => {
