@@ -145,6 +145,17 @@ describe('locales', () => {
     expect(missing).toEqual([]);
   });
 
+  it('a count of one takes the .one form, and every .one form has its plural beside it', () => {
+    const tEn = translator('en');
+    expect(tEn('admin.pendingTitle', { n: 1 })).toBe('1 transaction not yet final:');
+    expect(tEn('admin.pendingTitle', { n: 2 })).toBe('2 transactions not yet final, oldest first:');
+    expect(tEn('prices.groupLine', { group: 'BPJS', count: 1 })).toBe('BPJS: 1 product');
+    expect(translator('id')('history.title', { n: 3 })).toBe('3 transaksi terakhir:');
+    for (const table of [id, en]) {
+      for (const k of Object.keys(table).filter((k) => k.endsWith('.one'))) expect(table[k.slice(0, -4)], k).toBeTruthy();
+    }
+  });
+
   it('the translator fills placeholders and keeps unknown ones', () => {
     const t = translator('id');
     expect(t('saldo', { saldo: 'Rp 1.000' })).toBe('Saldo Anda Rp 1.000.');

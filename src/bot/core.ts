@@ -239,7 +239,7 @@ export function createBot(deps: BotDeps): Bot {
         if (!canPay) return text(t('reseller.only'));
         const list = await store.listTx(ctx.user, 10);
         if (list.length === 0) return text(t('history.empty'));
-        return text([t('history.title'), ...list.map((tx) => statusLine(tx, t))].join('\n'));
+        return text([t('history.title', { n: list.length }), ...list.map((tx) => statusLine(tx, t))].join('\n'));
       }
     }
   }

@@ -29,12 +29,15 @@ export function localeTable(locale: Locale): Record<string, string> {
 export type Vars = Record<string, string | number>;
 export type T = (key: string, vars?: Vars) => string;
 
-/** A translator for one locale; a missing key is a bug, so it shows as the key itself rather than crashing a chat. */
+/**
+ * A translator for one locale; a missing key is a bug, so it shows as the key itself rather than crashing a chat.
+ * A count of one (`n` or `count`) takes `<key>.one` where there is one: "1 transaction", not "1 transactions".
+ */
 export function translator(locale: Locale): T {
   const table = localeTable(locale);
   return (key, vars) => {
-    const s = table[key] ?? key;
-    if (!vars) return s;
+    if (!vars) return table[key] ?? key;
+    const s = ((vars.n === 1 || vars.count === 1) && table[`${key}.one`]) || (table[key] ?? key);
     return s.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
   };
 }
