@@ -218,7 +218,9 @@ export function createBot(deps: BotDeps): Bot {
         // A Batal tap on an old summary must not cancel the newer one.
         const open = ctx.ref ? await store.getQuote(ctx.user) : undefined;
         if (open !== undefined && open?.id !== ctx.ref) return text(t('cancel.nothing'));
-        return text(t((await store.dropQuote(ctx.user)) ? 'cancel.done' : 'cancel.nothing'));
+        if (!(await store.dropQuote(ctx.user))) return text(t('cancel.nothing'));
+        // A customer has no saldo to be told about.
+        return text(t(canPay ? 'cancel.done' : 'cancel.doneCheck'));
       }
       case 'saldo':
         if (!canPay) return text(t('reseller.only'));

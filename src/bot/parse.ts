@@ -30,8 +30,9 @@ export type Intent =
 /** Command words and the intent each starts; aliases share an entry. */
 type Command = 'confirm' | 'cancel' | 'saldo' | 'prices' | 'status' | 'history' | 'help' | 'check' | 'pending' | 'trx' | 'settle' | 'fail';
 const COMMANDS: Record<string, Command> = {
-  YA: 'confirm', Y: 'confirm', OK: 'confirm', BAYAR: 'confirm',
-  BATAL: 'cancel', TIDAK: 'cancel', N: 'cancel',
+  // YES and CANCEL for a bot run in English (LOCALE=en), whose users may not know the Indonesian words.
+  YA: 'confirm', Y: 'confirm', OK: 'confirm', BAYAR: 'confirm', YES: 'confirm',
+  BATAL: 'cancel', TIDAK: 'cancel', N: 'cancel', CANCEL: 'cancel',
   SALDO: 'saldo',
   HARGA: 'prices',
   STATUS: 'status',

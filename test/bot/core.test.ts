@@ -57,3 +57,13 @@ describe('STATUS', () => {
     expect(await bot.say(RESELLER, `STATUS ${failed!.id}`)).toContain('biller mengembalikan dananya (REFUND)');
   });
 });
+
+describe('BATAL', () => {
+  it('tells a customer it is cancelled, without speaking of a saldo they do not have', async () => {
+    bot = await startTestBot();
+    await bot.say('telegram:4243', 'PLN 123456789');
+    expect(await bot.say('telegram:4243', 'BATAL')).toBe('Dibatalkan.');
+    await bot.say(RESELLER, 'PLN 123456789');
+    expect(await bot.say(RESELLER, 'BATAL')).toContain('Tidak ada saldo yang dipotong');
+  });
+});

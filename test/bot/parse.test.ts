@@ -167,7 +167,7 @@ describe('parse: bad customer numbers', () => {
 });
 
 describe('parse: commands', () => {
-  it.each(['YA', 'ya', 'Y', 'y', 'OK', 'ok', 'BAYAR', 'Bayar', '/ya'])('%j confirms', (text) => {
+  it.each(['YA', 'ya', 'Y', 'y', 'OK', 'ok', 'BAYAR', 'Bayar', '/ya', 'yes'])('%j confirms', (text) => {
     expect(p(text)).toEqual({ kind: 'confirm' });
   });
 
@@ -177,7 +177,7 @@ describe('parse: commands', () => {
     expect(p('YA 12').kind).not.toBe('confirm');
   });
 
-  it.each(['BATAL', 'batal', 'TIDAK', 'N', 'n'])('%j cancels', (text) => {
+  it.each(['BATAL', 'batal', 'TIDAK', 'N', 'n', 'Cancel'])('%j cancels', (text) => {
     expect(p(text)).toEqual({ kind: 'cancel' });
   });
 
