@@ -51,7 +51,8 @@ export async function transactionInFull({ store, t }: AdminDeps, txId: string): 
     t('trx.times', { created: wibTime(tx.createdAt), updated: wibTime(tx.updatedAt) }),
     t('trx.what', {
       provider: tx.quote.provider.toUpperCase(), product: tx.quote.product, number: tx.quote.bill.customerNo,
-      name: tx.quote.bill.customerName || '-', debit: rupiah(tx.quote.bill.debit), price: rupiah(tx.quote.price),
+      // An e-wallet's name is its receiver's, given as a detail.
+      name: tx.quote.bill.customerName || tx.quote.bill.details.find((d) => d.key === 'receiver')?.value || '-', debit: rupiah(tx.quote.bill.debit), price: rupiah(tx.quote.price),
     }),
     t('trx.refs', { invoice: tx.invoice ?? '-', reference: tx.receipt?.reference ?? '-', reason: tx.reason ?? '-' }),
     t('trx.calls'),

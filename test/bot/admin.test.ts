@@ -61,6 +61,14 @@ describe('admin money desk', () => {
     expect(await ledgerBalances(bot.store, RESELLER)).toBe(true);
   });
 
+  it("TRX names an e-wallet's receiver", async () => {
+    bot = await startTestBot();
+    await bot.say(RESELLER, 'GOPAY 081234567890 100000');
+    await bot.say(RESELLER, 'YA');
+    const [tx] = await bot.store.listTx(RESELLER, 1);
+    expect(await bot.say(ADMIN, `TRX ${tx!.id}`)).toContain('081234567890 · GOPAY BUDI SANTOSO ·');
+  });
+
   it('refuses the admin commands to a reseller and changes nothing', async () => {
     bot = await startTestBot();
     const id = await timedOut(bot);

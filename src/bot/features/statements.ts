@@ -58,8 +58,10 @@ export function statementCommands(): Command[] {
       readsOnly: true,
       async run(args, rest, ctx) {
         const { t } = ctx;
-        const day = args.length === 0 ? wibDay(ctx.now) : dayTyped(rest.trim(), ctx.now);
-        if (!day) return [{ text: t('rekap.usage') }];
+        const today = wibDay(ctx.now);
+        const day = args.length === 0 ? today : dayTyped(rest.trim(), ctx.now);
+        // ISO days compare as text; a day still to come has nothing to sum.
+        if (!day || day > today) return [{ text: t('rekap.usage') }];
         const txs = await dayTransactions(ctx, day);
         const by = new Map<TxStatus, { n: number; sum: number }>();
         let markup = 0;
@@ -75,7 +77,8 @@ export function statementCommands(): Command[] {
           }
         }
         const lines = [...by].map(([status, s]) => t('rekap.line', { status: t(`status.${status}`), n: s.n, sum: rupiah(s.sum) }));
-        const title = t(ctx.role === 'admin' ? 'rekap.titleAll' : 'rekap.title', { day, n: txs.length });
+        const shown = `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`; // as every other date: 22/11/2026
+        const title = t(ctx.role === 'admin' ? 'rekap.titleAll' : 'rekap.title', { day: shown, n: txs.length });
         const tail = ctx.role === 'admin'
           ? t('rekap.operatorMargin', { amount: rupiah(markup) })
           : t('rekap.resellerMargin', { markup: rupiah(markup), margin: rupiah(margin) });

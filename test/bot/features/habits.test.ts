@@ -257,6 +257,8 @@ describe('statements and complaints', () => {
     expect(rekap).toContain('gagal, dana dikembalikan: 1');
     expect(await bot.say(RESELLER, 'REKAP 01/01/2020')).toContain('Tidak ada transaksi');
     expect(await bot.say(RESELLER, 'REKAP 31/02/2026')).toContain('REKAP <tanggal>');
+    expect(await bot.say(RESELLER, 'REKAP 2099-01-01')).toContain('REKAP <tanggal>');
+    expect(await bot.say(RESELLER, 'REKAP 2020-01-01')).toMatch(/^Rekap 01\/01\/2020: /);
     expect(await bot.say(ADMIN, 'REKAP')).toContain('Untung operator');
   });
 
