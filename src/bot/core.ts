@@ -112,6 +112,19 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
+  /**
+   * The saldo to show in an outcome told later than its debit. Unreadable, the outcome is still told, with
+   * the saldo its own debit or refund left: a receipt (a PLN token) must never wait on this read.
+   */
+  async function saldoNow(user: UserId): Promise<number | undefined> {
+    try {
+      return await store.getSaldo(user);
+    } catch (err) {
+      log.warn({ user, err: err instanceof Error ? err.message : String(err) }, 'saldo unreadable for an outcome; telling it without');
+      return undefined;
+    }
+  }
+
   async function whoIs(user: UserId): Promise<{ role: Role; hasPin: boolean }> {
     const rec = await store.touchUser(user, clock());
     const role: Role = deps.admins.has(user) ? 'admin' : rec.reseller ? 'reseller' : 'customer';
@@ -128,7 +141,7 @@ export function createBot(deps: BotDeps): Bot {
     if (r.kind === 'insufficient') return text(t('confirm.insufficient', { saldo: rupiah(r.saldo), price: rupiah(r.price) }));
     // The reply's receipt shows the saldo its debit left (read with the debit, no round trip more); a refund's
     // saldo is read as it is told.
-    return [outcomeReply(r.tx, r.tx.status === 'FAILED' ? await store.getSaldo(ctx.user) : undefined)];
+    return [outcomeReply(r.tx, r.tx.status === 'FAILED' ? await saldoNow(ctx.user) : undefined)];
   }
 
   /** A payment's outcome for its payer; a receipt is laid out in columns. */
@@ -264,7 +277,7 @@ export function createBot(deps: BotDeps): Bot {
       }
       // Told later than its debit: the saldo shown is the one the user has now, not the one right after it.
       const final = tx.status === 'SETTLED' || tx.status === 'FAILED';
-      await send(tx.user, outcomeReply(tx, final ? await store.getSaldo(tx.user) : undefined));
+      await send(tx.user, outcomeReply(tx, final ? await saldoNow(tx.user) : undefined));
     },
   };
 

@@ -117,13 +117,21 @@ export interface PayRequest {
   bill: Bill;
 }
 
-/** The outcome of a payment or a status check, in our vocabulary. `raw` goes to the transaction's record. */
 /**
  * Failure reasons an adapter words itself, where the biller said only a status word or nothing; the core
  * says them in the user's language (`reason.<key>`). A biller's own text is passed on as it came.
  */
-export const OWN_REASONS = { refund: 'status REFUND', failed: 'status gagal', none: 'no reason given' } as const;
+export const OWN_REASONS = {
+  refund: 'status REFUND',
+  failed: 'status gagal',
+  none: 'no reason given',
+  /** A quote without what the biller needs to pay it (an e-wallet nominal, IAK's tr_id): nothing was sent. */
+  incomplete: 'incomplete quote; nothing was sent',
+  /** Debited, and the bot stopped before sending it: refunded on restart. */
+  notSent: 'not sent: the bot stopped before paying',
+} as const;
 
+/** The outcome of a payment or a status check, in our vocabulary. `raw` goes to the transaction's record. */
 export type PayOutcome =
   | { status: 'settled'; receipt: Receipt; raw?: unknown }
   /** Definite failure: money goes back. */

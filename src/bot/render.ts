@@ -88,7 +88,6 @@ export function pendingNotice(tx: Transaction, t: T): string {
   return t('payment.pending', { id: tx.id, product: tx.quote.bill.productName, number: tx.quote.bill.customerNo });
 }
 
-/** `saldoNow`: the saldo as the notice is sent; other debits and credits may have come since this one's. */
 const OWN_REASON_KEYS = new Map<string, string>(Object.entries(OWN_REASONS).map(([key, text]) => [text, `reason.${key}`]));
 
 /** Why a payment failed, for its payer: the biller's own words, or ours in the user's language. */
@@ -98,6 +97,7 @@ export function reasonText(reason: string | undefined, t: T): string {
   return key ? t(key) : reason;
 }
 
+/** `saldoNow`: the saldo as the notice is sent; other debits and credits may have come since this one's. */
 export function failedNotice(tx: Transaction, t: T, saldoNow?: number): string {
   return t('payment.failed', {
     id: tx.id,

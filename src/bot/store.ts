@@ -147,8 +147,9 @@ export interface Ticket {
   status: 'open' | 'paid';
   createdAt: number;
   expiresAt: number;
-  /** When ACC credited it. */
+  /** When ACC credited it, and which admin. */
   paidAt?: number;
+  paidBy?: UserId;
 }
 
 export type AcceptResult =
@@ -220,16 +221,29 @@ export class StoreOutcomeUnknown extends Error {
 
 /**
  * Runs store steps that are idempotent together (keyed by an id made before the first run), and runs them
- * once more when an answer was lost with the connection: the second run changes nothing the first one made,
- * and its answer is the one the user gets instead of "look before you repeat it".
+ * once more (`again` true) when an answer was lost with the connection: the second run moves nothing the
+ * first one moved, and its answer is the one the user gets instead of "look before you repeat it".
  */
-export async function againIfLost<T>(steps: () => Promise<T>): Promise<T> {
+export async function againIfLost<T>(steps: (again: boolean) => Promise<T>): Promise<T> {
   try {
-    return await steps();
+    return await steps(false);
   } catch (err) {
     if (!(err instanceof StoreOutcomeUnknown)) throw err;
-    return steps();
+    try {
+      return await steps(true);
+    } catch (again) {
+      throw stillUnknown(again);
+    }
   }
+}
+
+/**
+ * Any failure of the work that follows a lost answer (Redis still down: ioredis refuses the command rather
+ * than queue it) leaves the first run's outcome unknown; it must not reach the user as "try again".
+ */
+export function stillUnknown(err: unknown): StoreOutcomeUnknown {
+  if (err instanceof StoreOutcomeUnknown) return err;
+  return new StoreOutcomeUnknown(`after a lost answer, the store failed again: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 export interface Store {

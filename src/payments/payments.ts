@@ -6,8 +6,8 @@
  * twice. RESERVED (debited, not sent) is only ever found in transactions written by earlier versions.
  */
 import type { UserId } from '../bot/channel.ts';
-import type { CatalogueEntry, PayOutcome, Provider } from '../bot/provider.ts';
-import { isFinal, type Quote, type ReserveResult, type Store, StoreOutcomeUnknown, type Transaction, type TxEvent, type TxStatus } from '../bot/store.ts';
+import { type CatalogueEntry, OWN_REASONS, type PayOutcome, type Provider } from '../bot/provider.ts';
+import { againIfLost, isFinal, type Quote, type ReserveResult, stillUnknown, type Store, StoreOutcomeUnknown, type Transaction, type TxEvent, type TxStatus } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import type { ProviderRouter } from '../providers/router.ts';
 import type { Metrics } from '../metrics.ts';
@@ -130,16 +130,14 @@ export function createPayments(deps: PaymentDeps): Payments {
    * the transaction shows whether the lost one was ours: it is in `to`, stamped with our `now`. Without this,
    * a blip after a paid bill left it SENDING without the receipt, for an admin to settle by hand.
    */
-  async function stepOnce(tx: Transaction, to: TxStatus, now: number, step: () => Promise<boolean>): Promise<boolean> {
-    try {
-      return await step();
-    } catch (err) {
-      if (!(err instanceof StoreOutcomeUnknown)) throw err;
+  function stepOnce(tx: Transaction, to: TxStatus, now: number, step: () => Promise<boolean>): Promise<boolean> {
+    return againIfLost(async (again) => {
+      if (!again) return step();
       log.warn({ tx: tx.id, to }, 'a transaction step lost its answer; sending it again');
       if (await step()) return true;
       const after = await store.getTx(tx.user, tx.id);
       return after?.status === to && after.updatedAt === now;
-    }
+    });
   }
 
   /** Backs off with the transaction's age: often at first, at most every 30 minutes. */
@@ -264,10 +262,17 @@ export function createPayments(deps: PaymentDeps): Payments {
         // message's (its id is on it, and a message id is claimed by one process only), and this process holds
         // the one claim to pay it, as it would have. Anything else is not ours to touch.
         log.warn({ tx: txId }, 'a reserve lost its answer; reading it back');
-        await store.schedule(user, txId, now + graceMs);
-        const landed = await store.getTx(user, txId);
-        if (!landed) r = await reserve();
-        else if (landed.messageId !== messageId) return { kind: 'no-quote' };
+        const [landed, resent] = await (async () => {
+          try {
+            await store.schedule(user, txId, now + graceMs);
+            const tx = await store.getTx(user, txId);
+            return [tx, tx ? undefined : await reserve()] as const;
+          } catch (again) {
+            throw stillUnknown(again);
+          }
+        })();
+        if (resent) r = resent;
+        else if (landed?.messageId !== messageId) return { kind: 'no-quote' };
         else if (landed.status === 'SENDING') r = { ok: true, tx: landed };
         else return { kind: 'done', tx: landed };
       }
@@ -288,9 +293,9 @@ export function createPayments(deps: PaymentDeps): Payments {
       if (isFinal(tx.status)) return store.unschedule(user, txId);
       if (tx.status === 'RESERVED') {
         // Debited, never sent (a SENDING claim would have moved it): safe to give the money back.
-        if (await store.fail(user, txId, ['RESERVED'], 'not sent: the bot stopped before paying', now)) {
+        if (await store.fail(user, txId, ['RESERVED'], OWN_REASONS.notSent, now)) {
           await record(tx, 'abandoned', { status: 'RESERVED' });
-          await emit({ type: 'failed', tx: { ...tx, status: 'FAILED', reason: 'not sent' } });
+          await emit({ type: 'failed', tx: { ...tx, status: 'FAILED', reason: OWN_REASONS.notSent } });
         }
         return store.unschedule(user, txId);
       }

@@ -160,7 +160,7 @@ end
 return false
 `;
 
-/** KEYS: ticket, saldo, ledger. ARGV: now, note. Credits an open ticket once. */
+/** KEYS: ticket, saldo, ledger. ARGV: now, note, admin. Credits an open ticket once. */
 export const ACCEPT_TICKET = `${ledgerEntry}
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {'unknown'} end
@@ -169,7 +169,7 @@ if tonumber(redis.call('HGET', KEYS[1], 'expiresAt')) <= tonumber(ARGV[1]) then 
 local amount = tonumber(redis.call('HGET', KEYS[1], 'amount'))
 local after = redis.call('INCRBY', KEYS[2], amount)
 redis.call('RPUSH', KEYS[3], entry(ARGV[1], amount, 'deposit', nil, after, ARGV[2]))
-redis.call('HSET', KEYS[1], 'status', 'paid', 'paidAt', ARGV[1])
+redis.call('HSET', KEYS[1], 'status', 'paid', 'paidAt', ARGV[1], 'paidBy', ARGV[3])
 return {'ok', tostring(after)}
 `;
 

@@ -122,6 +122,28 @@ describe('admin money desk', () => {
     expect((await bot.store.ledger(shop, 10)).filter((e) => e.reason === 'deposit')).toHaveLength(1);
   });
 
+  it('a DEPOSIT whose answer was lost in an outage longer than its retry tells the admin to look first, and credited once', async () => {
+    bot = await startTestBot({ relay: true });
+    const shop = 'telegram:777005';
+    await bot.say(ADMIN, `RESELLER TAMBAH ${shop} Toko Mati`);
+    bot.relay!.arm(`by ${ADMIN}`, 1_500);
+    expect(await bot.say(ADMIN, `DEPOSIT ${shop} 50000`, 'dep-down')).toBe(translator('id')('error.outcomeUnknownAdmin'));
+    await new Promise((r) => setTimeout(r, 1_700));
+    expect(await bot.store.getSaldo(shop)).toBe(50_000);
+    expect(await ledgerBalances(bot.store, shop)).toBe(true);
+  });
+
+  it("SUKSES still sends the receipt when the saldo to show in it cannot be read", async () => {
+    bot = await startTestBot({ relay: true });
+    const id = await timedOut(bot);
+    const before = bot.inbox.get(RESELLER)?.length ?? 0;
+    bot.relay!.arm(`{${RESELLER}}:saldo`); // the saldo read for the receipt loses its answer
+    expect(await bot.say(ADMIN, `SUKSES ${id} SN-9`)).toContain('SUKSES');
+    expect(bot.relay!.cuts).toBe(1);
+    const sent = (bot.inbox.get(RESELLER) ?? []).slice(before);
+    expect(sent.map((r) => r.text).join('\n')).toContain('STRUK PEMBAYARAN');
+  });
+
   it('a DEPOSIT without a message id whose answer was lost credits once, and the admin is told to check first', async () => {
     bot = await startTestBot({ relay: true });
     const shop = 'telegram:777004';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/bot/i18n.ts';
-import type { Bill, Receipt } from '../../src/bot/provider.ts';
-import { outcome, receipt, statusLine, summary } from '../../src/bot/render.ts';
+import { type Bill, OWN_REASONS, type Receipt } from '../../src/bot/provider.ts';
+import { outcome, reasonText, receipt, statusLine, summary } from '../../src/bot/render.ts';
 import type { Quote, Transaction } from '../../src/bot/store.ts';
 
 const id = translator('id');
@@ -255,5 +255,19 @@ describe('outcome and statusLine', () => {
   it('statusLine names id, WIB time, product, number, price and state', () => {
     expect(statusLine(tokenTx(), id)).toBe('T26112200001 · 22/11/2026 20:14 WIB · PLNS100 14123456789 · Rp 101.500 · sukses');
     expect(statusLine(tokenTx({ status: 'FAILED' }), en)).toContain('failed, refunded');
+  });
+});
+
+describe('reasonText', () => {
+  it("says every reason an adapter words itself in the user's language, and a biller's own as it came", () => {
+    for (const locale of ['id', 'en'] as const) {
+      const t = translator(locale);
+      for (const [key, own] of Object.entries(OWN_REASONS)) {
+        expect(reasonText(own, t), key).toBe(t(`reason.${key}`));
+        expect(reasonText(own, t), key).not.toBe(`reason.${key}`);
+      }
+    }
+    expect(reasonText(OWN_REASONS.notSent, translator('id'))).toBe('pembayaran belum sempat dikirim ke biller');
+    expect(reasonText('IDPEL TIDAK DITEMUKAN', translator('en'))).toBe('IDPEL TIDAK DITEMUKAN');
   });
 });

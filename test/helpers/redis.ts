@@ -122,8 +122,11 @@ export function hashTag(key: string): string {
 export interface AnswerDropper {
   /** Where to connect instead of Redis. */
   url: string;
-  /** The next command whose bytes contain `marker` runs; its answer is lost with the connection. */
-  arm(marker: string): void;
+  /**
+   * The next command whose bytes contain `marker` runs; its answer is lost with the connection. With
+   * `downMs`, Redis then stays unreachable that long (connections refused): an outage, not a blip.
+   */
+  arm(marker: string, downMs?: number): void;
   /** The next command whose bytes contain `marker` never reaches Redis: the connection is cut as it is sent. */
   armDrop(marker: string): void;
   /** From now on every `n`th answer from Redis is lost with its connection (0: none). */
@@ -139,16 +142,18 @@ export interface AnswerDropper {
  * Redis, a failover).
  */
 export async function answerDropper(url: string = redisUrl()): Promise<AnswerDropper> {
-  const { hostname, port } = new URL(url);
+  const { hostname, port: redisPort } = new URL(url);
   let marker: string | undefined;
+  let markerDownMs = 0;
+  let downMs = 0;
   let dropMarker: string | undefined;
   let cut = false;
   let every = 0;
   let answers = 0;
   let cuts = 0;
   const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(port || 6379), hostname);
+  const relay = (client: Socket) => {
+    const upstream = connect(Number(redisPort || 6379), hostname);
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('error', () => {});
@@ -164,6 +169,7 @@ export async function answerDropper(url: string = redisUrl()): Promise<AnswerDro
       }
       if (marker && chunk.toString().includes(marker)) {
         marker = undefined;
+        downMs = markerDownMs;
         cut = true;
       }
       upstream.write(chunk);
@@ -173,6 +179,7 @@ export async function answerDropper(url: string = redisUrl()): Promise<AnswerDro
       if (cut) {
         cut = false;
         cuts++;
+        if (downMs > 0) outage(downMs);
         client.destroy();
         upstream.destroy();
         return;
@@ -181,12 +188,27 @@ export async function answerDropper(url: string = redisUrl()): Promise<AnswerDro
     });
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
-  });
+  };
+  let server = createServer(relay);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  let closed = false;
+  /** Nothing listens for `ms` (reconnections are refused), then the relay listens again on its port. */
+  const outage = (ms: number) => {
+    downMs = 0;
+    server.close();
+    for (const s of sockets) s.destroy();
+    setTimeout(() => {
+      if (closed) return;
+      server = createServer(relay);
+      server.listen(port, '127.0.0.1');
+    }, ms);
+  };
   return {
-    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    arm(m) {
+    url: `redis://127.0.0.1:${port}`,
+    arm(m, ms = 0) {
       marker = m;
+      markerDownMs = ms;
     },
     armDrop(m) {
       dropMarker = m;
@@ -198,6 +220,7 @@ export async function answerDropper(url: string = redisUrl()): Promise<AnswerDro
       return cuts;
     },
     close() {
+      closed = true;
       for (const s of sockets) s.destroy();
       return new Promise((resolve) => server.close(() => resolve()));
     },

@@ -6,6 +6,7 @@
  * admin, nothing is paid twice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { translator } from '../../src/bot/i18n.ts';
 import { audit } from '../../src/payments/audit.ts';
 import { ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
 
@@ -61,6 +62,26 @@ describe('the answer to a settle or a refund is lost with the Redis connection',
     expect(tx?.status).toBe('FAILED');
     expect(await bot.store.getSaldo(RESELLER)).toBe(saldo);
     expect((await bot.store.ledger(RESELLER, 10)).filter((e) => e.reason === 'refund')).toHaveLength(1);
+    expect((await audit(bot.store)).problems).toEqual([]);
+  });
+});
+
+describe('Redis stays down after the reserve lost its answer', () => {
+  it('tells the payer to look first, never to try again, and the worker carries the payment on', async () => {
+    bot = await startTestBot({ relay: true });
+    const saldo = await bot.store.getSaldo(RESELLER);
+    await bot.say(RESELLER, 'PLN 123456789');
+    bot.relay!.arm('SENDING', 1_500); // the reserve runs, then Redis is unreachable: the read-back fails too
+    expect(await bot.say(RESELLER, 'YA', 'ya-down')).toBe(translator('id')('error.outcomeUnknown'));
+    await new Promise((r) => setTimeout(r, 1_700));
+    // Debited once and never paid blind: SENDING is the worker's to ask about (it becomes PENDING).
+    const [tx] = await bot.store.listTx(RESELLER, 10);
+    expect(tx?.status).toBe('SENDING');
+    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo - tx!.quote.price);
+    expect(bot.sim.payments).toHaveLength(0);
+    bot.advance(10 * 60_000);
+    await bot.app.worker.tick();
+    expect((await bot.store.getTx(RESELLER, tx!.id))?.status).not.toBe('SENDING');
     expect((await audit(bot.store)).problems).toEqual([]);
   });
 });

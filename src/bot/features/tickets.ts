@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from '../commands.ts';
 import { rupiah, wibTime } from '../format.ts';
-import { type AcceptResult, StoreOutcomeUnknown } from '../store.ts';
+import { type AcceptResult, againIfLost } from '../store.ts';
 import { amountTyped, argsOf } from './users.ts';
 
 const TTL_MS = 24 * 3600_000;
@@ -37,19 +37,13 @@ export function ticketCommands(bankInfo: string | undefined): Command[] {
         const { t } = ctx;
         if (args.length !== 1) return [{ text: t('ticket.accUsage') }];
         const id = args[0]!;
-        const accept = () => ctx.store.acceptTicket(id, ctx.now, ctx.user);
-        let r: AcceptResult;
-        try {
-          r = await accept();
-        } catch (err) {
-          // Its answer lost with the Redis connection: sent again, it credits at most once (an open ticket only);
-          // a ticket then found paid at this very moment was paid by the lost one.
-          if (!(err instanceof StoreOutcomeUnknown)) throw err;
-          r = await accept();
-          if (!r.ok && r.reason === 'used' && r.ticket?.paidAt === ctx.now) {
-            r = { ok: true, ticket: r.ticket, saldo: await ctx.store.getSaldo(r.ticket.user) };
-          }
-        }
+        // Sent again after a lost answer, it credits at most once (an open ticket only); a ticket then found paid
+        // by this admin at this very moment was paid by the lost one.
+        const r = await againIfLost(async (again): Promise<AcceptResult> => {
+          const r = await ctx.store.acceptTicket(id, ctx.now, ctx.user);
+          if (!again || r.ok || r.reason !== 'used' || r.ticket?.paidAt !== ctx.now || r.ticket.paidBy !== ctx.user) return r;
+          return { ok: true, ticket: r.ticket, saldo: await ctx.store.getSaldo(r.ticket.user) };
+        });
         if (!r.ok) {
           if (r.reason === 'used') return [{ text: t('ticket.used', { id }) }];
           if (r.reason === 'expired') return [{ text: t('ticket.expired', { id }) }];

@@ -3,7 +3,7 @@
  * with the inquiry's `tr_id` (carried in Bill.ref), and a pending payment is asked about by that `ref_id`, so
  * its status can always be asked: never `unknowable`. Unsure is pending; only a definite code is a failure.
  */
-import type { Bill, CatalogueEntry, InquiryOutcome, PayOutcome, Provider, Receipt } from '../../bot/provider.ts';
+import { type Bill, type CatalogueEntry, type InquiryOutcome, OWN_REASONS, type PayOutcome, type Provider, type Receipt } from '../../bot/provider.ts';
 import { isBlank } from '../amounts.ts';
 import { errorRecord, messageOf, withoutUndefined } from '../outcomes.ts';
 import type { IakClient } from './client.ts';
@@ -79,7 +79,7 @@ export function createIakProvider(client: IakClient): Provider {
 
     async pay(req): Promise<PayOutcome> {
       const trId = req.bill.ref?.tr_id;
-      if (!trId) return { status: 'failed', reason: 'no IAK tr_id in the quote; nothing was sent' };
+      if (!trId) return { status: 'failed', reason: OWN_REASONS.incomplete };
       let res: Awaited<ReturnType<IakClient['pay']>>;
       try {
         res = await client.pay(trId);

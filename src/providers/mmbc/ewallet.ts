@@ -68,7 +68,7 @@ export async function inquireMerchant(client: MmbcClient, req: InquiryRequest): 
 
 export async function reloadMerchant(client: MmbcClient, req: PayRequest): Promise<PayOutcome> {
   const amount = Number(req.bill.ref?.amount ?? req.bill.bill);
-  if (!Number.isSafeInteger(amount) || amount <= 0) return { status: 'failed', reason: 'no nominal in the quote; nothing was sent' };
+  if (!Number.isSafeInteger(amount) || amount <= 0) return { status: 'failed', reason: OWN_REASONS.incomplete };
   let res: Awaited<ReturnType<MmbcClient['reload']>>;
   try {
     res = await client.reload(req.product, req.customerNo, amount);

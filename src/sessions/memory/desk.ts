@@ -34,6 +34,7 @@ export function memoryDesk(s: MemoryState): DeskPart {
       const saldo = pushLedger(t.user, t.amount, 'deposit', now, undefined, `ticket ${id} by ${by}`);
       t.status = 'paid';
       t.paidAt = now;
+      t.paidBy = by;
       ticketAmounts.delete(t.amount);
       return { ok: true, ticket: { ...t }, saldo };
     },

@@ -14,6 +14,7 @@ function ticketOf(id: string, user: UserId, h: Record<string, string>): Ticket |
     id, user, amount: Number(h.amount), status: h.status === 'paid' ? 'paid' : 'open',
     createdAt: Number(h.createdAt), expiresAt: Number(h.expiresAt),
     ...(h.paidAt ? { paidAt: Number(h.paidAt) } : {}),
+    ...(h.paidBy ? { paidBy: h.paidBy } : {}),
   };
 }
 
@@ -45,13 +46,14 @@ export function redisDesk({ redis, k }: RedisContext): DeskPart {
     async acceptTicket(id, now, by) {
       const user = await redis.hget(k.ticketOwner(), id);
       if (!user) return { ok: false, reason: 'unknown' };
-      const r = (await acceptTicket([k.ticket(user, id), k.saldo(user), k.ledger(user)], [now, `ticket ${id} by ${by}`])) as string[];
+      const r = (await acceptTicket([k.ticket(user, id), k.saldo(user), k.ledger(user)], [now, `ticket ${id} by ${by}`, by])) as string[];
       const ticket = ticketOf(id, user, await redis.hgetall(k.ticket(user, id)));
+      // Its unique amount is free again once it is paid, also when the ACC that paid it lost its answer.
+      if (ticket?.status === 'paid') await redis.zrem(k.ticketAmounts(), String(ticket.amount));
       if (r[0] !== 'ok' || !ticket) {
         const reason = r[0] === 'used' || r[0] === 'expired' ? r[0] : 'unknown';
         return ticket ? { ok: false, reason, ticket } : { ok: false, reason };
       }
-      await redis.zrem(k.ticketAmounts(), String(ticket.amount));
       return { ok: true, ticket, saldo: Number(r[1]) };
     },
 

@@ -3,6 +3,7 @@
  * deposit tickets, transfers, statements and complaints; the books stay clean through all of it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { translator } from '../../../src/bot/i18n.ts';
 import { audit } from '../../../src/payments/audit.ts';
 import { ADMIN, RESELLER, startTestBot, type TestBot } from '../../helpers/app.ts';
 
@@ -213,6 +214,19 @@ describe('TRANSFER', () => {
     expect(await bot.store.getSaldo(OTHER)).toBe(70_000);
     expect(await bot.store.getSaldo(RESELLER)).toBe(930_000);
     expect((await bot.store.getTransfer(RESELLER, id))?.state).toBe('done');
+  });
+
+  it('says "look first", never "try again", when Redis stays down after the debit lost its answer; the worker finishes it', async () => {
+    bot = await startTestBot({ relay: true });
+    await bot.store.setReseller(OTHER, true, undefined, Date.now());
+    bot.relay!.arm(':transfer:TRF-', 1_500); // the debit runs, then Redis is unreachable for 1.5 s: the retry fails too
+    expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 150000`, 'trf-down')).toBe(translator('id')('error.outcomeUnknown'));
+    await new Promise((r) => setTimeout(r, 1_700));
+    expect(await bot.store.getSaldo(RESELLER)).toBe(850_000);
+    bot.advance(10 * 60_000);
+    await bot.app.worker.tick();
+    expect(await bot.store.getSaldo(OTHER)).toBe(150_000);
+    expect((await bot.store.ledger(RESELLER, 10)).filter((e) => e.reason === 'transfer-out')).toHaveLength(1);
   });
 
   // The Redis connection lost with a step in flight: the debit ran and its answer was lost, the debit never
