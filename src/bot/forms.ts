@@ -10,6 +10,8 @@ export interface Form {
   pattern: RegExp;
   /** Locale key naming the expected form for the user. */
   hint: string;
+  /** A mobile number, which people write with dashes (0812-3456-7890); no other number has them. */
+  phone?: true;
 }
 
 /** An Indonesian mobile number: 10 to 13 digits after the leading 0 (0811… 0899…), or the same with 62. */
@@ -30,12 +32,12 @@ export const FORMS: Record<Family, Form> = {
   // MNC Vision and OkeVision 12 digits, TopTV 10; the documents' example is 9.
   tv: { pattern: /^\d{6,16}$/, hint: 'form.tv' },
   // HALO, Matrix and Xplor are postpaid mobile numbers.
-  halo: { pattern: phone, hint: 'form.phone' },
+  halo: { pattern: phone, hint: 'form.phone', phone: true },
   pgn: { pattern: /^\d{6,20}$/, hint: 'form.generic' },
   // Contract (agreement) numbers of MCF, MAF, WOM, BAF: digits, 6 to 20.
   multifinance: { pattern: /^\d{6,20}$/, hint: 'form.contract' },
   // GoPay, OVO, DANA…: the wallet is the customer's mobile number (mmbc-multipayment-api.txt).
-  ewallet: { pattern: phone, hint: 'form.phone' },
+  ewallet: { pattern: phone, hint: 'form.phone', phone: true },
   // The NOP (Nomor Objek Pajak) is always 18 digits.
   pbb: { pattern: /^\d{18}$/, hint: 'form.nop' },
   other: { pattern: /^\d{4,20}$/, hint: 'form.generic' },

@@ -3,7 +3,7 @@
  * (`2.`) come off first; the product is the longest run of leading words that is a catalogue code.
  */
 import type { Catalogue } from './catalogue.ts';
-import { checkNumber } from './forms.ts';
+import { checkNumber, FORMS } from './forms.ts';
 import type { CatalogueEntry } from './provider.ts';
 import { nearest } from './suggest.ts';
 
@@ -116,8 +116,9 @@ function transaction(w: string[], catalogue: Catalogue, repeat: number | undefin
   const wantsAmount = entry.family === 'ewallet';
   const base = wantsAmount ? 2 : 1;
   if (args.length === 0) return { kind: 'missing-number', entry };
-  // A phone number is often written 0812-3456-7890.
-  const customerNo = /^[\d-]+$/.test(args[0]!) ? args[0]!.replaceAll('-', '') : args[0]!;
+  // A phone number is often written 0812-3456-7890. Only a phone: elsewhere a dash could join a PIN to the
+  // number (PDAM KOT MEDAN 0100234-1234) and send it to the biller.
+  const customerNo = FORMS[entry.family].phone && /^[\d-]+$/.test(args[0]!) ? args[0]!.replaceAll('-', '') : args[0]!;
   // A nominal written with thousands dots (100.000) arrives as the words 100 and 000: a group of three
   // digits is never a PIN (4 to 6), so it joins the word before it.
   if (wantsAmount) {

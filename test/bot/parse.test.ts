@@ -232,6 +232,10 @@ describe('parse: not understood', () => {
     expect(p('GOPAY.081234567890.100.000.1234')).toEqual({ kind: 'inquiry', entry: GOPAY, customerNo: '081234567890', amount: 100_000, pin: '1234' });
   });
 
+  it('takes dashes out of a phone number only: elsewhere one could join a PIN to the number', () => {
+    expect(p('PDAM KOT MEDAN 0100234-1234')).toMatchObject({ kind: 'bad-number', customerNo: '0100234-1234' });
+  });
+
   it('suggests a swapped product code, the price list of a code prefix, and never the word typed', () => {
     expect(p('PNL 123456789')).toEqual({ kind: 'unknown', suggestion: 'PLN' });
     expect(p('PDAM 123456')).toEqual({ kind: 'unknown', suggestion: 'HARGA PDAM' });
