@@ -339,10 +339,10 @@ export function createBot(deps: BotDeps): Bot {
     } catch (err) {
       // Nothing a user types may crash the process; the money steps are atomic, so a failure here leaves no half state.
       log.error({ user: msg.user, err: err instanceof Error ? err.stack : String(err) }, 'message failed');
-      // A step that may have happened must not be answered with "try again": a second DEPOSIT would credit twice.
-      if (!(err instanceof StoreOutcomeUnknown)) return text(t('error.internal'));
-      // Lost before the command ran, or in one that moves nothing: sending it again is all there is to do.
-      if (!running || repeatable(running)) return text(t('error.storeRetry'));
+      // Before the command ran, or in one that moves nothing, sending it again is all there is to do.
+      if (!running || repeatable(running)) return text(t(err instanceof StoreOutcomeUnknown ? 'error.storeRetry' : 'error.internal'));
+      // A command that moves money failed part way (a lost answer, Redis down after the debit): it may have
+      // happened, so never "try again", which a second DEPOSIT or YA would turn into a second move.
       return text(t(deps.admins.has(msg.user) ? 'error.outcomeUnknownAdmin' : 'error.outcomeUnknown'));
     }
   }

@@ -129,6 +129,8 @@ export interface AnswerDropper {
   arm(marker: string, downMs?: number): void;
   /** The next command whose bytes contain `marker` never reaches Redis: the connection is cut as it is sent. */
   armDrop(marker: string): void;
+  /** Redis unreachable for `ms` from now: open connections cut, new ones refused. */
+  down(ms: number): void;
   /** From now on every `n`th answer from Redis is lost with its connection (0: none). */
   cutEvery(n: number): void;
   /** Connections cut so far. */
@@ -212,6 +214,9 @@ export async function answerDropper(url: string = redisUrl()): Promise<AnswerDro
     },
     armDrop(m) {
       dropMarker = m;
+    },
+    down(ms) {
+      outage(ms);
     },
     cutEvery(n) {
       every = n;

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { translator } from '../../src/bot/i18n.ts';
 import { audit } from '../../src/payments/audit.ts';
-import { ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
+import { ADMIN, ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -82,6 +82,33 @@ describe('Redis stays down after the reserve lost its answer', () => {
     bot.advance(10 * 60_000);
     await bot.app.worker.tick();
     expect((await bot.store.getTx(RESELLER, tx!.id))?.status).not.toBe('SENDING');
+    expect((await audit(bot.store)).problems).toEqual([]);
+  });
+});
+
+describe('Redis goes down while the biller is paying', () => {
+  it('the payer is told to look first, not to try again; once Redis is back it is pending for the admins, never paid again', async () => {
+    bot = await startTestBot({ relay: true });
+    const saldo = await bot.store.getSaldo(RESELLER);
+    await bot.say(RESELLER, 'PLN 123456789');
+    bot.sim.setDelay(300);
+    const reply = bot.say(RESELLER, 'YA', 'ya-outage');
+    await new Promise((r) => setTimeout(r, 100)); // debited, the biller still paying
+    bot.relay!.down(1_500); // the settle is refused (ioredis gives up reconnecting), not lost
+    expect(await reply).toBe(translator('id')('error.outcomeUnknown'));
+    bot.sim.setDelay(0);
+    await new Promise((r) => setTimeout(r, 1_700));
+    expect(bot.sim.payments).toHaveLength(1);
+    const [tx] = await bot.store.listTx(RESELLER, 10);
+    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo - tx!.quote.price);
+    // The biller's answer (its invoice) was never recorded, and MMBC is asked about a payment by its invoice:
+    // the worker makes it PENDING and the admins are told, to settle it from the biller's record.
+    bot.advance(10 * 60_000);
+    await bot.app.worker.tick();
+    expect((await bot.store.getTx(RESELLER, tx!.id))?.status).toBe('PENDING');
+    expect(bot.inbox.get(ADMIN)?.at(-1)?.text).toContain(tx!.id);
+    expect(await bot.say(ADMIN, `SUKSES ${tx!.id}`)).toContain('SUKSES');
+    expect(bot.sim.payments).toHaveLength(1);
     expect((await audit(bot.store)).problems).toEqual([]);
   });
 });
