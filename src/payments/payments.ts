@@ -217,7 +217,8 @@ export function createPayments(deps: PaymentDeps): Payments {
       deps.metrics?.providerLatency.observe({ provider: entry.provider, op: 'inquiry' }, ms / 1000);
       deps.metrics?.inquiries.inc({ provider: entry.provider, outcome: res.ok ? 'ok' : res.kind });
       if (!res.ok) return { ok: false, reason: res.kind, message: res.reason };
-      const markup = Math.max(0, Math.trunc((await deps.markupFor?.(entry)) ?? 0));
+      // The operator's margin is on what the user asked for (PLN), whichever biller served it (IAK's PLNPOSTPAID).
+      const markup = Math.max(0, Math.trunc((await deps.markupFor?.(asked)) ?? 0));
       const quote: Quote = {
         id: newQuoteId(),
         txId,

@@ -5,6 +5,7 @@
  * re-routed), the e-wallet minimum, REFUND, pending → status → settled, IAK signatures, and bad numbers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { rupiah } from '../../src/bot/format.ts';
 import { ADMIN, ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
 
 const SALDO = 5_000_000;
@@ -245,6 +246,17 @@ describe('the product router', () => {
     const { summary } = await payOnce(b, 'PLN 532199887766');
     expect(summary).toContain('YULIANA');
     expect([b.sim.calls.cektagihan, b.sim.calls.bayartagihan, b.iak.payments.length]).toEqual([1, 0, 1]);
+  });
+
+  it("charges the asked product's markup when another biller serves it", async () => {
+    const b = await start({ PROVIDER_PREFERENCE: 'mmbc' });
+    await b.say(ADMIN, 'MARKUP PLN 5000');
+    await b.say(ADMIN, 'MARKUP PLNPOSTPAID 0');
+    const summary = await b.say(RESELLER, 'PLN 532199887766'); // MMBC answers 502, IAK serves it
+    const quote = await b.store.getQuote(RESELLER);
+    expect(quote).toMatchObject({ provider: 'iak', markup: 5_000 });
+    expect(quote!.price).toBe(quote!.bill.debit + 5_000);
+    expect(summary).toContain(`Saldo dipotong ${rupiah(quote!.price)}`);
   });
 
   it('does not fall over on an answer about the bill', async () => {
