@@ -140,6 +140,16 @@ export function createPayments(deps: PaymentDeps): Payments {
     });
   }
 
+  /**
+   * What the admin typed after SUKSES: for a PLN token the serial is the token (20 digits, as the biller's
+   * record shows it, spaces or dashes and all), which the receipt must carry in groups of four; else a reference.
+   */
+  function byHand(tx: Transaction, serial: string | undefined): { token?: string; reference?: string } {
+    if (!serial) return {};
+    const digits = serial.replace(/[\s.-]/g, '');
+    return tx.quote.family === 'pln-prepaid' && /^\d{20}$/.test(digits) ? { token: digits } : { reference: serial };
+  }
+
   /** Backs off with the transaction's age: often at first, at most every 30 minutes. */
   function nextCheckIn(tx: Transaction, now: number): number {
     return Math.min(Math.max(settings.recheckMs, (now - tx.createdAt) / 2), 30 * 60_000);
@@ -191,7 +201,7 @@ export function createPayments(deps: PaymentDeps): Payments {
       const now = clock();
       let done: Transaction | undefined;
       if (hand.status === 'settled') {
-        const receipt = { ...(tx.receipt ?? { details: [] }), ...(hand.serial ? { reference: hand.serial } : {}) };
+        const receipt = { ...(tx.receipt ?? { details: [] }), ...(tx.invoice ? { invoice: tx.invoice } : {}), ...byHand(tx, hand.serial) };
         // Never from RESERVED: that payment was not sent, so it cannot have succeeded.
         if (await stepOnce(tx, 'SETTLED', now, () => store.transition(tx.user, txId, ['SENDING', 'PENDING'], 'SETTLED', now, { receipt }))) {
           done = { ...tx, status: 'SETTLED', receipt, updatedAt: now };

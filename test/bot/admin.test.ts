@@ -49,6 +49,25 @@ describe('admin money desk', () => {
     expect(await bot.say(ADMIN, 'PENDING')).toContain('Tidak ada transaksi');
   });
 
+  it('SUKSES keeps the invoice on the receipt, and for a PLN token reads the serial as the token', async () => {
+    bot = await startTestBot();
+    await bot.say(RESELLER, 'PLNS20 500000000002'); // the biller times out: pending, for the admin to settle
+    await bot.say(RESELLER, 'YA');
+    const [tx] = await bot.store.listTx(RESELLER, 1);
+    expect(tx?.status).toBe('PENDING');
+    expect(await bot.say(ADMIN, `SUKSES ${tx!.id} 1234 5678 9012 3456 7890`)).toContain('SUKSES');
+    const receipt = bot.inbox.get(RESELLER)?.at(-1)?.text ?? '';
+    expect(receipt).toContain(`${translator('id')('receipt.token')}: 1234 5678 9012 3456 7890`);
+    expect(receipt).not.toMatch(/^Ref /m);
+
+    await bot.say(RESELLER, 'PLN 500000000001'); // the biller answers pending, with its invoice
+    await bot.say(RESELLER, 'YA');
+    const [open] = await bot.store.listTx(RESELLER, 1);
+    expect(open?.invoice).toBeTruthy();
+    await bot.say(ADMIN, `SUKSES ${open!.id} REF-77`);
+    expect(bot.inbox.get(RESELLER)?.at(-1)?.text).toMatch(new RegExp(`Invoice\\s+${open!.invoice}`));
+  });
+
   it('GAGAL refunds once, with a ledger entry, and tells the user', async () => {
     bot = await startTestBot();
     const id = await timedOut(bot);
