@@ -222,7 +222,10 @@ export function createBot(deps: BotDeps): Bot {
       case 'confirm': {
         if (!canPay) return text(t('confirm.customer'));
         const open = ctx.openQuote !== undefined ? ctx.openQuote : await store.getQuote(ctx.user);
-        const checked = open?.pinOk === true && (!ctx.ref || ctx.ref === open.id);
+        // Nothing to pay (none open, or a tap on a summary already paid or replaced): say so before asking a PIN,
+        // which a user would then type for whatever summary is open.
+        if (!open || (ctx.ref && ctx.ref !== open.id)) return text(t('confirm.noQuote'));
+        const checked = open.pinOk === true;
         const refused = await pinGate(pinDeps(), ctx.user, intent.pin, checked, ctx.hasPin);
         if (refused) return text(refused);
         return pay(ctx, undefined, open ?? undefined);

@@ -34,6 +34,22 @@ describe('PIN', () => {
     expect(await bot.say(RESELLER, 'YA 4829')).toContain('STRUK PEMBAYARAN');
   });
 
+  it('a Bayar tap on a summary already paid, or a YA with none open, is not asked for the PIN', async () => {
+    bot = await startTestBot();
+    await withPin(bot);
+    await bot.say(RESELLER, 'PLNS100.14123456789.4829'); // paid at once
+    const [paid] = await bot.store.listTx(RESELLER, 1);
+    const noQuote = translator('id')('confirm.noQuote');
+    const tap = await bot.app.bot.handle({ user: RESELLER, text: 'YA', ref: paid!.quote.id, messageId: 'tap-1' });
+    expect(tap.map((r) => r.text)).toEqual([noQuote]);
+    await bot.say(RESELLER, 'PLN 123456789'); // a newer summary is open: the old tap still pays nothing
+    expect((await bot.app.bot.handle({ user: RESELLER, text: 'YA', ref: paid!.quote.id, messageId: 'tap-2' })).map((r) => r.text)).toEqual([noQuote]);
+    await bot.say(RESELLER, 'BATAL');
+    expect(await bot.say(RESELLER, 'YA')).toBe(noQuote);
+    expect((await bot.store.getPin(RESELLER)).fails).toBe(0);
+    expect(bot.sim.payments).toHaveLength(1);
+  });
+
   it('changes only with the old PIN, and refuses a PIN of the wrong form', async () => {
     bot = await startTestBot();
     for (const bad of ['PIN 12', 'PIN 1234567', 'PIN abcd']) expect(await bot.say(RESELLER, bad)).toContain('4 sampai 6 angka');
