@@ -8,7 +8,8 @@ export function memoryDesk(s: MemoryState): DeskPart {
   return {
     async openTicket(user, id, nominal, now, ttlMs) {
       for (const [amount, exp] of ticketAmounts) if (exp <= now) ticketAmounts.delete(amount);
-      const base = Math.floor(nominal / 1000) * 1000;
+      // The unique digits go on top: the amount to transfer is never below the nominal asked (99.999 → 100.xyz).
+      const base = Math.ceil(nominal / 1000) * 1000;
       const start = Math.floor(Math.random() * 999);
       for (let i = 0; i < 999; i++) {
         const amount = base + ((start + i) % 999) + 1;

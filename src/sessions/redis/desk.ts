@@ -25,7 +25,8 @@ export function redisDesk({ redis, k }: RedisContext): DeskPart {
   const transferIn = script(redis, TRANSFER_IN);
   return {
     async openTicket(user, id, nominal, now, ttlMs) {
-      const base = Math.floor(nominal / 1000) * 1000;
+      // The unique digits go on top: the amount to transfer is never below the nominal asked (99.999 → 100.xyz).
+      const base = Math.ceil(nominal / 1000) * 1000;
       const start = 1 + Math.floor(Math.random() * 999);
       const amount = await ticketAmount([k.ticketAmounts(), k.ticketOwner()], [base, start, now, now + ttlMs, id, user]);
       if (amount === null) return null;

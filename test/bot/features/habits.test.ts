@@ -167,6 +167,14 @@ describe('deposit tickets', () => {
     expect(bot.inbox.get(RESELLER)?.at(-1)?.text).toContain(`Rp ${(1_000_000 + amount).toLocaleString('id-ID')}`);
   });
 
+  it('never asks for less than the nominal: the unique digits go on top', async () => {
+    bot = await startTestBot();
+    await bot.say(RESELLER, 'TIKET 99999');
+    const amount = Number(/: Rp ([\d.]+)/.exec(bot.inbox.get(ADMIN)!.at(-1)!.text)![1]!.replaceAll('.', ''));
+    expect(amount).toBeGreaterThanOrEqual(100_000);
+    expect(amount).toBeLessThan(101_000);
+  });
+
   it('expires after 24 hours', async () => {
     bot = await startTestBot();
     expect(await bot.say(RESELLER, 'TIKET 100000')).toContain('Hubungi admin');
@@ -215,6 +223,18 @@ describe('TRANSFER', () => {
     expect(replies.filter((r) => r.includes('Transfer TRF-'))).toHaveLength(10);
     expect(await bot.store.getSaldo(RESELLER)).toBe(0);
     expect(await bot.store.getSaldo(OTHER)).toBe(1_000_000);
+  });
+
+  it('is refused while three wrong PINs have locked payments', async () => {
+    bot = await startTestBot();
+    await bot.store.setReseller(OTHER, true, undefined, Date.now());
+    await withPin(bot);
+    await bot.say(RESELLER, 'PLN 123456789');
+    for (let i = 0; i < 3; i++) await bot.say(RESELLER, 'YA 0000');
+    expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 100000`)).toContain('dikunci');
+    expect(await bot.store.getSaldo(RESELLER)).toBe(1_000_000);
+    bot.advance(16 * 60_000);
+    expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 100000`)).toContain('Transfer TRF-');
   });
 
   it('is finished by the worker when the process died between the two halves', async () => {
