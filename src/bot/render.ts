@@ -94,7 +94,8 @@ const OWN_REASON_KEYS = new Map<string, string>(Object.entries(OWN_REASONS).map(
 export function reasonText(reason: string | undefined, t: T): string {
   if (!reason) return '-';
   const key = OWN_REASON_KEYS.get(reason);
-  return key ? t(key) : reason;
+  // The sentence around it ends itself: "… silakan coba lagi!." reads as a slip.
+  return key ? t(key) : reason.replace(/[\s.!]+$/, '') || reason;
 }
 
 /** `saldoNow`: the saldo as the notice is sent; other debits and credits may have come since this one's. */

@@ -269,5 +269,6 @@ describe('reasonText', () => {
     }
     expect(reasonText(OWN_REASONS.notSent, translator('id'))).toBe('pembayaran belum sempat dikirim ke biller');
     expect(reasonText('IDPEL TIDAK DITEMUKAN', translator('en'))).toBe('IDPEL TIDAK DITEMUKAN');
+    expect(reasonText('Transaksi gagal, silakan coba lagi!', translator('id'))).toBe('Transaksi gagal, silakan coba lagi');
   });
 });

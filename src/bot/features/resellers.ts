@@ -36,7 +36,9 @@ export function resellerCommands(): Command[] {
           const name = words.slice(2).join(' ').slice(0, 60) || undefined;
           await store.setReseller(user, true, name, ctx.now);
           await ctx.notify(user, { text: t('reseller.welcome') });
-          return [{ text: t('reseller.added', { user, name: name ?? '-' }) }];
+          // Without a name the one it had stays: say that one.
+          const kept = name ?? (await store.getUser(user))?.name;
+          return [{ text: t('reseller.added', { user, name: kept ?? '-' }) }];
         }
         const rec = await store.getUser(user);
         if (!rec?.reseller) return [{ text: t('reseller.notOne', { user }) }];

@@ -11,7 +11,8 @@ const REKAP_SCAN = 2_000;
 export function dayTyped(s: string, now: number): string | undefined {
   let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(s);
   if (m) return iso(m[1]!, m[2]!, m[3]!);
-  m = /^(\d{1,2})[/-](\d{1,2})(?:[/-](\d{4}))?$/.exec(s);
+  // Dots too: REKAP 23.11.2026 (the command's words may be split at dots, so the rest of the text is read).
+  m = /^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}))?$/.exec(s);
   if (m) return iso(m[3] ?? wibDay(now).slice(0, 4), m[2]!, m[1]!);
   return undefined;
 }

@@ -309,6 +309,7 @@ describe('statements and complaints', () => {
     expect(await bot.say(RESELLER, 'REKAP 31/02/2026')).toContain('REKAP <tanggal>');
     expect(await bot.say(RESELLER, 'REKAP 2099-01-01')).toContain('REKAP <tanggal>');
     expect(await bot.say(RESELLER, 'REKAP 2020-01-01')).toMatch(/^Rekap 01\/01\/2020: /);
+    expect(await bot.say(RESELLER, 'REKAP 02.01.2020')).toMatch(/^Rekap 02\/01\/2020: /);
     expect(await bot.say(ADMIN, 'REKAP')).toContain('Untung operator');
   });
 

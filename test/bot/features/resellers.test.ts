@@ -24,6 +24,8 @@ describe('RESELLER', () => {
     expect((await bot.store.getUser(NEW))?.reseller).toBe(false);
     expect(await bot.store.getSaldo(NEW)).toBe(250_000);
     expect(await bot.say(ADMIN, 'RESELLER')).not.toContain(NEW);
+    // Added again without a name, the one it had stays, and the reply says it.
+    expect(await bot.say(ADMIN, `RESELLER TAMBAH ${NEW}`)).toContain(`${NEW} (Toko Makmur) sekarang reseller`);
   });
 
   it('answers a wrong user name with the expected form', async () => {
