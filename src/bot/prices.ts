@@ -14,6 +14,11 @@ const MAX_LINES = 60;
 /** What this user's saldo is debited: the provider's debit plus the operator's markup. */
 function price(e: CatalogueEntry, markup: number, t: T): string {
   if (e.debit.kind === 'fixed') return rupiah(e.debit.amount + markup);
+  if (e.debit.kind === 'bill-plus' && e.debit.perSheet) {
+    // The biller's fee comes with every sheet, the operator's markup once: a four-month bill is 4 × fee + markup.
+    const fee = t('prices.billPlus', { amount: `${rupiah(e.debit.plus)} ${t('prices.perSheet')}` });
+    return markup ? `${fee} + ${rupiah(markup)}` : fee;
+  }
   if (e.debit.kind === 'bill-plus') return t('prices.billPlus', { amount: rupiah(e.debit.plus + markup) });
   return t('prices.onInquiry');
 }
@@ -40,7 +45,8 @@ export function priceList(
   if (hits.length === 0) return t('prices.none', { filter });
   const lines = hits.slice(0, MAX_LINES).map((e) => {
     const debit = view === 'payer' ? ` · ${price(e, markupOf(markups, normaliseCode(e.code)), t)}` : '';
-    return `${e.code} · ${e.name}${e.nominal ? ` ${rupiah(e.nominal)}` : ''}${debit}${e.admin ? ` · ${t('amount.admin')} ${rupiah(e.admin)}` : ''}${e.available ? '' : ` · ${t('prices.closed')}`}`;
+    const admin = e.admin ? ` · ${t('amount.admin')} ${rupiah(e.admin)}${e.debit.kind === 'bill-plus' && e.debit.perSheet ? ` ${t('prices.perSheet')}` : ''}` : '';
+    return `${e.code} · ${e.name}${e.nominal ? ` ${rupiah(e.nominal)}` : ''}${debit}${admin}${e.available ? '' : ` · ${t('prices.closed')}`}`;
   });
   if (hits.length > MAX_LINES) lines.push(t('prices.more', { n: hits.length - MAX_LINES }));
   if (view === 'customer') return [t('prices.titleCustomer', { filter }), ...lines, t('prices.customerHint')].join('\n');

@@ -21,8 +21,8 @@ export type Family =
 /** How much the provider debits us for a product. */
 export type ProviderDebit =
   | { kind: 'fixed'; amount: number }
-  /** "Tagihan + 700": the bill plus a fixed fee. */
-  | { kind: 'bill-plus'; plus: number }
+  /** "Tagihan + 700": the bill plus a fixed fee; `perSheet`: a fee for each bill sheet (month) paid, as IAK's. */
+  | { kind: 'bill-plus'; plus: number; perSheet?: true }
   | { kind: 'unknown' };
 
 export interface CatalogueEntry {

@@ -248,6 +248,18 @@ describe('the product router', () => {
     expect([b.sim.calls.cektagihan, b.sim.calls.bayartagihan, b.iak.payments.length]).toEqual([1, 0, 1]);
   });
 
+  it("HARGA gives IAK's fee per bill sheet, and a four-sheet bill is debited four fees and one markup", async () => {
+    const b = await start();
+    await b.say(ADMIN, 'MARKUP PLNPOSTPAID 100');
+    const prices = await b.say(RESELLER, 'HARGA PLNPOSTPAID');
+    const m = /tagihan \+ Rp ([\d.]+) per lembar \+ Rp 100 · Admin Rp [\d.]+ per lembar/.exec(prices);
+    expect(m, prices).not.toBeNull();
+    const fee = Number(m![1]!.replaceAll('.', ''));
+    await b.say(RESELLER, 'PLNPOSTPAID 537700112233'); // four sheets
+    const quote = await b.store.getQuote(RESELLER);
+    expect(quote!.price).toBe(quote!.bill.bill + 4 * fee + 100);
+  });
+
   it("charges the asked product's markup when another biller serves it", async () => {
     const b = await start({ PROVIDER_PREFERENCE: 'mmbc' });
     await b.say(ADMIN, 'MARKUP PLN 5000');

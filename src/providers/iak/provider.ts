@@ -34,8 +34,8 @@ export function createIakProvider(client: IakClient): Provider {
           group: GROUPS[family] ?? 'IAK',
           family,
           admin: fee,
-          // selling_price = price - komisi = bill + fee - komisi
-          debit: { kind: 'bill-plus', plus: fee - (row.komisi ?? 0) },
+          // selling_price = price - komisi = bill + fee - komisi, fee and komisi for each sheet (month) paid
+          debit: { kind: 'bill-plus', plus: fee - (row.komisi ?? 0), perSheet: true },
           available: row.status === 1,
         });
       }
