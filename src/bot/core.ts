@@ -228,7 +228,7 @@ export function createBot(deps: BotDeps): Bot {
         const checked = open.pinOk === true;
         const refused = await pinGate(pinDeps(), ctx.user, intent.pin, checked, ctx.hasPin);
         if (refused) return text(refused);
-        return pay(ctx, undefined, open ?? undefined);
+        return pay(ctx, undefined, open);
       }
       case 'cancel': {
         // A Batal tap on an old summary must not cancel the newer one.

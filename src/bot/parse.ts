@@ -121,12 +121,10 @@ function transaction(w: string[], catalogue: Catalogue, repeat: number | undefin
   const customerNo = FORMS[entry.family].phone && /^[\d-]+$/.test(args[0]!) ? args[0]!.replaceAll('-', '') : args[0]!;
   // A nominal written with thousands dots (100.000) arrives as the words 100 and 000: a group of three
   // digits is never a PIN (4 to 6), so it joins the word before it.
-  if (wantsAmount) {
-    if (args.length > 2 && /^\d{1,3}$/.test(args[1]!)) {
-      let end = 2;
-      while (end < args.length && /^\d{3}$/.test(args[end]!)) end++;
-      if (end > 2) args.splice(1, end - 1, args.slice(1, end).join(''));
-    }
+  if (wantsAmount && args.length > 2 && /^\d{1,3}$/.test(args[1]!)) {
+    let end = 2;
+    while (end < args.length && /^\d{3}$/.test(args[end]!)) end++;
+    if (end > 2) args.splice(1, end - 1, args.slice(1, end).join(''));
   }
   const form = checkNumber(entry.family, customerNo);
   if (form) return { kind: 'bad-number', entry, customerNo, hint: form.hint };
