@@ -52,7 +52,7 @@ describe('IAK client + provider against the simulator over HTTP', () => {
   it('price list: PLN postpaid and PBB (a code with a dot), a closed one, the rest of IAK left out', () => {
     expect(product('PLNPOSTPAID')).toEqual({
       provider: 'iak', code: 'PLNPOSTPAID', name: 'PLN Pascabayar', group: 'PLN Group', family: 'pln-postpaid', admin: 2500,
-      debit: { kind: 'bill-plus', plus: 1000 }, available: true,
+      debit: { kind: 'bill-plus', plus: 1000, perSheet: true }, available: true,
     });
     expect(product('PBBKOT.CIMAHI')).toMatchObject({ family: 'pbb', group: 'PBB', debit: { kind: 'bill-plus', plus: 5000 }, available: true });
     expect(product('PBBKOT.BANDUNG')).toMatchObject({ available: false });
