@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { localeFiles, localeTable, LOCALES, translator } from '../src/bot/i18n.ts';
-import { DETAIL_KEYS } from '../src/bot/provider.ts';
+import { DETAIL_KEYS, OWN_REASONS, REASON_KEYS } from '../src/bot/provider.ts';
 import type { TxStatus } from '../src/bot/store.ts';
 import type { Role } from '../src/bot/core.ts';
 import { FORMS } from '../src/bot/forms.ts';
@@ -34,6 +34,7 @@ const TEMPLATE_KEYS: Record<string, readonly string[]> = {
   help: ROLES.map((r) => `help.${r}`),
   role: ROLES.map((r) => `role.${r}`),
   ledger: ['payment', 'refund', 'deposit', 'transfer-in', 'transfer-out', 'adjustment'].map((r) => `ledger.${r}`),
+  reason: [...REASON_KEYS, ...Object.keys(OWN_REASONS)].map((r) => `reason.${r}`),
 };
 
 describe('locales', () => {

@@ -172,7 +172,7 @@ export function createBot(deps: BotDeps): Bot {
     const r = await payments.inquire(ctx.user, intent.entry, intent.customerNo, intent.amount, { pinOk: withPin, sameDay: guard });
     if (!r.ok) {
       if (r.reason === 'closed') return text(t('inquiry.closed', { code: intent.entry.code }));
-      if (r.reason === 'refused') return text(t('inquiry.refused', { reason: r.message ?? '-' }));
+      if (r.reason === 'refused') return text(t('inquiry.refused', { reason: reasonText(r.message, t) }));
       return text(t('inquiry.unavailable'));
     }
     const earlier = guard ? await earlierTx(ctx.user, r.earlierTxId) : undefined;

@@ -131,6 +131,24 @@ export const OWN_REASONS = {
   notSent: 'not sent: the bot stopped before paying',
 } as const;
 
+/**
+ * Our words for what a provider's own reason means, where we have one: the adapter tags its text with it
+ * (`[alreadyPaid] BILL HAS BEEN PAID (RC 34)`) and the core says it in the user's language before the
+ * provider's words, which stay, as the contract asks ("the provider's reason included where it helps").
+ */
+export const REASON_KEYS = ['alreadyPaid', 'expired', 'notReceived', 'wrongNumber'] as const;
+export type ReasonKey = (typeof REASON_KEYS)[number];
+
+export function taggedReason(key: ReasonKey, text: string): string {
+  return `[${key}] ${text}`;
+}
+
+/** The tag and the provider's text of a reason made by taggedReason; any other reason is all text. */
+export function reasonTag(reason: string): { key?: ReasonKey; text: string } {
+  const m = /^\[(\w+)\] ([\s\S]*)$/.exec(reason);
+  return m && (REASON_KEYS as readonly string[]).includes(m[1]!) ? { key: m[1] as ReasonKey, text: m[2]! } : { text: reason };
+}
+
 /** The outcome of a payment or a status check, in our vocabulary. `raw` goes to the transaction's record. */
 export type PayOutcome =
   | { status: 'settled'; receipt: Receipt; raw?: unknown }

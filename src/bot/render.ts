@@ -1,7 +1,7 @@
 /** Quotes, receipts and transaction states as text, in the user's language. Pure. */
 import { moneyRows, period, rupiah, textRows, tokenGroups, wibTime } from './format.ts';
 import type { T } from './i18n.ts';
-import { type Bill, type Detail, type Family, OWN_REASONS } from './provider.ts';
+import { type Bill, type Detail, type Family, OWN_REASONS, reasonTag } from './provider.ts';
 import type { Quote, Transaction } from './store.ts';
 
 /** Details that go on the name line rather than a line of their own. */
@@ -93,9 +93,12 @@ const OWN_REASON_KEYS = new Map<string, string>(Object.entries(OWN_REASONS).map(
 /** Why a payment failed, for its payer: the biller's own words, or ours in the user's language. */
 export function reasonText(reason: string | undefined, t: T): string {
   if (!reason) return '-';
-  const key = OWN_REASON_KEYS.get(reason);
+  const own = OWN_REASON_KEYS.get(reason);
+  if (own) return t(own);
+  const { key, text } = reasonTag(reason);
   // The sentence around it ends itself: "… silakan coba lagi!." reads as a slip.
-  return key ? t(key) : reason.replace(/[\s.!]+$/, '') || reason;
+  const theirs = text.replace(/[\s.!]+$/, '') || text;
+  return key ? t('reason.tagged', { what: t(`reason.${key}`), text: theirs }) : theirs;
 }
 
 /** `saldoNow`: the saldo as the notice is sent; other debits and credits may have come since this one's. */

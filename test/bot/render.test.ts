@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/bot/i18n.ts';
-import { type Bill, OWN_REASONS, type Receipt } from '../../src/bot/provider.ts';
+import { type Bill, OWN_REASONS, REASON_KEYS, type Receipt, taggedReason } from '../../src/bot/provider.ts';
 import { outcome, reasonText, receipt, statusLine, summary } from '../../src/bot/render.ts';
 import type { Quote, Transaction } from '../../src/bot/store.ts';
 
@@ -270,5 +270,9 @@ describe('reasonText', () => {
     expect(reasonText(OWN_REASONS.notSent, translator('id'))).toBe('pembayaran belum sempat dikirim ke biller');
     expect(reasonText('IDPEL TIDAK DITEMUKAN', translator('en'))).toBe('IDPEL TIDAK DITEMUKAN');
     expect(reasonText('Transaksi gagal, silakan coba lagi!', translator('id'))).toBe('Transaksi gagal, silakan coba lagi');
+    // A provider's reason tagged with our word: the word in the user's language, the provider's text after it.
+    expect(reasonText(taggedReason('alreadyPaid', 'BILL HAS BEEN PAID (RC 34)'), translator('id'))).toBe('tagihan ini sudah dibayar; kata biller: BILL HAS BEEN PAID (RC 34)');
+    expect(reasonText('[notOurs] X', translator('id'))).toBe('[notOurs] X');
+    for (const key of REASON_KEYS) expect(translator('en')(`reason.${key}`)).not.toBe(`reason.${key}`);
   });
 });

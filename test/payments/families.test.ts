@@ -204,7 +204,7 @@ describe('IAK outcomes', () => {
   it('a bill paid elsewhere between inquiry and payment (34) is refunded at once', async () => {
     const b = await start();
     await b.say(RESELLER, 'PLNPOSTPAID 539900000003');
-    expect(await b.say(RESELLER, 'YA')).toContain('BILL HAS BEEN PAID (RC 34)');
+    expect(await b.say(RESELLER, 'YA')).toContain('tagihan ini sudah dibayar; kata biller: BILL HAS BEEN PAID (RC 34)');
     expect(await b.store.getSaldo(RESELLER)).toBe(SALDO);
   });
 

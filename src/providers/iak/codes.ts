@@ -1,3 +1,5 @@
+import { type ReasonKey, taggedReason } from '../../bot/provider.ts';
+
 /**
  * IAK's response codes in our vocabulary. A payment is only ever `failed` on a code that says for certain
  * that nothing was paid; a code we do not know, or none, is `pending` and asked about by checkstatus.
@@ -63,9 +65,22 @@ export function isAboutTheBill(code: string): boolean {
   return ABOUT_THE_BILL.has(code);
 }
 
-/** The refusal text the user sees, carrying the code so the router (and an admin) can tell what it was. */
+/** The codes we have a word for (provider.ts REASON_KEYS), so the user reads them in their language. */
+const WORDS: Readonly<Record<string, ReasonKey>> = {
+  ...Object.fromEntries([...ALREADY_PAID].map((c) => [c, 'alreadyPaid' as const])),
+  [EXPIRED]: 'expired',
+  [NOT_RECEIVED]: 'notReceived',
+  '14': 'wrongNumber',
+};
+
+/**
+ * The refusal text the user sees, carrying the code so the router (and an admin) can tell what it was, and
+ * tagged with our word for it where we have one.
+ */
 export function refusalReason(message: string | undefined, code: string): string {
-  return `${message?.trim() || 'IAK refused'} (RC ${code})`;
+  const text = `${message?.trim() || 'IAK refused'} (RC ${code})`;
+  const word = WORDS[code];
+  return word ? taggedReason(word, text) : text;
 }
 
 /** The code back from a refusal text made by refusalReason. */

@@ -105,7 +105,7 @@ export function createIakProvider(client: IakClient): Provider {
 function outcomeOf(product: string, verdict: 'success' | 'pending' | 'failed', a: IakBill, raw: unknown, knownTrId?: string): PayOutcome {
   const invoice = text(a.tr_id) ?? knownTrId;
   const said = `${a.message?.trim() || 'no message'} (RC ${a.response_code ?? '?'})`;
-  if (verdict === 'failed') return { status: 'failed', reason: said, raw };
+  if (verdict === 'failed') return { status: 'failed', reason: a.response_code ? refusalReason(a.message?.trim() || 'no message', a.response_code) : said, raw };
   if (verdict === 'pending') return { status: 'pending', reason: said, raw, ...(invoice ? { invoice } : {}) };
   const receipt: Receipt = withoutUndefined({
     invoice,

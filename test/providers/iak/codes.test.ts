@@ -62,7 +62,9 @@ describe('IAK response codes → our outcomes', () => {
 
   it('refusals carry their code, and say whether they are about the bill', () => {
     const r = refusalReason('BILL HAS BEEN PAID', '34');
-    expect(r).toBe('BILL HAS BEEN PAID (RC 34)');
+    expect(r).toBe('[alreadyPaid] BILL HAS BEEN PAID (RC 34)'); // tagged with our word for it (provider.ts)
+    expect(refusalReason('INCORRECT DESTINATION NUMBER', '14')).toBe('[wrongNumber] INCORRECT DESTINATION NUMBER (RC 14)');
+    expect(refusalReason('WHATEVER', '20')).toBe('WHATEVER (RC 20)');
     expect(codeOfReason(r)).toBe('34');
     expect(codeOfReason('no code here')).toBeUndefined();
     expect(refusalReason(undefined, '20')).toBe('IAK refused (RC 20)');

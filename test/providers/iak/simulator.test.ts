@@ -63,8 +63,8 @@ describe('IAK client + provider against the simulator over HTTP', () => {
     for (const c of IAK_DEMO_CUSTOMERS.filter((d) => d.name !== '-')) {
       expect(await inquire(c.product, c.customerNo), `${c.product} ${c.customerNo}`).toMatchObject({ ok: true, bill: { customerName: c.name } });
     }
-    expect(await inquire('PLNPOSTPAID', '539900000008')).toEqual({ ok: false, kind: 'refused', reason: 'BILL HAS BEEN PAID (RC 34)' });
-    expect(await inquire('PLNPOSTPAID', '539900000009')).toEqual({ ok: false, kind: 'refused', reason: 'INCORRECT DESTINATION NUMBER (RC 14)' });
+    expect(await inquire('PLNPOSTPAID', '539900000008')).toEqual({ ok: false, kind: 'refused', reason: '[alreadyPaid] BILL HAS BEEN PAID (RC 34)' });
+    expect(await inquire('PLNPOSTPAID', '539900000009')).toEqual({ ok: false, kind: 'refused', reason: '[wrongNumber] INCORRECT DESTINATION NUMBER (RC 14)' });
     expect(await inquire('PBBKOT.CIMAHI', '3277030004')).toMatchObject({ ok: false, kind: 'refused' });
   });
 
@@ -95,7 +95,7 @@ describe('IAK client + provider against the simulator over HTTP', () => {
     });
     expect(sim.payments.filter((p) => p.refId === refId)).toHaveLength(1);
     const again = await iak.pay({ txId: refId, product: bill.product, customerNo: bill.customerNo, bill });
-    expect(again).toMatchObject({ status: 'failed', reason: 'INVOICE HAS BEEN PAID (RC 01)' });
+    expect(again).toMatchObject({ status: 'failed', reason: '[alreadyPaid] INVOICE HAS BEEN PAID (RC 01)' });
     expect(sim.payments.filter((p) => p.refId === refId)).toHaveLength(1);
     expect(await status(refId)).toMatchObject({ status: 'settled' });
   });
@@ -117,7 +117,7 @@ describe('IAK client + provider against the simulator over HTTP', () => {
   });
 
   it('a bill paid elsewhere (34) is a definite failure; a payment that never arrived is failed by checkstatus (42)', async () => {
-    expect((await payOf('PLNPOSTPAID', '539900000003')).out).toMatchObject({ status: 'failed', reason: 'BILL HAS BEEN PAID (RC 34)' });
+    expect((await payOf('PLNPOSTPAID', '539900000003')).out).toMatchObject({ status: 'failed', reason: '[alreadyPaid] BILL HAS BEEN PAID (RC 34)' });
     const lost = await payOf('PLNPOSTPAID', '539900000006', quick);
     expect(lost.out.status).toBe('pending');
     expect(sim.payments.some((x) => x.refId === lost.refId)).toBe(false);
