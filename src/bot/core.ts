@@ -224,7 +224,8 @@ export function createBot(deps: BotDeps): Bot {
         const open = ctx.openQuote !== undefined ? ctx.openQuote : await store.getQuote(ctx.user);
         // Nothing to pay (none open, or a tap on a summary already paid or replaced): say so before asking a PIN,
         // which a user would then type for whatever summary is open.
-        if (!open || (ctx.ref && ctx.ref !== open.id)) return text(t('confirm.noQuote'));
+        if (!open) return text(t('confirm.noQuote'));
+        if (ctx.ref && ctx.ref !== open.id) return text(t('confirm.oldSummary'));
         const checked = open.pinOk === true;
         const refused = await pinGate(pinDeps(), ctx.user, intent.pin, checked, ctx.hasPin);
         if (refused) return text(refused);

@@ -10,7 +10,7 @@ export interface Form {
   pattern: RegExp;
   /** Locale key naming the expected form for the user. */
   hint: string;
-  /** A mobile number, which people write with dashes (0812-3456-7890); no other number has them. */
+  /** A phone number (mobile or landline), which people write with dashes (0812-3456-7890, 021-5551234). */
   phone?: true;
 }
 
@@ -26,7 +26,7 @@ export const FORMS: Record<Family, Form> = {
   // The virtual account: 88888 and the card number's last digits (the documents show 13 and 15 digits).
   bpjs: { pattern: /^88\d{9,14}$/, hint: 'form.bpjs' },
   // A landline with its area code (021…, 0274…) or a 12-digit IndiHome/Speedy number.
-  telkom: { pattern: /^\d{9,13}$/, hint: 'form.telkom' },
+  telkom: { pattern: /^\d{9,13}$/, hint: 'form.telkom', phone: true },
   // Each PDAM numbers its customers its own way; digits only, within reason.
   pdam: { pattern: /^\d{4,20}$/, hint: 'form.pdam' },
   // MNC Vision and OkeVision 12 digits, TopTV 10; the documents' example is 9.

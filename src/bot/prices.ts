@@ -11,10 +11,14 @@ import { markupOf } from '../payments/markup.ts';
 
 const MAX_LINES = 60;
 
+function perSheet(e: CatalogueEntry): e is CatalogueEntry & { debit: { kind: 'bill-plus'; plus: number; perSheet: true } } {
+  return e.debit.kind === 'bill-plus' && e.debit.perSheet === true;
+}
+
 /** What this user's saldo is debited: the provider's debit plus the operator's markup. */
 function price(e: CatalogueEntry, markup: number, t: T): string {
   if (e.debit.kind === 'fixed') return rupiah(e.debit.amount + markup);
-  if (e.debit.kind === 'bill-plus' && e.debit.perSheet) {
+  if (perSheet(e)) {
     // The biller's fee comes with every sheet, the operator's markup once: a four-month bill is 4 × fee + markup.
     const fee = t('prices.billPlus', { amount: `${rupiah(e.debit.plus)} ${t('prices.perSheet')}` });
     return markup ? `${fee} + ${rupiah(markup)}` : fee;
@@ -45,7 +49,7 @@ export function priceList(
   if (hits.length === 0) return t('prices.none', { filter });
   const lines = hits.slice(0, MAX_LINES).map((e) => {
     const debit = view === 'payer' ? ` · ${price(e, markupOf(markups, normaliseCode(e.code)), t)}` : '';
-    const admin = e.admin ? ` · ${t('amount.admin')} ${rupiah(e.admin)}${e.debit.kind === 'bill-plus' && e.debit.perSheet ? ` ${t('prices.perSheet')}` : ''}` : '';
+    const admin = e.admin ? ` · ${t('amount.admin')} ${rupiah(e.admin)}${perSheet(e) ? ` ${t('prices.perSheet')}` : ''}` : '';
     return `${e.code} · ${e.name}${e.nominal ? ` ${rupiah(e.nominal)}` : ''}${debit}${admin}${e.available ? '' : ` · ${t('prices.closed')}`}`;
   });
   if (hits.length > MAX_LINES) lines.push(t('prices.more', { n: hits.length - MAX_LINES }));

@@ -97,7 +97,7 @@ export function reasonText(reason: string | undefined, t: T): string {
   if (own) return t(own);
   const { key, text } = reasonTag(reason);
   // The sentence around it ends itself: "… silakan coba lagi!." reads as a slip.
-  const theirs = text.replace(/[\s.!]+$/, '') || text;
+  const theirs = text.replace(/[\s.,;:!?]+$/, '') || text;
   return key ? t('reason.tagged', { what: t(`reason.${key}`), text: theirs }) : theirs;
 }
 

@@ -38,6 +38,10 @@ function compare(a: CatalogueEntry, b: CatalogueEntry, preference: Preference): 
   return cost(a) - cost(b) || a.admin - b.admin;
 }
 
+/**
+ * A bill of one sheet, the common case: a per-sheet fee (IAK's) costs n times as much on a bill of n sheets
+ * in arrears, which the summary shows before anyone pays it.
+ */
 function cost(e: CatalogueEntry): number {
   if (e.debit.kind === 'bill-plus') return e.debit.plus;
   if (e.debit.kind === 'fixed') return e.debit.amount;

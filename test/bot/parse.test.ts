@@ -23,6 +23,7 @@ const BPJSKS = entry('BPJSKS', 'bpjs', { name: 'BPJS Kesehatan' });
 const PDAM = entry('PDAM KOT MEDAN', 'pdam', { name: 'PDAM Kota Medan' });
 const PBB = entry('PBBKOT.CIMAHI', 'pbb', { provider: 'iak', name: 'PBB Kota Cimahi' });
 const GOPAY = entry('GOPAY', 'ewallet', { name: 'GoPay' });
+const TELKOM = entry('TELKOM', 'telkom', { name: 'Telkom' });
 
 const catalogue = new Catalogue([PLN, PLNS100, BPJSKS, PDAM, PBB, GOPAY]);
 const p = (text: string): Intent => parse(text, catalogue);
@@ -233,6 +234,7 @@ describe('parse: not understood', () => {
   });
 
   it('takes dashes out of a phone number only: elsewhere one could join a PIN to the number', () => {
+    expect(parse('TELKOM 021-5551234', new Catalogue([TELKOM]))).toMatchObject({ kind: 'inquiry', customerNo: '0215551234' });
     expect(p('PDAM KOT MEDAN 0100234-1234')).toMatchObject({ kind: 'bad-number', customerNo: '0100234-1234' });
   });
 

@@ -18,10 +18,10 @@ export function transferCommands(graceMs: number): Command[] {
         const amount = amountTyped(how);
         if (!to || !amount) return [{ text: t('transfer.usage') }];
         if (to === ctx.user) return [{ text: t('transfer.self') }];
-        if (!(await holdsSaldo(ctx, to))) return [{ text: t('reseller.notOne', { user: to }) }];
         // Three wrong PINs lock payments to protect the saldo; sending it to another reseller is one of them.
         const { lockedUntil } = await store.getPin(ctx.user);
         if (lockedUntil > ctx.now) return [{ text: t('pin.locked', { until: wibTime(lockedUntil) }) }];
+        if (!(await holdsSaldo(ctx, to))) return [{ text: t('reseller.notOne', { user: to }) }];
         const id = `${TRANSFER_PREFIX}${newTxId(ctx.now)}`;
         // Every step is idempotent per transfer id (a second debit finds the first one's record), so a step
         // whose answer the connection lost is sent again with the rest, and the transfer still moves once.

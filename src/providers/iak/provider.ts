@@ -34,8 +34,9 @@ export function createIakProvider(client: IakClient): Provider {
           group: GROUPS[family] ?? 'IAK',
           family,
           admin: fee,
-          // selling_price = price - komisi = bill + fee - komisi, fee and komisi for each sheet (month) paid
-          debit: { kind: 'bill-plus', plus: fee - (row.komisi ?? 0), perSheet: true },
+          // selling_price = price - komisi = bill + fee - komisi, fee and komisi for each sheet (month) paid;
+          // a PBB bill is one tax year, charged once
+          debit: { kind: 'bill-plus', plus: fee - (row.komisi ?? 0), ...(family === 'pbb' ? {} : { perSheet: true as const }) },
           available: row.status === 1,
         });
       }

@@ -43,7 +43,9 @@ describe('PIN', () => {
     const tap = await bot.app.bot.handle({ user: RESELLER, text: 'YA', ref: paid!.quote.id, messageId: 'tap-1' });
     expect(tap.map((r) => r.text)).toEqual([noQuote]);
     await bot.say(RESELLER, 'PLN 123456789'); // a newer summary is open: the old tap still pays nothing
-    expect((await bot.app.bot.handle({ user: RESELLER, text: 'YA', ref: paid!.quote.id, messageId: 'tap-2' })).map((r) => r.text)).toEqual([noQuote]);
+    expect((await bot.app.bot.handle({ user: RESELLER, text: 'YA', ref: paid!.quote.id, messageId: 'tap-2' })).map((r) => r.text)).toEqual([
+      translator('id')('confirm.oldSummary'),
+    ]);
     await bot.say(RESELLER, 'BATAL');
     expect(await bot.say(RESELLER, 'YA')).toBe(noQuote);
     expect((await bot.store.getPin(RESELLER)).fails).toBe(0);

@@ -102,7 +102,7 @@ describe('a Telegram conversation (long polling)', () => {
     const second = await bot.nth(TG_RESELLER, 2);
     expect(second.text).toContain('SUYITNO');
     api.enqueue(tapUpdate(TG_RESELLER, first.message_id, button(first, 'Bayar')));
-    expect((await bot.nth(TG_RESELLER, 3)).text).toContain('Tidak ada tagihan yang menunggu');
+    expect((await bot.nth(TG_RESELLER, 3)).text).toContain('Ringkasan itu sudah diganti');
     expect(bot.sim.payments).toHaveLength(0);
     // A stale Batal does not cancel the open summary either.
     api.enqueue(tapUpdate(TG_RESELLER, first.message_id, button(first, 'Batal')));
