@@ -1,7 +1,8 @@
 /** `MUTASI [n]` (ledger entries) and `REKAP [tanggal]` (the day's transactions by status), times in WIB. */
 import type { Command, CommandContext } from '../commands.ts';
 import { rupiah, signedRupiah, wibDay, wibTime } from '../format.ts';
-import type { Transaction, TxStatus } from '../store.ts';
+import type { T } from '../i18n.ts';
+import type { LedgerEntry, Transaction, TxStatus } from '../store.ts';
 
 const MUTASI_DEFAULT = 10;
 const MUTASI_MAX = 50;
@@ -29,6 +30,15 @@ async function dayTransactions(ctx: CommandContext, day: string): Promise<Transa
   return lists.flat().filter((tx) => wibDay(tx.createdAt) === day);
 }
 
+/** Who or what is on the other side of an entry: the other reseller of a transfer, the ticket of a deposit. */
+function counterpart(e: LedgerEntry, t: T): string {
+  if (!e.note) return '';
+  if (e.reason === 'transfer-out') return ` ${t('mutasi.to', { user: e.note })}`;
+  if (e.reason === 'transfer-in') return ` ${t('mutasi.from', { user: e.note })}`;
+  const ticket = /^ticket (\S+)/.exec(e.note)?.[1];
+  return ticket ? ` ${t('mutasi.ticket', { id: ticket })}` : '';
+}
+
 export function statementCommands(): Command[] {
   return [
     {
@@ -46,7 +56,7 @@ export function statementCommands(): Command[] {
             time: wibTime(e.at),
             amount: signedRupiah(e.amount),
             reason: t(`ledger.${e.reason}`),
-            ref: e.txId ? ` ${e.txId}` : '',
+            ref: `${e.txId ? ` ${e.txId}` : ''}${counterpart(e, t)}`,
             saldo: rupiah(e.saldoAfter),
           }),
         );

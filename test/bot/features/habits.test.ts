@@ -150,6 +150,7 @@ describe('deposit tickets', () => {
     const accs = await Promise.all(Array.from({ length: 10 }, (_, i) => bot!.say(ADMIN, `ACC ${t1![1]}`, `acc${i}`)));
     expect(accs.filter((r) => r.includes('diterima: saldo'))).toHaveLength(1);
     expect(await bot.store.getSaldo(RESELLER)).toBe(1_000_000 + amount);
+    expect(await bot.say(RESELLER, 'MUTASI 1')).toContain(`deposit tiket ${t1![1]} · saldo`);
     expect(await bot.say(ADMIN, `ACC ${t1![1]}`)).toContain('sudah pernah diterima');
     expect(await bot.say(ADMIN, 'ACC NOPE')).toContain('tidak ditemukan');
     expect(await bot.say(RESELLER, `ACC ${t2![1]}`)).toContain('hanya untuk admin');
@@ -197,6 +198,8 @@ describe('TRANSFER', () => {
     bot = await startTestBot();
     await bot.store.setReseller(OTHER, true, undefined, Date.now());
     expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 150.000`)).toContain('Rp 850.000');
+    expect(await bot.say(RESELLER, 'MUTASI 1')).toMatch(new RegExp(`-Rp 150\\.000 · transfer keluar TRF-\\w+ ke ${OTHER} · saldo Rp 850\\.000`));
+    expect(await bot.say(OTHER, 'MUTASI 1')).toContain(`dari ${RESELLER} · saldo Rp 150.000`);
     expect(await bot.store.getSaldo(OTHER)).toBe(150_000);
     expect(bot.inbox.get(OTHER)?.at(-1)?.text).toContain('Rp 150.000');
     const [out] = await bot.store.ledger(RESELLER, 1);
