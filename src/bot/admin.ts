@@ -3,7 +3,8 @@ import type { Payments } from '../payments/payments.ts';
 import type { Reply, UserId } from './channel.ts';
 import { rupiah, signedRupiah, wibTime } from './format.ts';
 import type { T } from './i18n.ts';
-import { isFinal, type Store, type Transaction, type TxEvent } from './store.ts';
+import { isTransferId } from '../payments/transfers.ts';
+import { isFinal, type LedgerEntry, type Store, type Transaction, type TxEvent } from './store.ts';
 
 const RAW_MAX = 400;
 
@@ -42,6 +43,8 @@ function eventLine(e: TxEvent): string {
 
 export async function transactionInFull({ store, t }: AdminDeps, txId: string): Promise<string> {
   const user = await store.txOwner(txId);
+  // A transfer is scheduled under its sender like a payment, so the same index finds it.
+  if (user && isTransferId(txId)) return transferInFull(store, t, user, txId);
   const tx = user ? await store.getTx(user, txId) : null;
   if (!tx) return t('admin.notFound', { id: txId });
   const [log, ledger] = await Promise.all([store.txLog(tx.user, tx.id), store.ledger(tx.user, 100_000)]);
@@ -58,7 +61,25 @@ export async function transactionInFull({ store, t }: AdminDeps, txId: string): 
     t('trx.calls'),
     ...(log.length ? log.map(eventLine) : ['-']),
     t('trx.ledger'),
-    ...entries.map((e) => `${wibTime(e.at)} ${signedRupiah(e.amount)} ${t(`ledger.${e.reason}`)} · ${t('trx.saldoAfter', { saldo: rupiah(e.saldoAfter) })}`),
+    ...entries.map((e) => ledgerLine(e, t)),
+  ].join('\n');
+}
+
+function ledgerLine(e: LedgerEntry, t: T, who?: UserId): string {
+  return `${wibTime(e.at)} ${who ? `${who} ` : ''}${signedRupiah(e.amount)} ${t(`ledger.${e.reason}`)} · ${t('trx.saldoAfter', { saldo: rupiah(e.saldoAfter) })}`;
+}
+
+/** A transfer in full: both sides, and the ledger entry on each (the receiver's only once it is credited). */
+async function transferInFull(store: Store, t: T, from: UserId, id: string): Promise<string> {
+  const tr = await store.getTransfer(from, id);
+  if (!tr) return t('admin.notFound', { id });
+  const [out, inn] = await Promise.all([store.ledger(from, 100_000), store.ledger(tr.to, 100_000)]);
+  const entries = [...out.filter((e) => e.txId === id).map((e) => ledgerLine(e, t, from)), ...inn.filter((e) => e.txId === id).map((e) => ledgerLine(e, t, tr.to))];
+  return [
+    t('trx.transfer', { id, from, to: tr.to, amount: rupiah(tr.amount), time: wibTime(tr.at) }),
+    t(tr.state === 'done' ? 'trx.transferDone' : 'trx.transferDebited'),
+    t('trx.ledger'),
+    ...entries,
   ].join('\n');
 }
 

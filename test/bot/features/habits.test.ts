@@ -200,6 +200,13 @@ describe('TRANSFER', () => {
     expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 150.000`)).toContain('Rp 850.000');
     expect(await bot.say(RESELLER, 'MUTASI 1')).toMatch(new RegExp(`-Rp 150\\.000 · transfer keluar TRF-\\w+ ke ${OTHER} · saldo Rp 850\\.000`));
     expect(await bot.say(OTHER, 'MUTASI 1')).toContain(`dari ${RESELLER} · saldo Rp 150.000`);
+    // The admin looks it up like a payment: both sides and the entry on each.
+    const id = (await bot.store.ledger(RESELLER, 1))[0]!.txId!;
+    const trx = await bot.say(ADMIN, `TRX ${id}`);
+    expect(trx).toContain(`TRANSFER ${id} · ${RESELLER} → ${OTHER} · Rp 150.000`);
+    expect(trx).toContain('Selesai');
+    expect(trx).toMatch(new RegExp(`${RESELLER} -Rp 150\\.000 transfer keluar · saldo Rp 850\\.000`));
+    expect(trx).toMatch(new RegExp(`${OTHER} \\+Rp 150\\.000 transfer masuk · saldo Rp 150\\.000`));
     expect(await bot.store.getSaldo(OTHER)).toBe(150_000);
     expect(bot.inbox.get(OTHER)?.at(-1)?.text).toContain('Rp 150.000');
     const [out] = await bot.store.ledger(RESELLER, 1);
@@ -249,6 +256,7 @@ describe('TRANSFER', () => {
     await bot.store.schedule(RESELLER, id, Date.now() + 1000);
     await bot.store.transferOut({ id, from: RESELLER, to: OTHER, amount: 70_000, at: Date.now() });
     expect(await bot.store.getSaldo(OTHER)).toBe(0);
+    expect(await bot.say(ADMIN, `TRX ${id}`)).toContain('belum ditambah');
     bot.advance(2_000);
     await bot.app.worker.tick();
     await bot.app.worker.tick();
