@@ -17,6 +17,8 @@ import { TTL } from '../sessions/keys.ts';
 import type { Metrics } from '../metrics.ts';
 import { ROLE_RANK, type Command, type Role } from './commands.ts';
 import { pinGate, type PinDeps } from './features/pin.ts';
+import { transferStatus } from './features/transfer.ts';
+import { isTransferId } from '../payments/transfers.ts';
 import type { Family } from './provider.ts';
 import type { Quote, Transaction } from './store.ts';
 import { wibTime } from './format.ts';
@@ -247,6 +249,7 @@ export function createBot(deps: BotDeps): Bot {
       case 'status': {
         if (!canPay) return text(t('reseller.only'));
         if (!intent.txId) return text(t('status.usage'));
+        if (isTransferId(intent.txId)) return text((await transferStatus(store, t, ctx.user, intent.txId)) ?? t('status.notFound', { id: intent.txId }));
         const tx = await store.getTx(ctx.user, intent.txId);
         if (!tx) return text(t('status.notFound', { id: intent.txId }));
         if (tx.status === 'SETTLED') return [outcomeReply(tx)];

@@ -2,9 +2,19 @@
 import { newTxId } from '../../payments/ids.ts';
 import { completeTransfer, TRANSFER_PREFIX } from '../../payments/transfers.ts';
 import type { Command } from '../commands.ts';
-import { againIfLost } from '../store.ts';
+import type { UserId } from '../channel.ts';
+import type { T } from '../i18n.ts';
+import { againIfLost, type Store } from '../store.ts';
 import { rupiah, wibTime } from '../format.ts';
 import { amountTyped, argsOf, holdsSaldo, userName } from './users.ts';
+
+/** `STATUS TRF-…` for either side of a transfer; undefined when this user is on neither. */
+export async function transferStatus(store: Store, t: T, user: UserId, id: string): Promise<string | undefined> {
+  const from = await store.txOwner(id);
+  const tr = from ? await store.getTransfer(from, id) : null;
+  if (!from || !tr || (user !== from && user !== tr.to)) return undefined;
+  return t(tr.state === 'done' ? 'status.transferDone' : 'status.transferDebited', { id, from, to: tr.to, amount: rupiah(tr.amount), time: wibTime(tr.at) });
+}
 
 export function transferCommands(graceMs: number): Command[] {
   return [

@@ -207,6 +207,10 @@ describe('TRANSFER', () => {
     expect(trx).toContain('Selesai');
     expect(trx).toMatch(new RegExp(`${RESELLER} -Rp 150\\.000 transfer keluar · saldo Rp 850\\.000`));
     expect(trx).toMatch(new RegExp(`${OTHER} \\+Rp 150\\.000 transfer masuk · saldo Rp 150\\.000`));
+    // Either side finds it with STATUS; nobody else does.
+    for (const side of [RESELLER, OTHER]) expect(await bot.say(side, `STATUS ${id}`)).toContain(`transfer Rp 150.000 dari ${RESELLER} ke ${OTHER} · selesai`);
+    await bot.store.setReseller('telegram:31337', true, undefined, Date.now());
+    expect(await bot.say('telegram:31337', `STATUS ${id}`)).toContain('tidak ditemukan');
     expect(await bot.store.getSaldo(OTHER)).toBe(150_000);
     expect(bot.inbox.get(OTHER)?.at(-1)?.text).toContain('Rp 150.000');
     const [out] = await bot.store.ledger(RESELLER, 1);
