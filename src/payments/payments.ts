@@ -7,7 +7,7 @@
  */
 import type { UserId } from '../bot/channel.ts';
 import { type CatalogueEntry, OWN_REASONS, type PayOutcome, type Provider } from '../bot/provider.ts';
-import { againIfLost, isFinal, type Quote, type ReserveResult, stillUnknown, type Store, StoreOutcomeUnknown, type Transaction, type TxEvent, type TxStatus } from '../bot/store.ts';
+import { isFinal, type Quote, type ReserveResult, stillUnknown, type Store, StoreOutcomeUnknown, type Transaction, type TxEvent, type TxStatus } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import type { ProviderRouter } from '../providers/router.ts';
 import type { Metrics } from '../metrics.ts';
@@ -68,6 +68,9 @@ export interface PaymentDeps {
   clock?: () => number;
 }
 
+/** How long a payment step keeps trying while the store is unreachable: about a managed Redis's failover. */
+const STORE_PATIENCE_MS = 30_000;
+
 export function createPayments(deps: PaymentDeps): Payments {
   const { store, router, settings, log, onEvent } = deps;
   const clock = deps.clock ?? Date.now;
@@ -119,7 +122,7 @@ export function createPayments(deps: PaymentDeps): Payments {
       store.transition(tx.user, tx.id, from, 'PENDING', now, { reason: outcome.reason, ...(invoice ? { invoice } : {}) }, log),
     );
     if (!ok) return undefined;
-    await store.schedule(tx.user, tx.id, now + nextCheckIn(tx, now));
+    await patiently(tx.id, 'schedule', () => store.schedule(tx.user, tx.id, now + nextCheckIn(tx, now)));
     const pending: Transaction = { ...tx, status: 'PENDING', reason: outcome.reason, updatedAt: now, ...(invoice ? { invoice } : {}) };
     return wasPending ? undefined : { type: 'pending', tx: pending };
   }
@@ -131,13 +134,33 @@ export function createPayments(deps: PaymentDeps): Payments {
    * a blip after a paid bill left it SENDING without the receipt, for an admin to settle by hand.
    */
   function stepOnce(tx: Transaction, to: TxStatus, now: number, step: () => Promise<boolean>): Promise<boolean> {
-    return againIfLost(async (again) => {
-      if (!again) return step();
-      log.warn({ tx: tx.id, to }, 'a transaction step lost its answer; sending it again');
+    return patiently(tx.id, to, async (lost) => {
       if (await step()) return true;
+      if (!lost) return false;
       const after = await store.getTx(tx.user, tx.id);
       return after?.status === to && after.updatedAt === now;
     });
+  }
+
+  /**
+   * A payment step that must land once the biller has answered (or once the debit may have): while the store
+   * cannot be reached or loses the answer, it is tried again, backing off, for as long as a Redis failover
+   * takes, rather than dropping the biller's answer and leaving the payment for an admin. `lost`: an earlier
+   * try may have run. Every step given here is safe to send again (a compare-and-set, a set, a read).
+   */
+  async function patiently<T>(txId: string, what: string, run: (lost: boolean) => Promise<T>): Promise<T> {
+    const deadline = performance.now() + STORE_PATIENCE_MS;
+    let lost = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await run(lost);
+      } catch (err) {
+        if (err instanceof StoreOutcomeUnknown) lost = true;
+        if (performance.now() >= deadline) throw lost ? stillUnknown(err) : err;
+        log.warn({ tx: txId, what, attempt, err: err instanceof Error ? err.message : String(err) }, 'the store failed a payment step; trying again');
+        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 2_000)));
+      }
+    }
   }
 
   /**
@@ -273,15 +296,11 @@ export function createPayments(deps: PaymentDeps): Payments {
         // message's (its id is on it, and a message id is claimed by one process only), and this process holds
         // the one claim to pay it, as it would have. Anything else is not ours to touch.
         log.warn({ tx: txId }, 'a reserve lost its answer; reading it back');
-        const [landed, resent] = await (async () => {
-          try {
-            await store.schedule(user, txId, now + graceMs);
-            const tx = await store.getTx(user, txId);
-            return [tx, tx ? undefined : await reserve()] as const;
-          } catch (again) {
-            throw stillUnknown(again);
-          }
-        })();
+        const [landed, resent] = await patiently(txId, 'reserve', async () => {
+          await store.schedule(user, txId, now + graceMs);
+          const tx = await store.getTx(user, txId);
+          return [tx, tx ? undefined : await reserve()] as const;
+        });
         if (resent) r = resent;
         else if (landed?.messageId !== messageId) return { kind: 'no-quote' };
         else if (landed.status === 'SENDING') r = { ok: true, tx: landed };

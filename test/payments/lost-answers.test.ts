@@ -6,9 +6,8 @@
  * admin, nothing is paid twice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { translator } from '../../src/bot/i18n.ts';
 import { audit } from '../../src/payments/audit.ts';
-import { ADMIN, ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
+import { ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -66,49 +65,50 @@ describe('the answer to a settle or a refund is lost with the Redis connection',
   });
 });
 
-describe('Redis stays down after the reserve lost its answer', () => {
-  it('tells the payer to look first, never to try again, and the worker carries the payment on', async () => {
+describe('Redis unreachable for a while in the middle of YA (a failover)', () => {
+  it('after the reserve lost its answer: the bot waits for Redis, reads the reserve back, pays once, and the payer gets the receipt', async () => {
     bot = await startTestBot({ relay: true });
     const saldo = await bot.store.getSaldo(RESELLER);
     await bot.say(RESELLER, 'PLN 123456789');
-    bot.relay!.arm('SENDING', 1_500); // the reserve runs, then Redis is unreachable: the read-back fails too
-    expect(await bot.say(RESELLER, 'YA', 'ya-down')).toBe(translator('id')('error.outcomeUnknown'));
-    await new Promise((r) => setTimeout(r, 1_700));
-    // Debited once and never paid blind: SENDING is the worker's to ask about (it becomes PENDING).
+    bot.relay!.arm('SENDING', 1_500); // the reserve runs, then Redis is unreachable for 1.5 s
+    expect(await bot.say(RESELLER, 'YA', 'ya-down')).toContain('STRUK');
     const [tx] = await bot.store.listTx(RESELLER, 10);
-    expect(tx?.status).toBe('SENDING');
+    expect(tx?.status).toBe('SETTLED');
     expect(await bot.store.getSaldo(RESELLER)).toBe(saldo - tx!.quote.price);
-    expect(bot.sim.payments).toHaveLength(0);
-    bot.advance(10 * 60_000);
-    await bot.app.worker.tick();
-    expect((await bot.store.getTx(RESELLER, tx!.id))?.status).not.toBe('SENDING');
+    expect(bot.sim.payments).toHaveLength(1);
     expect((await audit(bot.store)).problems).toEqual([]);
   });
-});
 
-describe('Redis goes down while the biller is paying', () => {
-  it('the payer is told to look first, not to try again; once Redis is back it is pending for the admins, never paid again', async () => {
+  it("while the biller pays: its answer is kept until Redis is back, and the payer gets the receipt, paid once", async () => {
     bot = await startTestBot({ relay: true });
     const saldo = await bot.store.getSaldo(RESELLER);
     await bot.say(RESELLER, 'PLN 123456789');
     bot.sim.setDelay(300);
     const reply = bot.say(RESELLER, 'YA', 'ya-outage');
     await new Promise((r) => setTimeout(r, 100)); // debited, the biller still paying
-    bot.relay!.down(1_500); // the settle is refused (ioredis gives up reconnecting), not lost
-    expect(await reply).toBe(translator('id')('error.outcomeUnknown'));
-    bot.sim.setDelay(0);
-    await new Promise((r) => setTimeout(r, 1_700));
-    expect(bot.sim.payments).toHaveLength(1);
+    bot.relay!.down(1_500); // the settle is refused (ioredis gives up reconnecting) until Redis is back
+    expect(await reply).toContain('STRUK');
     const [tx] = await bot.store.listTx(RESELLER, 10);
+    expect(tx?.status).toBe('SETTLED');
+    expect(tx?.invoice).toBeTruthy();
     expect(await bot.store.getSaldo(RESELLER)).toBe(saldo - tx!.quote.price);
-    // The biller's answer (its invoice) was never recorded, and MMBC is asked about a payment by its invoice:
-    // the worker makes it PENDING and the admins are told, to settle it from the biller's record.
-    bot.advance(10 * 60_000);
-    await bot.app.worker.tick();
-    expect((await bot.store.getTx(RESELLER, tx!.id))?.status).toBe('PENDING');
-    expect(bot.inbox.get(ADMIN)?.at(-1)?.text).toContain(tx!.id);
-    expect(await bot.say(ADMIN, `SUKSES ${tx!.id}`)).toContain('SUKSES');
     expect(bot.sim.payments).toHaveLength(1);
+    expect((await audit(bot.store)).problems).toEqual([]);
+  });
+
+  it("a refusal is kept the same way: refunded once Redis is back, not left for an admin", async () => {
+    bot = await startTestBot({ relay: true });
+    const saldo = await bot.store.getSaldo(RESELLER);
+    await bot.say(RESELLER, 'PLN 500000000003'); // the biller refuses to pay this one
+    bot.sim.setDelay(300);
+    const reply = bot.say(RESELLER, 'YA', 'ya-refused');
+    await new Promise((r) => setTimeout(r, 100));
+    bot.relay!.down(1_500);
+    expect(await reply).toContain('GAGAL');
+    const [tx] = await bot.store.listTx(RESELLER, 10);
+    expect(tx?.status).toBe('FAILED');
+    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo);
+    expect((await bot.store.ledger(RESELLER, 10)).filter((e) => e.reason === 'refund')).toHaveLength(1);
     expect((await audit(bot.store)).problems).toEqual([]);
   });
 });
