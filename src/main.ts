@@ -45,7 +45,15 @@ async function main(): Promise<void> {
   // only warnings show unless LOG_LEVEL says otherwise, so log lines do not land in the middle of the chat.
   const chatting = withConsole && Boolean(process.stdin.isTTY) && !config.given.has('LOG_LEVEL');
   const log = createLog(chatting ? 'warn' : config.LOG_LEVEL, { secrets: configSecrets(config), ...(withConsole ? { destination: process.stderr } : {}) });
-  const app = await createApp(config, { log });
+  let app: App;
+  try {
+    app = await createApp(config, { log });
+  } catch (err) {
+    // Most often Redis not running or not reachable at REDIS_URL: one line, as for a bad setting, not a stack.
+    const why = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`Start failed: ${why}${config.REDIS_URL ? ' (is Redis running and reachable at REDIS_URL?)' : ''}\n`);
+    process.exit(1);
+  }
   const t = translator(config.LOCALE);
 
   for (const name of wanted) {
