@@ -43,6 +43,11 @@ export function wibDay(ms: number): string {
   return `${p.y}-${p.mo}-${p.d}`;
 }
 
+/** A calendar day from wibDay as every date is shown to users (wibTime): `22/11/2026`. */
+export function dayShown(day: string): string {
+  return `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
+}
+
 const MONTHS: Record<string, number> = {
   JAN: 1, FEB: 2, MAR: 3, APR: 4, MAY: 5, MEI: 5, JUN: 6, JUL: 7, AUG: 8, AGU: 8, AGT: 8, SEP: 9, OCT: 10, OKT: 10,
   NOV: 11, DEC: 12, DES: 12,

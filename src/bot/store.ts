@@ -209,8 +209,9 @@ export type TakeResult = { user: UserId } | 'end' | 'lost';
 
 /**
  * What a store step throws when its connection was lost after the step was sent and before it was answered:
- * the step may have happened or not. Never retried by itself (a credit would be made twice); the user is
- * told to look before doing it again.
+ * the step may have happened or not. The store never sends it again by itself (a credit would be made twice):
+ * only a caller whose steps are idempotent does (againIfLost, the payment steps), else the user is told to
+ * look before doing it again.
  */
 export class StoreOutcomeUnknown extends Error {
   override readonly name = 'StoreOutcomeUnknown';

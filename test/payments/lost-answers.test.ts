@@ -65,6 +65,19 @@ describe('the answer to a settle or a refund is lost with the Redis connection',
   });
 });
 
+/** The inquiry and a YA whose biller takes 300 ms, Redis unreachable for 1.5 s from 100 ms in (debited, the biller still paying). */
+async function payThroughOutage(inquiry: string, messageId: string): Promise<{ b: TestBot; reply: string; saldoBefore: number }> {
+  const b = await startTestBot({ relay: true });
+  bot = b;
+  const saldoBefore = await b.store.getSaldo(RESELLER);
+  await b.say(RESELLER, inquiry);
+  b.sim.setDelay(300);
+  const reply = b.say(RESELLER, 'YA', messageId);
+  await new Promise((r) => setTimeout(r, 100));
+  b.relay!.down(1_500); // the outcome step is refused (ioredis gives up reconnecting) until Redis is back
+  return { b, reply: await reply, saldoBefore };
+}
+
 describe('Redis unreachable for a while in the middle of YA (a failover)', () => {
   it('after the reserve lost its answer: the bot waits for Redis, reads the reserve back, pays once, and the payer gets the receipt', async () => {
     bot = await startTestBot({ relay: true });
@@ -80,35 +93,23 @@ describe('Redis unreachable for a while in the middle of YA (a failover)', () =>
   });
 
   it("while the biller pays: its answer is kept until Redis is back, and the payer gets the receipt, paid once", async () => {
-    bot = await startTestBot({ relay: true });
-    const saldo = await bot.store.getSaldo(RESELLER);
-    await bot.say(RESELLER, 'PLN 123456789');
-    bot.sim.setDelay(300);
-    const reply = bot.say(RESELLER, 'YA', 'ya-outage');
-    await new Promise((r) => setTimeout(r, 100)); // debited, the biller still paying
-    bot.relay!.down(1_500); // the settle is refused (ioredis gives up reconnecting) until Redis is back
-    expect(await reply).toContain('STRUK');
-    const [tx] = await bot.store.listTx(RESELLER, 10);
+    const { b, reply, saldoBefore: saldo } = await payThroughOutage('PLN 123456789', 'ya-outage');
+    expect(reply).toContain('STRUK');
+    const [tx] = await b.store.listTx(RESELLER, 10);
     expect(tx?.status).toBe('SETTLED');
     expect(tx?.invoice).toBeTruthy();
-    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo - tx!.quote.price);
-    expect(bot.sim.payments).toHaveLength(1);
-    expect((await audit(bot.store)).problems).toEqual([]);
+    expect(await b.store.getSaldo(RESELLER)).toBe(saldo - tx!.quote.price);
+    expect(b.sim.payments).toHaveLength(1);
+    expect((await audit(b.store)).problems).toEqual([]);
   });
 
   it("a refusal is kept the same way: refunded once Redis is back, not left for an admin", async () => {
-    bot = await startTestBot({ relay: true });
-    const saldo = await bot.store.getSaldo(RESELLER);
-    await bot.say(RESELLER, 'PLN 500000000003'); // the biller refuses to pay this one
-    bot.sim.setDelay(300);
-    const reply = bot.say(RESELLER, 'YA', 'ya-refused');
-    await new Promise((r) => setTimeout(r, 100));
-    bot.relay!.down(1_500);
-    expect(await reply).toContain('GAGAL');
-    const [tx] = await bot.store.listTx(RESELLER, 10);
+    const { b, reply, saldoBefore: saldo } = await payThroughOutage('PLN 500000000003', 'ya-refused'); // the biller refuses this one
+    expect(reply).toContain('GAGAL');
+    const [tx] = await b.store.listTx(RESELLER, 10);
     expect(tx?.status).toBe('FAILED');
-    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo);
-    expect((await bot.store.ledger(RESELLER, 10)).filter((e) => e.reason === 'refund')).toHaveLength(1);
-    expect((await audit(bot.store)).problems).toEqual([]);
+    expect(await b.store.getSaldo(RESELLER)).toBe(saldo);
+    expect((await b.store.ledger(RESELLER, 10)).filter((e) => e.reason === 'refund')).toHaveLength(1);
+    expect((await audit(b.store)).problems).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /** `MUTASI [n]` (ledger entries) and `REKAP [tanggal]` (the day's transactions by status), times in WIB. */
 import type { Command, CommandContext } from '../commands.ts';
-import { rupiah, signedRupiah, wibDay, wibTime } from '../format.ts';
+import { dayShown, rupiah, signedRupiah, wibDay, wibTime } from '../format.ts';
 import type { T } from '../i18n.ts';
 import type { LedgerEntry, Transaction, TxStatus } from '../store.ts';
 
@@ -88,8 +88,7 @@ export function statementCommands(): Command[] {
           }
         }
         const lines = [...by].map(([status, s]) => t('rekap.line', { status: t(`status.${status}`), n: s.n, sum: rupiah(s.sum) }));
-        const shown = `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`; // as every other date: 22/11/2026
-        const title = t(ctx.role === 'admin' ? 'rekap.titleAll' : 'rekap.title', { day: shown, n: txs.length });
+        const title = t(ctx.role === 'admin' ? 'rekap.titleAll' : 'rekap.title', { day: dayShown(day), n: txs.length });
         const tail = ctx.role === 'admin'
           ? t('rekap.operatorMargin', { amount: rupiah(markup) })
           : t('rekap.resellerMargin', { markup: rupiah(markup), margin: rupiah(margin) });
