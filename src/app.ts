@@ -18,7 +18,8 @@ import type { Channel, Notifier, UserId } from './bot/channel.ts';
 import { channelOf } from './bot/channel.ts';
 import { createBot, type Bot } from './bot/core.ts';
 import type { Store } from './bot/store.ts';
-import type { Config } from './config.ts';
+import { configSecrets, type Config } from './config.ts';
+import type { Provider } from './bot/provider.ts';
 import type { Log } from './log.ts';
 import { createPayments, type Payments } from './payments/payments.ts';
 import { startRecheckWorker, type RecheckWorker } from './payments/recheck.ts';
@@ -51,8 +52,9 @@ export interface App {
   metrics: Metrics;
   /** Channel name → whether it is up, for /healthz. */
   channels: ReadonlyMap<string, Channel>;
+  /** The MMBC simulator, in sandbox mode. */
   simulator?: MmbcSimulator;
-  /** The IAK simulator, in sandbox mode for IAK (no IAK credentials). */
+  /** The IAK simulator, in sandbox mode. */
   iakSimulator?: IakSimulator;
   /** Redis (when used) and each channel, up or down: what /healthz reports. */
   health(): Promise<{ ok: boolean; store: { kind: string; up: boolean }; channels: Record<string, boolean>; states: Record<string, string> }>;
@@ -85,36 +87,45 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     }
   }
 
+  // One decision (config.ts): in sandbox mode every biller is a simulator on loopback; in production a biller
+  // without credentials is not built at all, so nothing real is ever paid beside something simulated.
   let simulator: MmbcSimulator | undefined;
-  let mmbcBase = config.MMBC_BASE_URL;
-  let mmbcUser = config.MMBC_USERNAME ?? '';
-  let mmbcPass = config.MMBC_PASSWORD ?? '';
-  if (config.sandbox.mmbc) {
-    simulator = await startMmbcSimulator({ host: '127.0.0.1', port: 0 });
-    mmbcBase = simulator.url;
-    mmbcUser = 'sandbox';
-    mmbcPass = 'sandbox';
-    log.warn({ url: simulator.url }, 'sandbox mode: MMBC credentials are not set, so a simulated MMBC serves the payments');
-  }
-  const mmbcClient: MmbcClient = createMmbcClient({
-    baseUrl: mmbcBase, username: mmbcUser, password: mmbcPass, timeoutMs: config.PROVIDER_TIMEOUT_MS,
-  });
   let iakSimulator: IakSimulator | undefined;
-  let iakBase = config.IAK_BASE_URL;
-  let iakUser = config.IAK_USERNAME ?? '';
-  let iakKey = config.IAK_API_KEY ?? '';
-  if (config.sandbox.iak) {
-    iakSimulator = await startIakSimulator({ host: '127.0.0.1', port: 0 });
-    iakBase = iakSimulator.url;
-    iakUser = iakSimulator.username;
-    iakKey = iakSimulator.apiKey;
-    log.warn({ url: iakSimulator.url }, 'sandbox mode: IAK credentials are not set, so a simulated IAK serves its products');
+  const providers: Provider[] = [];
+  const clients: { close(): Promise<void> }[] = [];
+  if (config.billers.mmbc) {
+    if (config.sandbox) simulator = await startMmbcSimulator({ host: '127.0.0.1', port: 0 });
+    const client: MmbcClient = createMmbcClient({
+      baseUrl: simulator?.url ?? config.MMBC_BASE_URL,
+      username: simulator ? 'sandbox' : config.MMBC_USERNAME!,
+      password: simulator ? 'sandbox' : config.MMBC_PASSWORD!,
+      timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    });
+    clients.push(client);
+    providers.push(createMmbcProvider(client));
   }
-  const iakClient: IakClient = createIakClient({
-    baseUrl: iakBase, username: iakUser, apiKey: iakKey, timeoutMs: config.PROVIDER_TIMEOUT_MS,
-  });
-  const router = createProviderRouter([createMmbcProvider(mmbcClient), createIakProvider(iakClient)], store, log, {
+  if (config.billers.iak) {
+    if (config.sandbox) iakSimulator = await startIakSimulator({ host: '127.0.0.1', port: 0 });
+    const client: IakClient = createIakClient({
+      baseUrl: iakSimulator?.url ?? config.IAK_BASE_URL,
+      username: iakSimulator?.username ?? config.IAK_USERNAME!,
+      apiKey: iakSimulator?.apiKey ?? config.IAK_API_KEY!,
+      timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    });
+    clients.push(client);
+    providers.push(createIakProvider(client));
+  }
+  if (config.sandbox) {
+    log.warn({ mmbc: simulator?.url, iak: iakSimulator?.url }, 'SANDBOX mode: every biller is simulated on loopback; no payment is real');
+  } else {
+    const off = (['mmbc', 'iak'] as const).filter((b) => !config.billers[b]);
+    log.info({ billers: providers.map((p) => p.name), off }, off.length > 0 ? `production mode: ${off.join(', ')} has no credentials, so its products are closed` : 'production mode');
+  }
+  const router = createProviderRouter(providers, store, log, {
     preference: config.PROVIDER_PREFERENCE,
+    // A sandbox price list cached in a shared Redis must never stand in for a real biller's, nor the reverse.
+    cacheTag: config.sandbox ? 'sandbox' : 'live',
+    secrets: configSecrets(config),
   });
 
   let catalogue = new Catalogue(await router.catalogue({ refresh: true }));
@@ -129,8 +140,10 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
   }, CATALOGUE_REFRESH_MS);
   refresh.unref();
 
+  // The demo identity exists only where nothing real can be reached: sandbox billers on the embedded store.
+  const demo = config.sandbox && store.kind === 'memory';
   const admins = new Set<UserId>(config.ADMIN_IDS);
-  if (config.sandbox.mmbc) admins.add(SANDBOX_USER);
+  if (demo) admins.add(SANDBOX_USER);
 
   const channels = new Map<string, Channel>();
   const notifier: Notifier = {
@@ -178,6 +191,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     store: cached, payments, notifier, log, clock, metrics,
     catalogue: () => catalogue,
     locale: config.LOCALE,
+    sandbox: config.sandbox,
     admins,
     quoteTtlSeconds: config.QUOTE_TTL_SECONDS,
     commands: [
@@ -192,7 +206,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     flood: { max: config.FLOOD_MAX_MESSAGES, windowSeconds: config.FLOOD_WINDOW_SECONDS },
   });
 
-  if (config.sandbox.mmbc) {
+  if (demo) {
     // The demo user can try the whole flow at once: a reseller with saldo, given once per store.
     await store.setReseller(SANDBOX_USER, true, 'Demo', clock());
     if ((await store.ledger(SANDBOX_USER, 1)).length === 0) {
@@ -230,8 +244,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
       await broadcasts.stop();
       for (const channel of channels.values()) await channel.stop();
       await worker.stop();
-      await mmbcClient.close();
-      await iakClient.close();
+      for (const client of clients) await client.close();
       await simulator?.close();
       await iakSimulator?.close();
       if (!opts.store) await store.close();

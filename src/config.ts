@@ -35,6 +35,9 @@ const schema = z.object({
   WHATSAPP_PAIRING_NUMBER: optional(z.string().regex(/^\d{8,15}$/, 'phone digits with country code, no +')),
   ADMIN_IDS: userList.default([]),
   HTTP_PORT: int(0, 65535, 'a TCP port').default(8080),
+  HTTP_HOST: z.string().regex(/^[\w.:-]{1,253}$/, 'an interface address such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
+  SANDBOX: z.enum(['0', '1'], { error: '1 for sandbox mode (every biller simulated), 0 or unset to decide by the credentials' }).optional(),
+  TICKET_MAX_OPEN: int(1, 100, 'open deposit tickets per reseller').default(3),
   QUOTE_TTL_SECONDS: int(1, 86400, 'seconds').default(300),
   PROVIDER_TIMEOUT_MS: int(100, 600000, 'milliseconds').default(30000),
   PENDING_RECHECK_SECONDS: int(1, 86400, 'seconds').default(30),
@@ -52,7 +55,13 @@ const schema = z.object({
 });
 
 export type Config = z.infer<typeof schema> & {
-  sandbox: { mmbc: boolean; iak: boolean };
+  /**
+   * One decision for the whole process: sandbox (every biller simulated, no real money) when no biller has
+   * credentials or SANDBOX=1; production otherwise, where a biller without its own credentials is off.
+   */
+  sandbox: boolean;
+  /** The billers that serve products: in sandbox mode all (simulated), in production those with credentials. */
+  billers: { mmbc: boolean; iak: boolean };
   /** The variables the operator set (environment or .env), as opposed to defaults. */
   given: ReadonlySet<string>;
 };
@@ -77,7 +86,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   if (Boolean(c.MMBC_USERNAME) !== Boolean(c.MMBC_PASSWORD)) throw new ConfigError('MMBC_USERNAME and MMBC_PASSWORD go together: set both, or neither for sandbox mode');
   if (Boolean(c.IAK_USERNAME) !== Boolean(c.IAK_API_KEY)) throw new ConfigError('IAK_USERNAME and IAK_API_KEY go together: set both, or neither for sandbox mode');
   if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) throw new ConfigError('TELEGRAM_WEBHOOK_SECRET is not valid: expected a secret whenever TELEGRAM_WEBHOOK_URL is set');
-  return { ...c, sandbox: { mmbc: !c.MMBC_USERNAME, iak: !c.IAK_USERNAME }, given: new Set(Object.keys(merged)) };
+  const credentials = { mmbc: Boolean(c.MMBC_USERNAME), iak: Boolean(c.IAK_USERNAME) };
+  const anyCredentials = credentials.mmbc || credentials.iak;
+  if (c.SANDBOX === '0' && !anyCredentials) throw new ConfigError('SANDBOX is not valid: expected 1 or unset when no biller has credentials (SANDBOX=0 needs MMBC or IAK credentials)');
+  const sandbox = c.SANDBOX === '1' || !anyCredentials;
+  return { ...c, sandbox, billers: sandbox ? { mmbc: true, iak: true } : credentials, given: new Set(Object.keys(merged)) };
 }
 
 /**

@@ -102,8 +102,8 @@ async function main(): Promise<void> {
     const console: Channel & { done: Promise<void> } = createConsoleChannel({ input: process.stdin, output: process.stdout, interactive });
     const role = app.admins.has(SANDBOX_USER) ? 'admin' : (await app.store.getUser(SANDBOX_USER))?.reseller ? 'reseller' : 'customer';
     process.stdout.write(`${t('console.welcome', { user: SANDBOX_USER, role: t(`role.${role}`) })}\n`);
-    if (app.simulator) {
-      const url = [app.simulator.url, app.iakSimulator?.url].filter(Boolean).join(', ');
+    if (app.config.sandbox) {
+      const url = [app.simulator?.url, app.iakSimulator?.url].filter(Boolean).join(', ');
       process.stdout.write(`${t('console.sandbox', { url, saldo: rupiah(SANDBOX_SALDO) })}\n`);
     }
     process.stdout.write('\n');

@@ -28,6 +28,10 @@ export interface RouterOptions {
   ttlSeconds?: number;
   /** `PROVIDER_PREFERENCE`: who serves a product both sell. */
   preference?: Preference;
+  /** Names the price-list cache, so a sandbox list kept in a shared store never stands in for a live one. */
+  cacheTag?: string;
+  /** Configured secrets: never shown, logged or stored, whatever a provider's answer quotes. */
+  secrets?: readonly string[];
 }
 
 export function createProviderRouter(
@@ -36,7 +40,7 @@ export function createProviderRouter(
   log: Log,
   options: number | RouterOptions = {},
 ): ProviderRouter {
-  const { ttlSeconds = 600, preference = 'cheapest' } = typeof options === 'number' ? { ttlSeconds: options } : options;
+  const { ttlSeconds = 600, preference = 'cheapest', cacheTag } = typeof options === 'number' ? { ttlSeconds: options } : options;
   const byName = new Map(providers.map((p) => [p.name, p]));
   /** The lists the last catalogue() saw, per provider: where a shared product's offers are found. */
   let latest: CatalogueEntry[][] | undefined;
@@ -69,7 +73,7 @@ export function createProviderRouter(
   async function lists(refresh: boolean): Promise<CatalogueEntry[][]> {
     latest = await Promise.all(
       providers.map(async (p): Promise<CatalogueEntry[]> => {
-        const cacheName = `pricelist:${p.name}`;
+        const cacheName = cacheTag ? `pricelist:${cacheTag}:${p.name}` : `pricelist:${p.name}`;
         if (!refresh) {
           const cached = await store.getCache(cacheName);
           if (cached) return JSON.parse(cached) as CatalogueEntry[];
