@@ -183,6 +183,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
       quoteTtlMs: config.QUOTE_TTL_SECONDS * 1000,
       providerTimeoutMs: config.PROVIDER_TIMEOUT_MS,
       recheckMs: config.PENDING_RECHECK_SECONDS * 1000,
+      sandbox: config.sandbox,
     },
     onEvent: (event) => bot.onPaymentEvent(event),
     markupFor: async (entry) => markupOf(await cached.markups(), normaliseCode(entry.code)),
@@ -191,7 +192,6 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     store: cached, payments, notifier, log, clock, metrics,
     catalogue: () => catalogue,
     locale: config.LOCALE,
-    sandbox: config.sandbox,
     admins,
     quoteTtlSeconds: config.QUOTE_TTL_SECONDS,
     commands: [

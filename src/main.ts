@@ -104,7 +104,8 @@ async function main(): Promise<void> {
     process.stdout.write(`${t('console.welcome', { user: SANDBOX_USER, role: t(`role.${role}`) })}\n`);
     if (app.config.sandbox) {
       const url = [app.simulator?.url, app.iakSimulator?.url].filter(Boolean).join(', ');
-      process.stdout.write(`${t('console.sandbox', { url, saldo: rupiah(SANDBOX_SALDO) })}\n`);
+      const demo = app.admins.has(SANDBOX_USER) && app.store.kind === 'memory';
+      process.stdout.write(`${demo ? t('console.sandbox', { url, saldo: rupiah(SANDBOX_SALDO) }) : t('console.sandboxNoDemo', { url })}\n`);
     }
     process.stdout.write('\n');
     await app.attach(console);

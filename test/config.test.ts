@@ -40,7 +40,10 @@ describe('loadConfig defaults', () => {
       FLOOD_WINDOW_SECONDS: 60,
       LOCALE: 'id',
       LOG_LEVEL: 'info',
-      sandbox: { mmbc: true, iak: true },
+      HTTP_HOST: '127.0.0.1',
+      TICKET_MAX_OPEN: 3,
+      sandbox: true,
+      billers: { mmbc: true, iak: true },
     });
     expect(c.IAK_BASE_URL).toMatch(/^https:\/\//);
     for (const k of ['REDIS_URL', 'MMBC_USERNAME', 'MMBC_PASSWORD', 'IAK_USERNAME', 'IAK_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_URL', 'DEPOSIT_BANK_INFO', 'CHANNELS'] as const) {
@@ -77,7 +80,8 @@ describe('loadConfig defaults', () => {
     expect(c.LOCALE).toBe('en');
     expect(c.ADMIN_IDS).toEqual(['telegram:12345', 'whatsapp:6281234567890', 'console:local']);
     expect(c.CHANNELS).toEqual(['console', 'telegram']);
-    expect(c.sandbox).toEqual({ mmbc: false, iak: true });
+    expect(c.sandbox).toBe(false);
+    expect(c.billers).toEqual({ mmbc: true, iak: false });
   });
 });
 
@@ -182,7 +186,35 @@ describe('loadConfig and .env', () => {
 
   it('credentials from the file turn sandbox off', () => {
     const file = envFile('IAK_USERNAME=me\nIAK_API_KEY=key\n');
-    expect(loadConfig({}, file).sandbox).toEqual({ mmbc: true, iak: false });
+    const c = loadConfig({}, file);
+    expect(c.sandbox).toBe(false);
+    expect(c.billers).toEqual({ mmbc: false, iak: true });
+  });
+});
+
+describe('sandbox or production: one decision', () => {
+  const MMBC = { MMBC_USERNAME: 'u', MMBC_PASSWORD: 'p' };
+  const IAK = { IAK_USERNAME: 'u', IAK_API_KEY: 'k' };
+  it.each([
+    ['no credentials at all', {}, true, { mmbc: true, iak: true }],
+    ['MMBC only: IAK is off, never simulated', MMBC, false, { mmbc: true, iak: false }],
+    ['IAK only: MMBC is off, never simulated', IAK, false, { mmbc: false, iak: true }],
+    ['both', { ...MMBC, ...IAK }, false, { mmbc: true, iak: true }],
+    ['SANDBOX=1 with credentials: every biller simulated', { ...MMBC, SANDBOX: '1' }, true, { mmbc: true, iak: true }],
+    ['SANDBOX=1 without credentials', { SANDBOX: '1' }, true, { mmbc: true, iak: true }],
+    ['SANDBOX=0 with credentials', { ...IAK, SANDBOX: '0' }, false, { mmbc: false, iak: true }],
+  ] as const)('%s', (_what, env, sandbox, billers) => {
+    const c = loadConfig({ ...env }, NO_FILE);
+    expect(c.sandbox).toBe(sandbox);
+    expect(c.billers).toEqual(billers);
+  });
+
+  it('refuses SANDBOX=0 with no biller credentials: nothing could be sold', () => {
+    expect(failure({ SANDBOX: '0' }).message).toMatch(/^SANDBOX is not valid/);
+  });
+
+  it('refuses a SANDBOX value other than 0 or 1', () => {
+    expect(failure({ SANDBOX: 'yes' }).message).toMatch(/^SANDBOX is not valid/);
   });
 });
 

@@ -43,8 +43,6 @@ export interface BotDeps {
   locale: Locale;
   admins: ReadonlySet<UserId>;
   quoteTtlSeconds: number;
-  /** Sandbox mode: every summary and receipt says no payment is real. */
-  sandbox?: boolean;
   /**
    * Over `max` messages in a window of `windowSeconds` (from the window's first message) a user gets one
    * warning, then silence until the window ends; no provider call for what is dropped. Admins are never slowed.

@@ -36,6 +36,11 @@ function billLabel(family: Family, t: T): string {
   return t(family === 'pln-prepaid' || family === 'ewallet' ? 'amount.nominal' : 'amount.bill');
 }
 
+/** A quote made against a simulated biller says so first, in every summary and receipt of it. */
+function sandboxMark(quote: Quote, t: T): string[] {
+  return quote.sandbox ? [t('sandbox.mark')] : [];
+}
+
 export function summary(quote: Quote, canPay: boolean, ttlSeconds: number, t: T): string {
   const b = quote.bill;
   const rows: Array<[string, number, string?]> = [
@@ -54,7 +59,7 @@ export function summary(quote: Quote, canPay: boolean, ttlSeconds: number, t: T)
     ? t('summary.validMinutes', { n: ttlSeconds / 60 })
     : t('summary.validSeconds', { n: ttlSeconds });
   const closing = canPay ? `${t('summary.confirm')} ${validity}` : t('summary.customer');
-  return [...headline(b, t), ...detailRows(b.details, t), ...moneyRows(rows), closing].join('\n');
+  return [...sandboxMark(quote, t), ...headline(b, t), ...detailRows(b.details, t), ...moneyRows(rows), closing].join('\n');
 }
 
 /** `saldoNow`: the saldo as the receipt is sent, for one that comes later than its debit (a pending bill). */
@@ -65,7 +70,7 @@ export function receipt(tx: Transaction, t: T, saldoNow?: number): string {
   if (r.invoice) ids.push([t('receipt.invoice'), r.invoice]);
   if (r.reference) ids.push([t('receipt.reference'), r.reference]);
   ids.push([t('receipt.time'), wibTime(tx.updatedAt)]);
-  const lines = [t('receipt.title'), ...textRows(ids), ...headline({ ...b, customerName: r.customerName || b.customerName }, t)];
+  const lines = [...sandboxMark(tx.quote, t), t('receipt.title'), ...textRows(ids), ...headline({ ...b, customerName: r.customerName || b.customerName }, t)];
   if (r.token) lines.push(`${t('receipt.token')}: ${tokenGroups(r.token)}`);
   if (r.kwh) lines.push(`${t('detail.kwh')}: ${r.kwh}`);
   // The receipt's details win; the inquiry's fill in what the payment answer left out.

@@ -24,6 +24,8 @@ export interface Quote {
   expiresAt: number;
   /** The PIN came with the inquiry (the one-line form): `YA` pays without asking it again. */
   pinOk?: boolean;
+  /** Made in sandbox mode against a simulated biller: its summary and receipt say no payment is real. */
+  sandbox?: true;
 }
 
 /**

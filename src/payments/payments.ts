@@ -18,6 +18,8 @@ export interface PaymentSettings {
   quoteTtlMs: number;
   providerTimeoutMs: number;
   recheckMs: number;
+  /** Sandbox mode: every quote is marked, so its summary and receipt say no payment is real. */
+  sandbox?: boolean;
 }
 
 /** What happened to a transaction, for the user and the admins; the core turns it into words. */
@@ -265,6 +267,7 @@ export function createPayments(deps: PaymentDeps): Payments {
         createdAt: clock(),
         expiresAt: clock() + settings.quoteTtlMs,
         ...(opts?.pinOk ? { pinOk: true } : {}),
+        ...(settings.sandbox ? { sandbox: true as const } : {}),
       };
       const mark = opts?.sameDay ? { day: wibDay(quote.createdAt), product: quote.product, customerNo: quote.bill.customerNo } : undefined;
       const earlier = await store.putQuote(quote, mark);
