@@ -8,8 +8,21 @@ import { BAD_GATEWAY, createSleeper, serveSim, type SimAnswer } from '../sim-kit
 import { IAK_SIM_PRODUCTS, type IakSimBill, iakSimBill } from './sim-bills.ts';
 import { type IakCredentials, signInquiry, signPayment, signPriceList, signStatus } from './sign.ts';
 
-/** `lost`: the payment never reaches IAK (checkstatus then says 42); `inquiry-down`: HTTP 502 at inquiry. */
-export type IakSimFault = 'pending' | 'hang' | 'refuse' | 'http502' | 'garbage' | 'lost' | 'inquiry-refuse' | 'inquiry-paid' | 'inquiry-down';
+/**
+ * `lost`: the payment never reaches IAK (checkstatus then says 42); `inquiry-down`: HTTP 502 at inquiry;
+ * `leak-credentials`: the payment is refused with a message quoting the request's sign and the API key.
+ */
+export type IakSimFault =
+  | 'pending'
+  | 'hang'
+  | 'refuse'
+  | 'http502'
+  | 'garbage'
+  | 'lost'
+  | 'inquiry-refuse'
+  | 'inquiry-paid'
+  | 'inquiry-down'
+  | 'leak-credentials';
 
 export interface IakSimPayment {
   trId: string;
@@ -121,6 +134,7 @@ export async function startIakSimulator(opts: IakSimulatorOptions = {}): Promise
     if (tr.state !== 'unpaid') return code('01', 'INVOICE HAS BEEN PAID', billData(tr));
     const fault = faultOf(tr.hp);
     if (fault === 'refuse') return code('34', 'BILL HAS BEEN PAID', billData(tr));
+    if (fault === 'leak-credentials') return code('204', `WRONG AUTHENTICATION: sign ${String(p.sign)} for key ${creds.apiKey}`, { ...billData(tr), sign: p.sign }, 400);
     if (fault === 'lost') {
       await sleeper.sleep(hangMs);
       return { status: 504, body: 'Gateway Timeout' };

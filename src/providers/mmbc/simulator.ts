@@ -11,9 +11,22 @@ import { wib } from './sim-time.ts';
 
 /**
  * `inquiry-down` answers the inquiry with HTTP 502 (the router falls over to the other provider);
- * `refund` and `refund-later` are e-wallet top-ups MMBC reverses, at once or at the status check.
+ * `refund` and `refund-later` are e-wallet top-ups MMBC reverses, at once or at the status check;
+ * `leak-password` and `inquiry-leak-password` refuse the payment or the inquiry with a text quoting the
+ * password the request came with, as typed and URL-encoded, as a careless biller's login error would.
  */
-export type SimFault = 'pending' | 'hang' | 'refuse' | 'http502' | 'garbage' | 'inquiry-refuse' | 'inquiry-down' | 'refund' | 'refund-later';
+export type SimFault =
+  | 'pending'
+  | 'hang'
+  | 'refuse'
+  | 'http502'
+  | 'garbage'
+  | 'inquiry-refuse'
+  | 'inquiry-down'
+  | 'refund'
+  | 'refund-later'
+  | 'leak-password'
+  | 'inquiry-leak-password';
 
 export interface SimPayment {
   invoice: string;
@@ -198,6 +211,10 @@ export async function startMmbcSimulator(opts: MmbcSimulatorOptions = {}): Promi
     if (isMultipayment(op)) return multipayment.handle(op, params);
     const code = params.ppob_kodeproduk ?? '';
     const customerNo = (params.ppob_nomorpelanggan ?? '').trim();
+    const fault = faultOf(customerNo);
+    if ((op === 'cektagihan' && fault === 'inquiry-leak-password') || (op === 'bayartagihan' && fault === 'leak-password')) {
+      return quotingPassword(params.password ?? '');
+    }
     switch (op) {
       case 'daftarharga':
         return { body: SIM_PRODUCTS.map(priceRow) };
@@ -234,6 +251,11 @@ export async function startMmbcSimulator(opts: MmbcSimulatorOptions = {}): Promi
     },
     close: () => server.close(),
   };
+}
+
+function quotingPassword(password: string): Answer {
+  const reason = `LOGIN GAGAL: password ${password} salah (password=${encodeURIComponent(password)})`;
+  return { body: { result: 'no', reason, message: `password ${password} salah` } };
 }
 
 function no(reason: string): Answer {
