@@ -105,10 +105,3 @@ function isUndiciTimeout(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
 }
-
-/** Hides secrets in a body excerpt that lands in logs and transaction records. */
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.replaceAll(s, '***');
-  return out;
-}

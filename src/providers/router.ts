@@ -7,6 +7,8 @@ import type { Store } from '../bot/store.ts';
 import type { CatalogueEntry, InquiryOutcome, InquiryRequest, Provider, ProviderName } from '../bot/provider.ts';
 import type { Log } from '../log.ts';
 import { fallsOver } from './fallover.ts';
+import { createRedactor } from './redact.ts';
+import { redactingProvider } from './redacting.ts';
 import { mergeCatalogue, offersOf, type Preference, type SharedProduct, sharedProduct } from './shared.ts';
 
 export type { Preference } from './shared.ts';
@@ -35,12 +37,16 @@ export interface RouterOptions {
 }
 
 export function createProviderRouter(
-  providers: Provider[],
+  billers: Provider[],
   store: Store,
   log: Log,
   options: number | RouterOptions = {},
 ): ProviderRouter {
-  const { ttlSeconds = 600, preference = 'cheapest', cacheTag } = typeof options === 'number' ? { ttlSeconds: options } : options;
+  const { ttlSeconds = 600, preference = 'cheapest', cacheTag, secrets = [] } = typeof options === 'number' ? { ttlSeconds: options } : options;
+  // Every call passes here, so this is where a biller's words lose any configured secret they quote: before
+  // the payment code shows them to the user, stores them on the transaction or logs them (below, too).
+  const redactor = createRedactor(secrets);
+  const providers = billers.map((p) => redactingProvider(p, redactor));
   const byName = new Map(providers.map((p) => [p.name, p]));
   /** The lists the last catalogue() saw, per provider: where a shared product's offers are found. */
   let latest: CatalogueEntry[][] | undefined;

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { keepAliveAgent, postText } from '../http.ts';
 import { readAnswer } from '../read.ts';
+import { createRedactor } from '../redact.ts';
 import {
   type MerchantInquiry,
   type MerchantReload,
@@ -64,6 +65,9 @@ const PROVIDER = 'mmbc';
 export function createMmbcClient(options: MmbcClientOptions): MmbcClient {
   const base = options.baseUrl.replace(/\/+$/, '');
   const agent = keepAliveAgent();
+  // MMBC's login error may quote the password it was sent (`password … salah`): its refusals and the raw answer
+  // on the record never carry it, whoever calls this client.
+  const redactor = createRedactor([options.password]);
 
   async function call<T extends object>(
     path: Operation,
@@ -79,8 +83,8 @@ export function createMmbcClient(options: MmbcClientOptions): MmbcClient {
       body: new URLSearchParams({ username: options.username, password: options.password, ...fields }).toString(),
       timeoutMs: options.timeoutMs,
     });
-    const { data, json: raw } = readAnswer(PROVIDER, op, text, schema, [options.password]);
-    return isRefusal(data) ? { ok: false, refusal: data, raw } : { ok: true, answer: data as T, raw };
+    const { data, json: raw } = readAnswer(PROVIDER, op, text, schema, redactor);
+    return isRefusal(data) ? { ok: false, refusal: redactor.deep(data), raw } : { ok: true, answer: data as T, raw };
   }
 
   const merchant = (code: string, accountNo: string, amount: number) => ({
