@@ -33,7 +33,7 @@ import { createProviderRouter, type ProviderRouter } from './providers/router.ts
 import { createMemoryStore } from './sessions/memory-store.ts';
 import { createRedisStore } from './sessions/redis-store.ts';
 import { checkRedisDurability } from './sessions/durability.ts';
-import { createMetrics, type Metrics } from './metrics.ts';
+import { createMetrics, startStoreGauges, STORE_GAUGES_MS, type Metrics } from './metrics.ts';
 
 export const SANDBOX_USER: UserId = 'console:local';
 export const SANDBOX_SALDO = 1_000_000;
@@ -160,7 +160,9 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
   const metricsStore = store;
   // What every message reads (who the user is, the markups) is cached for a few seconds; money never is.
   const cached = withReadCache(store);
-  const metrics = createMetrics(() => metricsStore.stats());
+  // Read every minute in the background, never at scrape time: the read is O(users) (see metrics.ts).
+  const storeGauges = startStoreGauges(() => metricsStore.stats(), { intervalMs: STORE_GAUGES_MS, log });
+  const metrics = createMetrics(storeGauges.current);
 
   const broadcasts = startBroadcastWorker({
     store, channels, log, clock,
@@ -240,6 +242,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     },
     async stop() {
       clearInterval(refresh);
+      storeGauges.stop();
       // Before the channels: its sends in flight go through them.
       await broadcasts.stop();
       for (const channel of channels.values()) await channel.stop();

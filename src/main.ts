@@ -133,9 +133,9 @@ function telegramChannel(config: Config, log: Log): TelegramChannel {
 async function startHttp(app: App, config: Config, log: Log, telegram?: TelegramChannel): Promise<HttpServer | undefined> {
   const routes = telegram?.webhook ? { [telegram.webhook.path]: telegram.webhook.handler } : {};
   try {
-    return await startHttpServer({ app, log, port: config.HTTP_PORT, routes });
+    return await startHttpServer({ app, log, host: config.HTTP_HOST, port: config.HTTP_PORT, routes });
   } catch (err) {
-    log.error({ err: String(err), port: config.HTTP_PORT }, 'HTTP server did not start: no /healthz, /metrics or webhook');
+    log.error({ err: String(err), host: config.HTTP_HOST, port: config.HTTP_PORT }, 'HTTP server did not start: no /healthz, /metrics or webhook');
     if (telegram?.webhook) {
       await app.stop();
       process.exit(1);

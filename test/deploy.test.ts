@@ -7,9 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const compose = parse(readFileSync('compose.yaml', 'utf8')) as {
-  services: Record<string, { command?: string[]; volumes?: string[]; depends_on?: Record<string, { condition: string }>; environment?: Record<string, string>; healthcheck?: unknown; build?: string }>;
+  services: Record<string, { command?: string[]; volumes?: string[]; depends_on?: Record<string, { condition: string }>; environment?: Record<string, string>; healthcheck?: unknown; build?: string; ports?: string[]; stop_grace_period?: string }>;
   volumes: Record<string, unknown>;
 };
+const composeText = readFileSync('compose.yaml', 'utf8');
 const dockerfile = readFileSync('Dockerfile', 'utf8');
 
 describe('compose.yaml', () => {
@@ -28,6 +29,25 @@ describe('compose.yaml', () => {
     expect(bot.build).toBe('.');
     expect(bot.environment?.REDIS_URL).toBe('redis://redis:6379');
     expect(bot.depends_on?.redis?.condition).toBe('service_healthy');
+  });
+
+  it('listens on every interface inside the container, says why, and publishes the port on loopback only', () => {
+    const bot = compose.services.bot!;
+    expect(bot.environment?.HTTP_HOST).toBe('0.0.0.0');
+    // A comment right above the setting explains it (the bot's own default is loopback).
+    const lines = composeText.split('\n');
+    const at = lines.findIndex((l) => /^\s+HTTP_HOST:/.test(l));
+    expect(lines[at - 1]).toMatch(/^\s+#/);
+    // /metrics tells what the operator owes: never published on the host's public interfaces.
+    expect(bot.ports).toBeDefined();
+    for (const port of bot.ports!) expect(port).toMatch(/^127\.0\.0\.1:/);
+  });
+
+  it('gives the bot a stop grace period longer than a payment in flight takes to finish', () => {
+    const grace = compose.services.bot!.stop_grace_period;
+    expect(grace).toMatch(/^\d+s$/);
+    // PROVIDER_TIMEOUT_MS (30 s by default) plus the Telegram channel's bounded stop (src/channels/telegram).
+    expect(Number.parseInt(grace!, 10)).toBeGreaterThanOrEqual(40);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The operator's HTTP server on HTTP_PORT: GET /healthz, GET /metrics, and routes a channel adds (the
+ * The operator's HTTP server on HTTP_HOST:HTTP_PORT: GET /healthz, GET /metrics, and routes a channel adds (the
  * Telegram webhook). node:http is enough for three routes, and keeps the webhook's answer path short.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,13 +13,18 @@ export interface HttpServerOptions {
   app: Pick<App, 'health' | 'metrics'>;
   log: Log;
   port: number;
-  /** All interfaces by default: Telegram must reach the webhook. */
+  /**
+   * Loopback by default: /metrics tells what the operator owes, and Telegram reaches a webhook through the
+   * operator's TLS proxy anyway. `0.0.0.0` (HTTP_HOST, as compose sets it) for every interface.
+   */
   host?: string;
   /** Exact path → handler, e.g. the Telegram webhook. */
   routes?: Record<string, RouteHandler>;
 }
 
 export interface HttpServer {
+  /** The address listened on (`127.0.0.1`, `0.0.0.0`, …). */
+  readonly host: string;
   readonly port: number;
   /** `http://<host>:<port>`, loopback when listening on every interface. */
   readonly url: string;
@@ -29,6 +34,7 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
+export const DEFAULT_HOST = '127.0.0.1';
 const CLOSE_GRACE_MS = 5_000;
 // A Redis that does not answer makes ioredis queue the ping; a probe wants an answer, and "down" is one.
 const HEALTH_TIMEOUT_MS = 2_000;
@@ -69,6 +75,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     res.end(JSON.stringify(body));
   }
 
+  // No store read here: the store's gauges are copied from the last background read (metrics.ts).
   async function metrics(res: ServerResponse): Promise<void> {
     const text = await app.metrics.registry.metrics();
     res.writeHead(200, { 'content-type': app.metrics.registry.contentType });
@@ -77,18 +84,20 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
+    server.listen(opts.port, opts.host ?? DEFAULT_HOST, () => {
       server.off('error', reject);
       resolve();
     });
   });
   server.on('error', (err) => log.error({ err: String(err) }, 'http server error'));
   const addr = server.address() as AddressInfo;
-  const host = !opts.host || opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
-  log.info({ port: addr.port }, 'http server listening');
+  const bound = opts.host ?? DEFAULT_HOST;
+  const host = bound === '0.0.0.0' || bound === '::' ? '127.0.0.1' : bound;
+  log.info({ host: addr.address, port: addr.port }, 'http server listening');
 
   let closing: Promise<void> | undefined;
   return {
+    host: addr.address,
     port: addr.port,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}`,
     route(path, handler) {

@@ -3,6 +3,7 @@
  * Prometheus text with the Telegram channel's counters, and a clean close.
  */
 import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMetrics } from '../../src/metrics.ts';
@@ -83,6 +84,21 @@ describe('the operator HTTP server', () => {
     expect((await fetch(`${http.url}/hook`, { method: 'POST' })).status).toBe(204);
   });
 
+  it('listens on loopback only unless told otherwise: another address of this machine is refused', async () => {
+    const metrics = createMetrics();
+    const app = { metrics, health: async () => ({ ok: true, store: { kind: 'memory', up: true }, channels: {}, states: {} }) };
+    http = await startHttpServer({ app, log: silent, port: 0 });
+    expect(http.host).toBe('127.0.0.1');
+    expect((await fetch(`http://127.0.0.1:${http.port}/healthz`)).status).toBe(200);
+    const outside = externalAddress();
+    if (outside) await expect(fetch(`http://${outside}:${http.port}/healthz`)).rejects.toThrow();
+    await http.close();
+    // Every interface when asked (HTTP_HOST=0.0.0.0, as compose sets it inside its network).
+    http = await startHttpServer({ app, log: silent, port: 0, host: '0.0.0.0' });
+    expect(http.host).toBe('0.0.0.0');
+    if (outside) expect((await fetch(`http://${outside}:${http.port}/healthz`)).status).toBe(200);
+  });
+
   it('closes promptly with an idle keep-alive connection open', async () => {
     const metrics = createMetrics();
     http = await startHttpServer({ app: { metrics, health: async () => ({ ok: true, store: { kind: 'memory', up: true }, channels: {}, states: {} }) }, log: silent, port: 0, host: '127.0.0.1' });
@@ -102,3 +118,10 @@ describe('the operator HTTP server', () => {
     http = undefined;
   });
 });
+
+/** An IPv4 address of this machine that is not loopback, if it has one. */
+function externalAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+}

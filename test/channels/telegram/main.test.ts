@@ -3,6 +3,7 @@
  * fake Bot API server (sandbox provider, embedded store), the HTTP server on it, and SIGTERM.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeBotApi, textUpdate, type FakeBotApi } from '../../helpers/fake-bot-api.ts';
 
@@ -85,6 +86,27 @@ describe('npm start with Telegram', () => {
     expect(bot.out()).not.toContain(api.token.split(':')[1]);
   }, 30_000);
 
+  it('the HTTP server listens on loopback by default and on the interface HTTP_HOST names', async () => {
+    api = await startFakeBotApi();
+    const outside = externalAddress();
+    const loopback = start({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.url });
+    const first = await loopback.logLine('http server listening');
+    expect(first.host).toBe('127.0.0.1');
+    await loopback.logLine('long polling started');
+    expect((await fetch(`http://127.0.0.1:${first.port}/healthz`)).status).toBe(200);
+    if (outside) await expect(fetch(`http://${outside}:${first.port}/metrics`)).rejects.toThrow();
+    loopback.proc.kill('SIGTERM');
+    expect(await loopback.exited).toBe(0);
+
+    const every = start({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.url, HTTP_HOST: '0.0.0.0' });
+    const second = await every.logLine('http server listening');
+    expect(second.host).toBe('0.0.0.0');
+    await every.logLine('long polling started');
+    if (outside) expect((await fetch(`http://${outside}:${second.port}/healthz`)).status).toBe(200);
+    every.proc.kill('SIGTERM');
+    expect(await every.exited).toBe(0);
+  }, 30_000);
+
   it('webhook mode: registers the URL, serves it on HTTP_PORT, refuses a wrong secret', async () => {
     api = await startFakeBotApi();
     const bot = start({
@@ -132,3 +154,10 @@ describe('npm start with Telegram', () => {
     expect(bot.out()).not.toContain('AAwrongWRONG');
   }, 30_000);
 });
+
+/** An IPv4 address of this machine that is not loopback, if it has one. */
+function externalAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+}
