@@ -23,10 +23,17 @@ import type { Family } from './provider.ts';
 import type { Quote, Transaction } from './store.ts';
 import { wibTime } from './format.ts';
 
-/** A PIN was typed: `YA <PIN>`, the one-line form, or the PIN command itself. */
-function carriesPin(intent: Intent): boolean {
-  return ('pin' in intent && intent.pin !== undefined) || (intent.kind === 'command' && intent.word === 'PIN');
+/**
+ * A PIN was typed, or may have been: `YA <PIN>`, the one-line form, the PIN command itself, a command that
+ * says its words carry one, and any message that starts with a word that takes a PIN and holds a digit, read
+ * or not (`YA 42 42 42`, `pin:424242`): deleting a harmless message costs nothing, leaving a PIN in a chat does.
+ */
+function carriesPin(intent: Intent, typed: string, commands: ReadonlyMap<string, Command>): boolean {
+  if ('pin' in intent && intent.pin !== undefined) return true;
+  if (intent.kind === 'command' && (intent.word === 'PIN' || commands.get(intent.word)?.carriesPin?.(intent.args) === true)) return true;
+  return PIN_WORD_THEN_DIGIT.test(typed);
 }
+const PIN_WORD_THEN_DIGIT = /^\s*\/?(?:YA|Y|OK|BAYAR|YES|PIN)(?![A-Z0-9]).*\d/is;
 
 /** Products with a price known before the inquiry: the one-line form pays them at once. */
 const FIXED_PRICE: ReadonlySet<Family> = new Set(['pln-prepaid', 'ewallet']);
@@ -302,7 +309,19 @@ export function createBot(deps: BotDeps): Bot {
     }
   }
 
+  /** Marks the first reply so the channel deletes the incoming message where it can. */
+  function deleting(replies: Reply[]): Reply[] {
+    return replies[0] ? [{ ...replies[0], deleteIncoming: true }, ...replies.slice(1)] : replies;
+  }
+
   async function handleOne(msg: IncomingMessage): Promise<Reply[]> {
+    // Whether it carried a PIN: known once parsed, and applied to every way out, a refusal's or a failure's too.
+    const seen = { secret: false };
+    const replies = await answer(msg, seen);
+    return seen.secret ? deleting(replies) : replies;
+  }
+
+  async function answer(msg: IncomingMessage, seen: { secret: boolean }): Promise<Reply[]> {
     // What the message asked, once its command starts: before that, no step but the admit has run.
     let running: Intent | undefined;
     try {
@@ -311,7 +330,11 @@ export function createBot(deps: BotDeps): Bot {
       // replay claim with the flood count, one script), rather than from one more command after it.
       const catalogue = deps.catalogue();
       const readable = msg.kind !== 'media' && msg.kind !== 'group' && msg.text.length <= MAX_TEXT;
-      const intent = readable ? parse(msg.text, catalogue, commandWords) : undefined;
+      // Compatibility forms read as their plain letters and digits (full-width `ＰＬＮ １２３`, `ﬁ`); parse then
+      // compares ASCII only, so a letter that merely upper-cases to ASCII (`ı` → I) is not taken for one.
+      const typed = readable ? msg.text.normalize('NFKC') : msg.text;
+      const intent = readable ? parse(typed, catalogue, commandWords) : undefined;
+      if (intent) seen.secret = carriesPin(intent, typed, commands);
       const admission = store.admit(msg.user, msg.messageId, {
         ttlSeconds: TTL.messageSeconds,
         ...(counted ? { floodWindowMs: counted.windowSeconds * 1000 } : {}),
@@ -331,7 +354,8 @@ export function createBot(deps: BotDeps): Bot {
       // Characters, not UTF-16 units: an emoji is one character to the user.
       if (msg.text.length > MAX_TEXT && [...msg.text].length > MAX_TEXT) return text(t('input.tooLong', { max: MAX_TEXT }));
       // Not read above when longer than MAX_TEXT in UTF-16 units but not in characters (emoji).
-      const parsed = intent ?? parse(msg.text, catalogue, commandWords);
+      const parsed = intent ?? parse(msg.text.normalize('NFKC'), catalogue, commandWords);
+      seen.secret = carriesPin(parsed, typed, commands);
       if ((parsed.kind === 'unknown' || parsed.kind === 'inquiry') && catalogue.size === 0) {
         return text(t('catalogue.unavailable'));
       }
@@ -341,16 +365,17 @@ export function createBot(deps: BotDeps): Bot {
       if (openQuote !== undefined) ctx.openQuote = openQuote;
       running = parsed;
       const replies = await dispatch(parsed, ctx);
-      // Whatever the answer, a message that carried a PIN is one the channel should delete where it can.
-      return carriesPin(parsed) && replies[0] ? [{ ...replies[0], deleteIncoming: true }, ...replies.slice(1)] : replies;
+      return replies;
     } catch (err) {
       // Nothing a user types may crash the process; the money steps are atomic, so a failure here leaves no half state.
       log.error({ user: msg.user, err: err instanceof Error ? err.stack : String(err) }, 'message failed');
       // Before the command ran, or in one that moves nothing, sending it again is all there is to do.
-      if (!running || repeatable(running)) return text(t(err instanceof StoreOutcomeUnknown ? 'error.storeRetry' : 'error.internal'));
-      // A command that moves money failed part way (a lost answer, Redis down after the debit): it may have
-      // happened, so never "try again", which a second DEPOSIT or YA would turn into a second move.
-      return text(t(deps.admins.has(msg.user) ? 'error.outcomeUnknownAdmin' : 'error.outcomeUnknown'));
+      const said = !running || repeatable(running)
+        ? t(err instanceof StoreOutcomeUnknown ? 'error.storeRetry' : 'error.internal')
+        // A command that moves money failed part way (a lost answer, Redis down after the debit): it may have
+        // happened, so never "try again", which a second DEPOSIT or YA would turn into a second move.
+        : t(deps.admins.has(msg.user) ? 'error.outcomeUnknownAdmin' : 'error.outcomeUnknown');
+      return text(said);
     }
   }
 }

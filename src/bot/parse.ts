@@ -51,7 +51,8 @@ const PIN = /^\d{4,6}$/;
 export function words(text: string): string[] {
   let s = text.trim();
   if (s.startsWith('/')) s = s.slice(1).replace(/^(\w+)@\w+/, '$1'); // `/saldo@MyBot` in groups
-  return s.toUpperCase().split(/[\s.#]+/).filter(Boolean);
+  // ASCII letters only: `ı`.toUpperCase() is `I`, so `rıwayat` would read as RIWAYAT without being it.
+  return s.replace(/[a-z]+/g, (m) => m.toUpperCase()).split(/[\s.#]+/).filter(Boolean);
 }
 
 export function parse(text: string, catalogue: Catalogue, extra: ReadonlySet<string> = new Set()): Intent {
