@@ -1,11 +1,13 @@
 /** Admin: `RESELLER TAMBAH|HAPUS <user> [nama]`, `RESELLER`, `DEPOSIT <user> <nominal>`, `MARKUP <PRODUK|*> <nominal>`. */
-import { normaliseCode } from '../catalogue.ts';
+import { type Catalogue, normaliseCode } from '../catalogue.ts';
 import type { Command, CommandContext } from '../commands.ts';
 import { rupiah } from '../format.ts';
 import { againIfLost } from '../store.ts';
-import { amountTyped, argsOf, holdsSaldo, userName } from './users.ts';
+import { amountOf } from './amounts.ts';
+import { holdsSaldo, userAndAmount, userName } from './users.ts';
 
 const MAX_DEPOSIT = 1_000_000_000;
+const MAX_MARKUP = 10_000_000;
 
 async function list(ctx: CommandContext): Promise<string> {
   const { store, t } = ctx;
@@ -50,12 +52,12 @@ export function resellerCommands(): Command[] {
     {
       words: ['DEPOSIT'],
       role: 'admin',
-      async run(args, rest, ctx) {
+      async run(args, _rest, ctx) {
         const { store, t } = ctx;
-        const [who, how] = argsOf(args, rest, 2);
-        const user = userName(who);
-        const amount = amountTyped(how);
-        if (!user || !amount || amount > MAX_DEPOSIT) return [{ text: t('deposit.usage', { max: rupiah(MAX_DEPOSIT) }) }];
+        // The whole of the words or nothing: `DEPOSIT telegram:2 10 000` is ten thousand, never ten.
+        const read = userAndAmount(args, false);
+        if (!read || read.amount <= 0 || read.amount > MAX_DEPOSIT) return [{ text: t('deposit.usage', { max: rupiah(MAX_DEPOSIT) }) }];
+        const { user, amount } = read;
         if (!(await holdsSaldo(ctx, user))) return [{ text: t('reseller.notOne', { user }) }];
         const deposit = () => store.adjustSaldo(user, amount, 'deposit', ctx.now, `by ${ctx.user}`, ctx.messageId);
         // Keyed by the message id, a credit whose answer was lost is sent again and credited once. Without an
@@ -69,18 +71,16 @@ export function resellerCommands(): Command[] {
     {
       words: ['MARKUP'],
       role: 'admin',
-      async run(args, rest, ctx) {
+      async run(args, _rest, ctx) {
         const { store, t } = ctx;
         if (args.length === 0) {
           const m = await store.markups();
           const lines = Object.entries(m).sort().map(([code, v]) => `${code} · ${rupiah(v)}`);
           return [{ text: lines.length ? [t('markup.title'), ...lines].join('\n') : t('markup.none') }];
         }
-        // The amount is the last word; the product code before it may have spaces (PDAM KOT MEDAN).
-        const words = rest.split(/\s+/).filter(Boolean);
-        const amount = words.length >= 2 ? amountTypedOrZero(words.at(-1)) : undefined;
-        const code = words.slice(0, -1).join(' ');
-        if (amount === undefined || !code) return [{ text: t('markup.usage') }];
+        const split = markupWords(args, ctx.catalogue);
+        if (!split) return [{ text: t('markup.usage') }];
+        const { code, amount } = split;
         if (code !== '*' && !ctx.catalogue.get(code)) return [{ text: t('markup.unknownProduct', { code }) }];
         const key = code === '*' ? '*' : normaliseCode(ctx.catalogue.get(code)!.code);
         await store.setMarkup(key, amount);
@@ -90,8 +90,22 @@ export function resellerCommands(): Command[] {
   ];
 }
 
-function amountTypedOrZero(s: string | undefined): number | undefined {
-  if (s === '0') return 0;
-  const v = amountTyped(s);
-  return v !== undefined && v <= 10_000_000 ? v : undefined;
+/**
+ * `<PRODUK or *> <nominal>`: the code may have several words (PDAM KOT MEDAN) and the amount too (`1.000`,
+ * `1 000`), so every place the code could end is tried; the one split where the code is known and the rest is
+ * one amount is taken. No code known at all: the first one followed by an amount, to be named as unknown. Two known
+ * (a code that ends in digits, `X 1 500`): neither, rather than a guess.
+ */
+function markupWords(args: readonly string[], catalogue: Catalogue): { code: string; amount: number } | undefined {
+  const splits: Array<{ code: string; amount: number }> = [];
+  for (let n = 1; n < args.length; n++) {
+    const amount = amountOf(args.slice(n));
+    if (amount !== undefined && amount <= MAX_MARKUP) splits.push({ code: args.slice(0, n).join(' '), amount });
+  }
+  const isCode = (code: string) => code === '*' || catalogue.get(code) !== undefined;
+  const known = splits.filter((s) => isCode(s.code));
+  if (known.length > 0) return known.length === 1 ? known[0] : undefined;
+  // A known code whose rest is no amount (`PLN 2500 7`) is a bad amount, not an unknown product.
+  if (args.some((_, n) => n > 0 && isCode(args.slice(0, n).join(' ')))) return undefined;
+  return splits[0];
 }

@@ -1,6 +1,10 @@
-/** How a user name is written in commands: `telegram:<digits>`, `whatsapp:<digits>`, `console:local`. */
+/** How a user name is written in commands (`telegram:<digits>`, `whatsapp:<digits>`, `console:local`), and money commands' words. */
+import { PIN_FORM } from '../../payments/pin.ts';
 import type { UserId } from '../channel.ts';
 import type { CommandContext } from '../commands.ts';
+import { amountOf } from './amounts.ts';
+
+export { amountTyped, argsOf } from './amounts.ts';
 
 const USER = /^(telegram:\d{1,20}|whatsapp:\d{6,20}|console:local)$/;
 
@@ -11,25 +15,28 @@ export function userName(typed: string | undefined): UserId | undefined {
   return USER.test(u) ? u : undefined;
 }
 
-/** A rupiah amount as resellers type it: `500000`, `500.000`, `500rb`, `1jt`. */
-export function amountTyped(typed: string | undefined): number | undefined {
-  if (!typed) return undefined;
-  const s = typed.trim().toUpperCase().replace(/^RP/, '');
-  const m = /^(\d{1,3}(?:\.\d{3})+|\d+)(RB|K|JT)?$/.exec(s);
-  if (!m) return undefined;
-  const n = Number(m[1]!.replaceAll('.', ''));
-  const factor = m[2] === 'JT' ? 1_000_000 : m[2] ? 1000 : 1;
-  const v = n * factor;
-  return Number.isSafeInteger(v) && v > 0 ? v : undefined;
+export interface UserAmount {
+  user: UserId;
+  amount: number;
+  pin?: string;
 }
 
 /**
- * The words after a command, for commands whose amounts may carry thousands dots (`500.000`): split at
- * spaces when that gives enough words, else at the usual separators (`DEPOSIT.telegram:1.500000`).
+ * `<user> <nominal>` (and with `withPin`, an optional `<PIN>` after it) read from a command's words, the whole
+ * of them or nothing. A last word of 4–6 digits can never be part of an amount of several words (their groups
+ * are of three digits), so it is the PIN exactly when the words before it are an amount; a single amount word
+ * (`10000`) is never taken as a PIN. Zero is read as 0: the command refuses it.
  */
-export function argsOf(args: readonly string[], rest: string, want: number): string[] {
-  const bySpace = rest.split(/\s+/).filter(Boolean);
-  return bySpace.length >= want ? bySpace : [...args];
+export function userAndAmount(args: readonly string[], withPin: boolean): UserAmount | undefined {
+  const [who, ...rest] = args;
+  const user = userName(who);
+  if (!user || rest.length === 0) return undefined;
+  const whole = amountOf(rest);
+  if (whole !== undefined) return { user, amount: whole };
+  const pin = rest.at(-1)!;
+  if (!withPin || rest.length < 2 || !PIN_FORM.test(pin)) return undefined;
+  const amount = amountOf(rest.slice(0, -1));
+  return amount === undefined ? undefined : { user, amount, pin };
 }
 
 /** Who can hold saldo another user moves to them: a reseller, or an admin (who pays like one). */
