@@ -38,6 +38,11 @@ export interface Command {
   role: Role;
   /** It only reads: when the store's answer is lost on the way, the user is told to simply send it again. */
   readsOnly?: true;
+  /**
+   * Whether this message's words (`args`, as `run` gets them) carry a PIN: the core then marks the reply so the
+   * channel deletes the message, as it does for `YA <PIN>`. Absent: never.
+   */
+  carriesPin?(args: readonly string[]): boolean;
   /** `args`: the upper-cased words after the command word; `rest`: the original text after it. */
   run(args: string[], rest: string, ctx: CommandContext): Promise<Reply[]>;
 }

@@ -1,12 +1,14 @@
-/** `TRANSFER <user> <nominal>` between resellers; the money rules are in src/payments/transfers.ts. */
+/** `TRANSFER <user> <nominal> [PIN]` between resellers; the money rules are in src/payments/transfers.ts. */
 import { newTxId } from '../../payments/ids.ts';
+import { PIN_FORM } from '../../payments/pin.ts';
 import { completeTransfer, TRANSFER_PREFIX } from '../../payments/transfers.ts';
 import type { Command } from '../commands.ts';
 import type { UserId } from '../channel.ts';
 import type { T } from '../i18n.ts';
 import { againIfLost, type Store } from '../store.ts';
 import { rupiah, wibTime } from '../format.ts';
-import { amountTyped, argsOf, holdsSaldo, userName } from './users.ts';
+import { pinGate } from './pin.ts';
+import { holdsSaldo, userAndAmount } from './users.ts';
 
 /** `STATUS TRF-…` for either side of a transfer; undefined when this user is on neither. */
 export async function transferStatus(store: Store, t: T, user: UserId, id: string): Promise<string | undefined> {
@@ -21,16 +23,28 @@ export function transferCommands(graceMs: number): Command[] {
     {
       words: ['TRANSFER'],
       role: 'reseller',
-      async run(args, rest, ctx) {
+      carriesPin(args) {
+        const read = userAndAmount(args, true);
+        // Not read, it may still hold the PIN somewhere (`TRANSFER telegram:2 10000 1234 x`): any PIN-like word
+        // but the one where the amount starts.
+        return read ? read.pin !== undefined : args.some((a, i) => i !== 1 && PIN_FORM.test(a));
+      },
+      async run(args, _rest, ctx) {
         const { store, t } = ctx;
-        const [who, how] = argsOf(args, rest, 2);
-        const to = userName(who);
-        const amount = amountTyped(how);
-        if (!to || !amount) return [{ text: t('transfer.usage') }];
+        const read = userAndAmount(args, true);
+        if (!read || read.amount <= 0) return [{ text: t('transfer.usage') }];
+        const { user: to, amount, pin } = read;
         if (to === ctx.user) return [{ text: t('transfer.self') }];
-        // Three wrong PINs lock payments to protect the saldo; sending it to another reseller is one of them.
-        const { lockedUntil } = await store.getPin(ctx.user);
-        if (lockedUntil > ctx.now) return [{ text: t('pin.locked', { until: wibTime(lockedUntil) }) }];
+        // Saldo leaving for someone else is a payment: once a PIN is set it is asked for, and a wrong one counts
+        // towards the same lock as YA's. Without one typed, say the form with it (the words as they were read).
+        if (pin === undefined) {
+          const { hash, lockedUntil } = await store.getPin(ctx.user);
+          if (lockedUntil > ctx.now) return [{ text: t('pin.locked', { until: wibTime(lockedUntil) }) }];
+          if (hash) return [{ text: t('transfer.pinRequired', { to, amount: String(amount) }) }];
+        } else {
+          const refused = await pinGate(ctx, ctx.user, pin);
+          if (refused) return [{ text: refused }];
+        }
         if (!(await holdsSaldo(ctx, to))) return [{ text: t('reseller.notOne', { user: to }) }];
         const id = `${TRANSFER_PREFIX}${newTxId(ctx.now)}`;
         // Every step is idempotent per transfer id (a second debit finds the first one's record), so a step

@@ -250,7 +250,8 @@ describe('TRANSFER', () => {
     expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 100000`)).toContain('dikunci');
     expect(await bot.store.getSaldo(RESELLER)).toBe(1_000_000);
     bot.advance(16 * 60_000);
-    expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 100000`)).toContain('Transfer TRF-');
+    // With a PIN set, a transfer takes it like YA (test/bot/features/transfer-pin.test.ts).
+    expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 100000 4829`)).toContain('Transfer TRF-');
   });
 
   it('is finished by the worker when the process died between the two halves', async () => {
