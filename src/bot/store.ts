@@ -144,19 +144,41 @@ export interface PinState {
 export interface Ticket {
   id: string;
   user: UserId;
-  /** What the reseller transfers and what ACC credits: the nominal with unique last three digits. */
+  /** What the reseller asked for (`TIKET <nominal>`): a new ticket replaces the oldest open one of the same nominal. */
+  nominal: number;
+  /** What the reseller transfers and what ACC credits: never below the nominal, unique among open tickets. */
   amount: number;
-  status: 'open' | 'paid';
+  /** replaced: a newer ticket of the same nominal took its place (the reseller was at the cap); ACC refuses it. */
+  status: 'open' | 'paid' | 'replaced';
   createdAt: number;
   expiresAt: number;
   /** When ACC credited it, and which admin. */
   paidAt?: number;
   paidBy?: UserId;
+  /** The ticket that replaced it. */
+  replacedBy?: string;
 }
+
+export type OpenTicketResult =
+  /** `replaced`: the reseller's oldest open ticket of this nominal, now unusable (it was at the cap). */
+  | { ok: true; ticket: Ticket; replaced?: Ticket }
+  /** At the cap with no open ticket of this nominal: its open tickets, oldest first. */
+  | { ok: false; reason: 'full'; open: Ticket[] }
+  /** No free unique amount near the nominal. */
+  | { ok: false; reason: 'busy' };
 
 export type AcceptResult =
   | { ok: true; ticket: Ticket; saldo: number }
-  | { ok: false; reason: 'unknown' | 'used' | 'expired'; ticket?: Ticket };
+  | { ok: false; reason: 'unknown' | 'used' | 'expired' | 'replaced'; ticket?: Ticket };
+
+/**
+ * A PIN try claimed before the PIN is compared (`pinTry`). Refused when payments are locked, when no PIN is
+ * set, or when the failures so far plus the tries being compared right now reach the maximum (`busy`).
+ */
+export type PinTry =
+  | { ok: true; hash: string }
+  | { ok: false; reason: 'locked'; lockedUntil: number }
+  | { ok: false; reason: 'busy' | 'none' };
 
 export interface Transfer {
   id: string;
@@ -327,15 +349,27 @@ export interface Store {
 
   getPin(user: UserId): Promise<PinState>;
   setPin(user: UserId, hash: string): Promise<void>;
-  /** Counts a wrong PIN; at `max` failures locks until `now + lockMs` and starts the count again. Atomic. */
+  /**
+   * Claims one PIN comparison, atomically with the lock, so however many processes compare at once at most `max`
+   * wrong PINs are ever compared before the lock: refused when locked, when no PIN is set, or when the failures
+   * so far plus the tries claimed and not yet ended reach `max`. Every granted try ends with `pinFailed` or
+   * `pinPassed`; one whose process died lapses `leaseMs` after the last try was granted.
+   */
+  pinTry(user: UserId, now: number, max: number, leaseMs: number): Promise<PinTry>;
+  /** Ends a try with a wrong PIN: counts it; at `max` failures locks until `now + lockMs` and starts the count again. Atomic. */
   pinFailed(user: UserId, now: number, max: number, lockMs: number): Promise<PinState>;
+  /** Ends a try with the right PIN: the failures count starts again. */
   pinPassed(user: UserId): Promise<void>;
 
-
-  /** A deposit ticket with an amount no other open ticket has: `nominal` rounded down to thousands plus 1–999. */
-  openTicket(user: UserId, id: string, nominal: number, now: number, ttlMs: number): Promise<Ticket | null>;
+  /**
+   * A deposit ticket whose amount no other open ticket has (see the scheme at TICKET_CLAIM in
+   * src/sessions/scripts.ts). A reseller holds at most `maxOpen` open tickets: at the cap, the new one replaces
+   * its oldest open ticket of the same nominal (status `replaced`, its amount free again), or is refused (`full`).
+   * Atomic per reseller.
+   */
+  openTicket(user: UserId, id: string, nominal: number, now: number, ttlMs: number, maxOpen: number): Promise<OpenTicketResult>;
   getTicket(id: string): Promise<Ticket | null>;
-  /** Credits an open ticket's amount once, with a ledger entry; atomic per ticket. */
+  /** Credits an open ticket's amount once, with a ledger entry; atomic per ticket. A replaced ticket is refused. */
   acceptTicket(id: string, now: number, by: UserId): Promise<AcceptResult>;
 
   /** First half of a transfer: debits the sender and records the transfer, atomically; null when the saldo is short. */

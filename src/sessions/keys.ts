@@ -19,7 +19,10 @@ export function keys(prefix: string) {
     message: (user: UserId, id: string) => `${u(user)}:msg:${id}`,
     /** String counter, PX the flood window from the window's first message: messages in the window. */
     flood: (user: UserId) => `${u(user)}:flood`,
-    /** Hash {reseller, name, firstSeen}; kept forever. */
+    /**
+     * Hash {reseller, name, firstSeen, pin, pinFails, pinLockedUntil, pinTries, pinTriesUntil}; kept forever.
+     * pinTries: PIN comparisons claimed and not yet ended, counted only until pinTriesUntil.
+     */
     user: (user: UserId) => `${u(user)}:user`,
     /** String JSON Quote; PX until the quote's expiresAt. */
     quote: (user: UserId) => `${u(user)}:quote`,
@@ -37,6 +40,12 @@ export function keys(prefix: string) {
     sameDay: (user: UserId, day: string, product: string, customerNo: string) => `${u(user)}:sameday:${day}:${product}|${customerNo}`,
     /** Hash of a deposit ticket; kept 7 days so a late ACC hears "expired" rather than "unknown". */
     ticket: (user: UserId, id: string) => `${u(user)}:ticket:${id}`,
+    /**
+     * Hash ticket id → `o|createdAt|expiresAt|nominal` (open) or `r|expiresAt|replacedBy` (replaced): the
+     * user's cap, and the mark ACC refuses a replaced ticket by. Paid ones leave it at ACC, expired ones at
+     * the next TIKET; PX a week past its newest ticket's expiry.
+     */
+    tickets: (user: UserId) => `${u(user)}:tickets`,
     /** Hash of a transfer on the sender's side; kept forever. */
     transfer: (user: UserId, id: string) => `${u(user)}:transfer:${id}`,
     /** String saldo-after, TTL.messageSeconds: this operation (an admin's DEPOSIT message) was applied. */
@@ -45,8 +54,13 @@ export function keys(prefix: string) {
     credited: (user: UserId, id: string) => `${u(user)}:credited:${id}`,
     /** Hash ticket id → user. */
     ticketOwner: () => `${prefix}{g}:ticket-owner`,
-    /** Sorted set of open ticket amounts by expiry (ms): no two open tickets share an amount. */
+    /**
+     * Sorted set of held ticket amounts by expiry (ms): no two open tickets share an amount. An amount is held
+     * from just before its ticket opens until it is paid, replaced or expired, so it covers every open ticket.
+     */
     ticketAmounts: () => `${prefix}{g}:ticket-amounts`,
+    /** Hash held amount → the ticket id holding it, beside ticketAmounts. */
+    ticketHolders: () => `${prefix}{g}:ticket-holders`,
     /** Set of every user who has messaged the bot (broadcasts). */
     users: () => `${prefix}{g}:users`,
     /** Set of the users who are resellers now. */

@@ -133,8 +133,34 @@ for _, m in ipairs(items) do redis.call('ZADD', KEYS[1], until_, m) end
 return items
 `;
 
-/** KEYS: user. ARGV: now, max, lockMs. Returns {fails, lockedUntil}; at max the lock starts and the count restarts. */
-export const PIN_FAILED = `
+/**
+ * KEYS: user. ARGV: now, max, leaseMs. Claims one PIN comparison: {'locked', until}, {'none'} (no PIN),
+ * {'busy'} (failures plus tries in flight reach max) or {'ok', hash}. Tries in flight lapse leaseMs after the
+ * last one was granted, so a process that died mid-comparison blocks no one for long.
+ */
+export const PIN_TRY = `
+local h = redis.call('HMGET', KEYS[1], 'pin', 'pinFails', 'pinLockedUntil', 'pinTries', 'pinTriesUntil')
+local now = tonumber(ARGV[1])
+local locked = tonumber(h[3] or '0')
+if locked > now then return {'locked', locked} end
+if not h[1] then return {'none'} end
+local tries = 0
+if tonumber(h[5] or '0') > now then tries = tonumber(h[4] or '0') end
+if tonumber(h[2] or '0') + tries >= tonumber(ARGV[2]) then return {'busy'} end
+redis.call('HSET', KEYS[1], 'pinTries', tries + 1, 'pinTriesUntil', now + tonumber(ARGV[3]))
+return {'ok', h[1]}
+`;
+
+const endTry = `
+local tries = tonumber(redis.call('HGET', KEYS[1], 'pinTries') or '0')
+if tries > 0 then redis.call('HSET', KEYS[1], 'pinTries', tries - 1) end
+`;
+
+/**
+ * KEYS: user. ARGV: now, max, lockMs. Ends a try with a wrong PIN. Returns {fails, lockedUntil}; at max the
+ * lock starts and the count restarts.
+ */
+export const PIN_FAILED = `${endTry}
 local fails = redis.call('HINCRBY', KEYS[1], 'pinFails', 1)
 local locked = tonumber(redis.call('HGET', KEYS[1], 'pinLockedUntil') or '0')
 if fails >= tonumber(ARGV[2]) then
@@ -144,32 +170,127 @@ end
 return {fails, locked}
 `;
 
-/** KEYS: ticketAmounts, ticketOwner. ARGV: base, first suffix, now, expiresAt, id, user. The first free amount. */
-export const TICKET_AMOUNT = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
+/** KEYS: user. Ends a try with the right PIN: the failures count restarts. */
+export const PIN_PASSED = `${endTry}
+redis.call('HSET', KEYS[1], 'pinFails', 0)
+`;
+
+/**
+ * How a ticket's unique amount is chosen, so that no nominal runs out (reseller's caps aside):
+ * - the nominal is rounded UP to a thousand (the amount is never below the nominal: 99.999 → 100.xyz);
+ * - the unique part is a suffix 1–999 on that thousand, picked at random among the suffixes no open ticket
+ *   holds (ARGV random), so codes are spread and not guessable in order;
+ * - when all 999 are held by open tickets, the next thousand up is tried, and so on for `steps` thousands
+ *   (100.000 → 101.xyz …), still never below the nominal; only when all of those are held is it refused.
+ * With at most TICKET_MAX_OPEN open tickets per reseller, filling 999 suffixes takes hundreds of resellers.
+ * An amount is held from this claim until its ticket is paid or replaced (freed then) or expires (swept here).
+ *
+ * KEYS: ticketAmounts, ticketOwner, ticketHolders. ARGV: base (nominal rounded up to a thousand), now,
+ * expiresAt, id, user, random (non-negative integer), steps. Returns the amount, or false.
+ */
+export const TICKET_CLAIM = `
+local gone = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2], 'LIMIT', 0, 1000)
+for _, m in ipairs(gone) do
+  redis.call('ZREM', KEYS[1], m)
+  redis.call('HDEL', KEYS[3], m)
+end
 local base = tonumber(ARGV[1])
-local start = tonumber(ARGV[2])
-for i = 0, 998 do
-  local amount = base + ((start - 1 + i) % 999) + 1
-  if not redis.call('ZSCORE', KEYS[1], amount) then
-    redis.call('ZADD', KEYS[1], ARGV[4], amount)
-    redis.call('HSET', KEYS[2], ARGV[5], ARGV[6])
+local r = tonumber(ARGV[6])
+for step = 0, tonumber(ARGV[7]) - 1 do
+  local thousand = base + step * 1000
+  local free = {}
+  for s = 1, 999 do
+    if not redis.call('ZSCORE', KEYS[1], thousand + s) then free[#free + 1] = thousand + s end
+  end
+  if #free > 0 then
+    local amount = free[(r % #free) + 1]
+    redis.call('ZADD', KEYS[1], ARGV[3], amount)
+    redis.call('HSET', KEYS[3], amount, ARGV[4])
+    redis.call('HSET', KEYS[2], ARGV[4], ARGV[5])
     return amount
   end
 end
 return false
 `;
 
-/** KEYS: ticket, saldo, ledger. ARGV: now, note, admin. Credits an open ticket once. */
+/**
+ * KEYS: ticketAmounts, ticketHolders, ticketOwner. ARGV: amount, ticket id, '1' to forget the ticket's owner
+ * too (it never opened). Lets an amount go only if this ticket still holds it: an ACC sent again long after
+ * never frees an amount a newer ticket holds.
+ */
+export const TICKET_RELEASE = `
+if redis.call('HGET', KEYS[2], ARGV[1]) == ARGV[2] then
+  redis.call('ZREM', KEYS[1], ARGV[1])
+  redis.call('HDEL', KEYS[2], ARGV[1])
+end
+if ARGV[3] == '1' then redis.call('HDEL', KEYS[3], ARGV[2]) end
+`;
+
+/**
+ * KEYS: the user's ticket index, the new ticket. ARGV: id, nominal, amount, now, expiresAt, keepMs, maxOpen.
+ * Opens the ticket under the reseller's cap: at the cap its oldest open ticket of the same nominal is marked
+ * replaced in the index (ACC reads the mark), or nothing is opened. Expired entries leave the index here.
+ * Index entries: `o|createdAt|expiresAt|nominal` (open), `r|expiresAt|replacedBy` (replaced).
+ * Returns {'ok'}, {'replaced', old id} or {'full', the open ids oldest first}.
+ */
+export const TICKET_OPEN = `
+local now = tonumber(ARGV[4])
+local all = redis.call('HGETALL', KEYS[1])
+local live = {}
+for i = 1, #all, 2 do
+  local id, v = all[i], all[i + 1]
+  local c, e, n = string.match(v, '^o|(%d+)|(%d+)|(%d+)$')
+  if not c then e = string.match(v, '^r|(%d+)|') end
+  if not e or tonumber(e) <= now then
+    redis.call('HDEL', KEYS[1], id)
+  elseif c then
+    live[#live + 1] = {id = id, c = tonumber(c), e = e, n = tonumber(n)}
+  end
+end
+table.sort(live, function(x, y)
+  if x.c ~= y.c then return x.c < y.c end
+  return x.id < y.id
+end)
+local result = {'ok'}
+if #live >= tonumber(ARGV[7]) then
+  local old = nil
+  for _, l in ipairs(live) do
+    if l.n == tonumber(ARGV[2]) then
+      old = l
+      break
+    end
+  end
+  if not old then
+    result = {'full'}
+    for _, l in ipairs(live) do result[#result + 1] = l.id end
+    return result
+  end
+  redis.call('HSET', KEYS[1], old.id, 'r|' .. old.e .. '|' .. ARGV[1])
+  result = {'replaced', old.id}
+end
+redis.call('HSET', KEYS[2], 'nominal', ARGV[2], 'amount', ARGV[3], 'status', 'open', 'createdAt', ARGV[4], 'expiresAt', ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
+redis.call('HSET', KEYS[1], ARGV[1], 'o|' .. ARGV[4] .. '|' .. ARGV[5] .. '|' .. ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+return result
+`;
+
+/**
+ * KEYS: ticket, saldo, ledger, the owner's ticket index. ARGV: now, note, admin, id. Credits an open ticket
+ * once; refuses a replaced one (marked in the index, or on the ticket).
+ */
 export const ACCEPT_TICKET = `${ledgerEntry}
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {'unknown'} end
 if st == 'paid' then return {'used'} end
+local mark = redis.call('HGET', KEYS[4], ARGV[4])
+if st == 'replaced' or (mark and string.sub(mark, 1, 2) == 'r|') then return {'replaced'} end
 if tonumber(redis.call('HGET', KEYS[1], 'expiresAt')) <= tonumber(ARGV[1]) then return {'expired'} end
 local amount = tonumber(redis.call('HGET', KEYS[1], 'amount'))
 local after = redis.call('INCRBY', KEYS[2], amount)
 redis.call('RPUSH', KEYS[3], entry(ARGV[1], amount, 'deposit', nil, after, ARGV[2]))
 redis.call('HSET', KEYS[1], 'status', 'paid', 'paidAt', ARGV[1], 'paidBy', ARGV[3])
+redis.call('HDEL', KEYS[4], ARGV[4])
 return {'ok', tostring(after)}
 `;
 

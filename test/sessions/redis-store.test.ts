@@ -161,6 +161,12 @@ describe('redis store', () => {
         await s.transition(u, t2, ['RESERVED'], 'SETTLED', now);
         await s.putQuote(makeQuote(u, 30_000)); // an open quote, so its key exists too
         await s.setCache(`cache-${i}`, 'v', 60);
+        // Tickets: opened, one replaced at the cap, one accepted.
+        const tickets = [];
+        for (let n = 0; n < 4; n++) tickets.push(await s.openTicket(u, newId('D'), 100_000, now + n, 86_400_000, 3));
+        const replacing = tickets[3]!;
+        if (replacing.ok) expect((await s.acceptTicket(replacing.ticket.id, now + 5, 'test:admin')).ok).toBe(true);
+        expect(await s.pinTry(u, now, 3, 30_000)).toEqual({ ok: false, reason: 'none' });
       }
       const all = await scanKeys(url, `${globEscape(p)}*`);
       expect(all.length).toBeGreaterThan(0);

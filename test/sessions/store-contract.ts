@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Family, ProviderName } from '../../src/bot/provider.ts';
 import type { LedgerEntry, Quote, Store, Transaction, TxStatus } from '../../src/bot/store.ts';
+import { ticketAndPinContract } from './store-contract-tickets-pin.ts';
 
 export interface StoreHandle {
   store: Store;
@@ -1004,6 +1005,9 @@ export function storeContract(name: string, make: () => Promise<StoreHandle>): v
         expect(await s.getCache('short')).toBeNull();
       });
     });
+
+    // ---------------------------------------------------------------- deposit tickets, PIN tries
+    ticketAndPinContract(() => s);
 
     // ---------------------------------------------------------------- invariants, property-based
     describe('ledger invariant (property-based)', () => {

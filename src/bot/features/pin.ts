@@ -17,19 +17,30 @@ export interface PinDeps {
   notify(user: UserId, reply: Reply): Promise<void>;
 }
 
+/** How long a claimed PIN try counts when its process dies before it says how the comparison went. */
+const PIN_TRY_LEASE_MS = 30_000;
+
 /** Why a payment may not go ahead, as a reply; undefined when it may. `pin` is what the user typed, if anything. */
 export async function pinGate(
   d: PinDeps, user: UserId, pin: string | undefined, alreadyChecked = false, hasPin = true,
 ): Promise<string | undefined> {
   // No PIN means no lock either (only a wrong PIN locks): nothing to read.
   if (!hasPin) return pin === undefined ? undefined : d.t('pin.notSet');
-  const state = await d.store.getPin(user);
-  if (state.lockedUntil > d.now) return d.t('pin.locked', { until: wibTime(state.lockedUntil) });
-  if (!state.hash) return pin === undefined ? undefined : d.t('pin.notSet');
-  if (alreadyChecked) return undefined;
-  if (pin === undefined) return d.t('pin.required');
-  if (await checkPin(pin, state.hash)) {
-    if (state.fails > 0) await d.store.pinPassed(user);
+  if (pin === undefined || alreadyChecked) {
+    const state = await d.store.getPin(user);
+    if (state.lockedUntil > d.now) return d.t('pin.locked', { until: wibTime(state.lockedUntil) });
+    if (!state.hash) return pin === undefined ? undefined : d.t('pin.notSet');
+    return alreadyChecked ? undefined : d.t('pin.required');
+  }
+  // A comparison is claimed in the store before it is made, atomically with the lock, so however many processes
+  // take wrong PINs at once, at most PIN_MAX_FAILS are compared before payments lock.
+  const claim = await d.store.pinTry(user, d.now, PIN_MAX_FAILS, PIN_TRY_LEASE_MS);
+  if (!claim.ok) {
+    if (claim.reason === 'locked') return d.t('pin.locked', { until: wibTime(claim.lockedUntil) });
+    return d.t(claim.reason === 'busy' ? 'pin.busy' : 'pin.notSet');
+  }
+  if (await checkPin(pin, claim.hash)) {
+    await d.store.pinPassed(user);
     return undefined;
   }
   const after = await d.store.pinFailed(user, d.now, PIN_MAX_FAILS, PIN_LOCK_MS);

@@ -13,7 +13,11 @@ function ticketId(): string {
   return `D${randomBytes(4).readUInt32BE(0).toString(36).toUpperCase().padStart(7, '0')}`;
 }
 
-export function ticketCommands(bankInfo: string | undefined): Command[] {
+/**
+ * `maxOpen`: open tickets a reseller may hold (TICKET_MAX_OPEN). At the cap a new ticket replaces the oldest
+ * open one of the same nominal, so one reseller cannot hold the unique amounts of a nominal for everyone.
+ */
+export function ticketCommands(bankInfo: string | undefined, maxOpen = 3): Command[] {
   return [
     {
       words: ['TIKET'],
@@ -22,12 +26,19 @@ export function ticketCommands(bankInfo: string | undefined): Command[] {
         const { t } = ctx;
         const nominal = amountTyped(argsOf(args, rest, 1)[0]);
         if (!nominal || nominal < MIN || nominal > MAX) return [{ text: t('ticket.usage', { min: rupiah(MIN), max: rupiah(MAX) }) }];
-        const ticket = await ctx.store.openTicket(ctx.user, ticketId(), nominal, ctx.now, TTL_MS);
-        if (!ticket) return [{ text: t('ticket.busy') }];
+        const r = await ctx.store.openTicket(ctx.user, ticketId(), nominal, ctx.now, TTL_MS, maxOpen);
+        if (!r.ok && r.reason === 'busy') return [{ text: t('ticket.busy') }];
+        if (!r.ok) {
+          const list = r.open.map((o) => t('ticket.openLine', { id: o.id, amount: rupiah(o.amount), until: wibTime(o.expiresAt) })).join(', ');
+          return [{ text: t('ticket.full', { max: maxOpen, list }) }];
+        }
+        const { ticket, replaced } = r;
         const vars = { id: ticket.id, amount: rupiah(ticket.amount), until: wibTime(ticket.expiresAt), user: ctx.user };
-        const note = t('ticket.admin', vars);
+        const old = replaced ? { old: replaced.id, oldAmount: rupiah(replaced.amount), max: maxOpen, user: ctx.user } : undefined;
+        const note = old ? `${t('ticket.admin', vars)}\n${t('ticket.replacingAdmin', old)}` : t('ticket.admin', vars);
         await Promise.all([...ctx.admins].map((a) => ctx.notify(a, { text: note })));
-        return [{ text: bankInfo ? t('ticket.created', { ...vars, bank: bankInfo }) : t('ticket.createdNoBank', vars) }];
+        const created = bankInfo ? t('ticket.created', { ...vars, bank: bankInfo }) : t('ticket.createdNoBank', vars);
+        return [{ text: old ? `${created}\n${t('ticket.replacing', old)}` : created }];
       },
     },
     {
@@ -47,6 +58,10 @@ export function ticketCommands(bankInfo: string | undefined): Command[] {
         if (!r.ok) {
           if (r.reason === 'used') return [{ text: t('ticket.used', { id }) }];
           if (r.reason === 'expired') return [{ text: t('ticket.expired', { id }) }];
+          if (r.reason === 'replaced' && r.ticket) {
+            const vars = { id, by: r.ticket.replacedBy ?? '?', amount: rupiah(r.ticket.amount), user: r.ticket.user };
+            return [{ text: t('ticket.replaced', vars) }];
+          }
           return [{ text: t('ticket.unknown', { id }) }];
         }
         const vars = { id, user: r.ticket.user, amount: rupiah(r.ticket.amount), saldo: rupiah(r.saldo) };

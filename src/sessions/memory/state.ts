@@ -69,7 +69,8 @@ export function memoryState(clock: () => number) {
     /** Each user's flood window: messages counted, and when the window ends. */
     floods: new Map<UserId, { count: number; until: number }>(),
     users: new Map<UserId, UserRecord>(),
-    pins: new Map<UserId, PinState>(),
+    /** tries: PIN comparisons claimed and not yet ended, counted until triesUntil (the Redis pinTries). */
+    pins: new Map<UserId, PinState & { tries: number; triesUntil: number }>(),
     markups: new Map<string, number>(),
     cache: new Map<string, Expiring<string>>(),
     /** `user|opId` → the saldo after an idempotent adjustment (the Redis store's `adjusted` key). */
@@ -81,7 +82,10 @@ export function memoryState(clock: () => number) {
     owners: new Map<string, UserId>(),
     sameDay: new Map<string, string>(),
     tickets: new Map<string, Ticket>(),
-    ticketAmounts: new Map<number, number>(),
+    /** Held ticket amount → the ticket holding it and when the hold lapses (the Redis ticketAmounts and ticketHolders). */
+    ticketAmounts: new Map<number, { id: string; expiresAt: number }>(),
+    /** Each reseller's open ticket ids, oldest first (may still list ones since paid or expired). */
+    openTickets: new Map<UserId, string[]>(),
     transfers: new Map<string, Transfer>(),
     credited: new Set<string>(),
     broadcasts: new Map<string, HeldBroadcast>(),

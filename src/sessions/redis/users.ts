@@ -1,13 +1,15 @@
 /** Users, resellers, markups, PINs and cached provider data on Redis. */
 import type { UsersPart } from '../parts.ts';
-import { ADMIT, PIN_FAILED, TOUCH } from '../scripts.ts';
+import { ADMIT, PIN_FAILED, PIN_PASSED, PIN_TRY, TOUCH } from '../scripts.ts';
 import { parseQuote } from '../codec.ts';
 import { script, type Arg, type RedisContext } from './context.ts';
 
 export function redisUsers({ redis, k }: RedisContext): UsersPart {
   const admit = script(redis, ADMIT);
   const touch = script(redis, TOUCH);
+  const pinTry = script(redis, PIN_TRY);
   const pinFailed = script(redis, PIN_FAILED);
+  const pinPassed = script(redis, PIN_PASSED);
   return {
     async admit(user, messageId, { ttlSeconds, floodWindowMs = 0, openQuote = false }) {
       // One command for all of it: the replay claim, the flood count and a YA's open quote are the user's own,
@@ -74,13 +76,20 @@ export function redisUsers({ redis, k }: RedisContext): UsersPart {
       await redis.hset(k.user(user), 'pin', hash, 'pinFails', 0);
     },
 
+    async pinTry(user, now, max, leaseMs) {
+      const r = (await pinTry([k.user(user)], [now, max, leaseMs])) as [string, (string | number)?];
+      if (r[0] === 'ok') return { ok: true, hash: String(r[1]) };
+      if (r[0] === 'locked') return { ok: false, reason: 'locked', lockedUntil: Number(r[1]) };
+      return { ok: false, reason: r[0] === 'busy' ? 'busy' : 'none' };
+    },
+
     async pinFailed(user, now, max, lockMs) {
       const [fails, locked] = (await pinFailed([k.user(user)], [now, max, lockMs])) as [number, number];
       return { fails, lockedUntil: Number(locked) };
     },
 
     async pinPassed(user) {
-      await redis.hset(k.user(user), 'pinFails', 0);
+      await pinPassed([k.user(user)], []);
     },
 
     async getCache(name) {
