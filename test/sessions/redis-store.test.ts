@@ -1,5 +1,6 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../../src/bot/store.ts';
+import { STATS_BATCH } from '../../src/sessions/redis/payments.ts';
 import { createRedisStore } from '../../src/sessions/redis-store.ts';
 import { assertRedis, dropPrefix, globEscape, hashTag, redisUrl, scanKeys, uniquePrefix } from '../helpers/redis.ts';
 import { makeQuote, newId, newUser, fresh, storeContract } from './store-contract.ts';
@@ -181,6 +182,34 @@ describe('redis store', () => {
         const anywhere = await scanKeys(url, `*${globEscape(u)}*`);
         for (const k of anywhere) expect(k.startsWith(p), `key ${k} outside prefix ${p}`).toBe(true);
       }
+    } finally {
+      await s.close();
+      await dropPrefix(url, p);
+    }
+  });
+
+  it('stats reads every saldo once, in round trips of at most STATS_BATCH keys (a job, not a scrape, calls it)', async () => {
+    const p = uniquePrefix('stats');
+    const s = createRedisStore({ url, prefix: p });
+    try {
+      const users = Array.from({ length: 1_300 }, () => newUser());
+      await Promise.all(users.map((u, i) => s.adjustSaldo(u, 1_000 + i, 'deposit', 1)));
+      await s.schedule(users[0]!, 'T1', Date.now());
+      const sizes: number[] = [];
+      const pipeline = s.redis.pipeline.bind(s.redis);
+      vi.spyOn(s.redis, 'pipeline').mockImplementation((...args: Parameters<typeof pipeline>) => {
+        const pl = pipeline(...args);
+        const exec = pl.exec.bind(pl);
+        pl.exec = ((...a: Parameters<typeof exec>) => {
+          sizes.push(pl.length);
+          return exec(...a);
+        }) as typeof pl.exec;
+        return pl;
+      });
+      expect(await s.stats()).toEqual({ pending: 1, saldoTotal: 1_300 * 1_000 + (1_299 * 1_300) / 2 });
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(1_300);
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(STATS_BATCH);
+      expect(sizes.length).toBeGreaterThanOrEqual(3);
     } finally {
       await s.close();
       await dropPrefix(url, p);

@@ -23,6 +23,9 @@ function patchArgs(patch: TxPatch | undefined): string[] {
   return out;
 }
 
+/** Saldo keys read per round trip by `stats`. */
+export const STATS_BATCH = 500;
+
 export function redisPayments({ redis, k }: RedisContext): PaymentsPart {
   const reserve = script(redis, RESERVE);
   const transition = script(redis, TRANSITION);
@@ -163,15 +166,20 @@ export function redisPayments({ redis, k }: RedisContext): PaymentsPart {
     async stats() {
       const pending = await redis.zcard(k.due());
       let saldoTotal = 0;
-      // Saldo keys carry each user's own hash tag, so they are read one by one in a pipeline, never MGET.
+      // Bounded work per round trip whatever the number of users: SSCAN hands out about STATS_BATCH users
+      // at a time (a little more at times), and their saldos are read at most STATS_BATCH per pipeline, each
+      // awaited before the next, so neither Redis nor the event loop is held for long. Saldo keys carry each
+      // user's own hash tag, so they are read one by one in a pipeline, never MGET. It reads every user: a job
+      // that runs now and then calls it, never a scrape.
       let cursor = '0';
       do {
-        const [next, users] = await redis.sscan(k.users(), cursor, 'COUNT', 500);
+        const [next, users] = await redis.sscan(k.users(), cursor, 'COUNT', STATS_BATCH);
         cursor = next;
-        if (users.length === 0) continue;
-        const p = redis.pipeline();
-        for (const u of users) p.get(k.saldo(u));
-        for (const [, v] of (await p.exec()) ?? []) saldoTotal += Number(v ?? 0);
+        for (let i = 0; i < users.length; i += STATS_BATCH) {
+          const p = redis.pipeline();
+          for (const u of users.slice(i, i + STATS_BATCH)) p.get(k.saldo(u));
+          for (const [, v] of (await p.exec()) ?? []) saldoTotal += Number(v ?? 0);
+        }
       } while (cursor !== '0');
       return { pending, saldoTotal };
     },
