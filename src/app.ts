@@ -199,7 +199,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     commands: [
       ...resellerCommands(),
       ...pinCommands(),
-      ...ticketCommands(config.DEPOSIT_BANK_INFO),
+      ...ticketCommands(config.DEPOSIT_BANK_INFO, config.TICKET_MAX_OPEN),
       ...transferCommands(config.PROVIDER_TIMEOUT_MS + 30_000),
       ...statementCommands(),
       ...complaintCommands(),
