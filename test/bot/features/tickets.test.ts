@@ -72,4 +72,10 @@ describe('TIKET under a per-reseller cap', () => {
     await bot.say(ADMIN, `ACC ${made[0]!.id}`);
     expect(await bot.say(RESELLER, 'TIKET 400000')).toContain('Tiket deposit');
   });
+
+  it('takes its cap from TICKET_MAX_OPEN', async () => {
+    bot = await startTestBot({ env: { TICKET_MAX_OPEN: '1' } });
+    expect(await bot.say(RESELLER, 'TIKET 50000')).toContain('Tiket deposit');
+    expect(await bot.say(RESELLER, 'TIKET 60000')).toContain('sudah punya 1 tiket deposit terbuka');
+  });
 });
