@@ -71,6 +71,10 @@ export function keys(prefix: string) {
     due: () => `${prefix}{g}:due`,
     /** Hash txId → user, for admin look-ups. */
     owner: () => `${prefix}{g}:owner`,
+    /** String integer, kept forever: the version of the data layout under this prefix (src/sessions/migrate.ts). */
+    schema: () => `${prefix}{g}:schema`,
+    /** String owner token, PX while one process runs the start-up migrations; the others wait for it. */
+    schemaLock: () => `${prefix}{g}:schema-lock`,
     /** String, caller's TTL: cached provider data (price lists). */
     cache: (name: string) => `${prefix}{g}:cache:${name}`,
     // A broadcast's own keys share its `{bc:<id>}` hash tag, so its scripts touch one slot.
