@@ -2,7 +2,7 @@
 
 export type ProviderName = 'mmbc' | 'iak';
 
-/** How a product's customer number looks and what is shown for it; see src/bot/catalogue/forms.ts. */
+/** How a product's customer number looks and what is shown for it; see FORMS in src/bot/forms.ts. */
 export type Family =
   | 'pln-postpaid'
   | 'pln-prepaid'
