@@ -1,20 +1,21 @@
 /**
  * Every outbound Bot API call goes through the same stack: Telegram's published limits (30 messages a
  * second overall, about one a second per private chat, 20 a minute per group) are kept by the throttler,
- * and a 429 that still happens (another process on the same token, a broadcast) is waited out by
- * auto-retry. The throttler is outermost, so a retry keeps its chat's place in line.
+ * and a 429 that still happens (another process on the same token, a broadcast), a 5xx or no answer at all
+ * is retried a bounded number of times (retry.ts). The throttler is outermost, so a retry keeps its chat's
+ * place in line.
  */
-import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
 import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
 import type { Api, Transformer } from 'grammy';
+import { type Retrying, type RetryNotice, type RetryOptions, retrying } from './retry.ts';
 
-export type { APIThrottlerOptions, AutoRetryOptions };
+export type { APIThrottlerOptions, RetryOptions };
 
 export interface ApiLimits {
   /** Telegram's limits by default (TELEGRAM_LIMITS); `false` only to measure the adapter alone. */
   throttle?: APIThrottlerOptions | false;
-  /** Bounded so that a dead API cannot hold a stopping process forever. */
-  retry?: Partial<AutoRetryOptions>;
+  /** Bounded on every path (DEFAULT_RETRY), so that a dead API cannot hold a reply or a stopping process. */
+  retry?: RetryOptions;
 }
 
 /**
@@ -24,13 +25,14 @@ export interface ApiLimits {
  */
 export const TELEGRAM_LIMITS: APIThrottlerOptions = { global: { minTime: 40 } };
 
-export const DEFAULT_RETRY: Partial<AutoRetryOptions> = { maxRetryAttempts: 3, maxDelaySeconds: 60 };
-
-export function applyLimits(api: Api, limits: ApiLimits, ...inner: Transformer[]): void {
+/** Returns the retry stage, whose `halt` a stopping channel calls. */
+export function applyLimits(api: Api, limits: ApiLimits, hooks: { inner?: Transformer[]; onRetry?: (notice: RetryNotice) => void } = {}): Retrying {
   // Later transformers wrap earlier ones: `inner` sees each raw attempt, the throttler sees each call once.
-  if (inner.length > 0) api.config.use(...inner);
-  api.config.use(autoRetry({ ...DEFAULT_RETRY, ...limits.retry }));
+  if (hooks.inner?.length) api.config.use(...hooks.inner);
+  const retry = retrying(limits.retry, hooks.onRetry);
+  api.config.use(retry.transformer);
   if (limits.throttle !== false) api.config.use(apiThrottler(limits.throttle ?? TELEGRAM_LIMITS));
+  return retry;
 }
 
 /** Watches long polling: whether the last getUpdates got an answer, for /healthz. */

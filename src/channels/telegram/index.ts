@@ -21,6 +21,14 @@ export { SECRET_HEADER } from './webhook.ts';
 export type { RequestHandler } from './webhook.ts';
 
 const DEFAULT_API_ROOT = 'https://api.telegram.org';
+/**
+ * How long a Bot API request may go unanswered once the channel stops (retries end at once): a live API
+ * answers in milliseconds, a dead one must not hold the process past its stop grace period (compose gives
+ * 40 s for a payment in flight, Docker's default is 10 s).
+ */
+export const STOP_GRACE_MS = 5_000;
+/** Start-up says so when getMe has had no answer for this long (a black-holed API fails only after 60 s). */
+const START_WARN_MS = 10_000;
 const ALLOWED_UPDATES = ['message', 'callback_query', 'channel_post'] as const;
 
 export interface TelegramChannelOptions extends ApiLimits {
@@ -59,7 +67,18 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     if (ok) log.info('long polling answers again');
     else log.error({ err: describeError(why, token) }, 'long polling fails; retrying');
   });
-  applyLimits(bot.api, opts, watch.transformer);
+  // Where the bot is trying to reach, for the operator: never the URL of a call, which holds the token.
+  const where = rootForLog(apiRoot);
+  let starting = false;
+  const retry = applyLimits(bot.api, opts, {
+    inner: [watch.transformer],
+    onRetry: ({ method, attempt, waitMs, why }) => {
+      const fields = { method, attempt, retryInSeconds: waitMs / 1000, err: describeError(why, token) };
+      // Before start the operator is looking at an empty log: say why nothing happens.
+      if (starting) log.warn(fields, `Telegram API not answering at ${where}, retrying`);
+      else log.debug(fields, 'Bot API call retried');
+    },
+  });
 
   const notices = createGroupNotices(opts.clock);
   const recent = createRecentIds();
@@ -213,17 +232,34 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
 
     async start(h) {
       handle = h;
-      if (!bot.isInited()) await call('getMe', () => bot.init());
+      starting = true;
+      const t0 = Date.now();
+      const slow = setTimeout(() => log.warn({ waitedSeconds: Math.round((Date.now() - t0) / 1000) }, `Telegram API not answering at ${where}, retrying`), START_WARN_MS);
+      slow.unref();
+      try {
+        // Not bot.init(): it retries getMe without limit, whatever the retry stage allows.
+        if (!bot.isInited()) bot.botInfo = await call('getMe', () => bot.api.getMe());
+        if (opts.webhook && !stopped) {
+          await call('setWebhook', () =>
+            bot.api.setWebhook(opts.webhook!.url, { secret_token: opts.webhook!.secret, allowed_updates: [...ALLOWED_UPDATES] }),
+          );
+        }
+        // getUpdates is refused (409) while a webhook is set; pending updates are kept.
+        if (!opts.webhook && !stopped) await call('deleteWebhook', () => bot.api.deleteWebhook());
+      } catch (err) {
+        // Stopped while starting (SIGTERM during a wait for a dead API): nothing failed that anyone asked for.
+        if (stopped) return;
+        throw err;
+      } finally {
+        starting = false;
+        clearTimeout(slow);
+      }
+      if (stopped) return;
       if (opts.webhook) {
-        await call('setWebhook', () =>
-          bot.api.setWebhook(opts.webhook!.url, { secret_token: opts.webhook!.secret, allowed_updates: [...ALLOWED_UPDATES] }),
-        );
         accepting = true;
         log.info({ path: webhook!.path }, 'webhook registered');
         return;
       }
-      // getUpdates is refused (409) while a webhook is set; pending updates are kept.
-      await call('deleteWebhook', () => bot.api.deleteWebhook());
       runner = run(bot, {
         runner: {
           // The runner prints fetch errors with their cause, whose message holds the URL and so the token.
@@ -275,6 +311,9 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
     async stop() {
       stopped = true;
       accepting = false;
+      // Retries end now and an unanswered request is given up after STOP_GRACE_MS: replies to a live API
+      // still go out, a dead API holds nothing.
+      retry.halt(STOP_GRACE_MS);
       // Stops fetching (the open long poll is aborted); what was fetched is handled below before we return.
       if (runner?.isRunning()) await runner.stop();
       await drain();
@@ -286,4 +325,14 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
       return !runnerFailed && watch.ok() && (runner?.isRunning() ?? false);
     },
   };
+}
+
+/** The API root as the operator configured it, minus any credentials in the URL. */
+function rootForLog(apiRoot: string): string {
+  try {
+    const u = new URL(apiRoot);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`;
+  } catch {
+    return '(invalid TELEGRAM_API_ROOT)';
+  }
 }

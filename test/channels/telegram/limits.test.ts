@@ -75,8 +75,8 @@ describe('the bot token', () => {
     });
     const log = pino({ level: 'trace', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
     api = await startFakeBotApi();
-    // Network errors thrown at once rather than retried for ~20 s (the shipped setting), to keep the test short.
-    bot = await startTelegramBot({ api, channel: { log, retry: { rethrowHttpErrors: true } } });
+    // Failures thrown at once rather than retried for ~20 s (the shipped setting), to keep the test short.
+    bot = await startTelegramBot({ api, channel: { log, retry: { attempts: 0 } } });
     api.failNext('sendMessage', 403, 'Forbidden: bot was blocked by the user');
     api.enqueue(textUpdate(TG_RESELLER, 'SALDO'));
     await api.waitFor(() => api!.callsOf('sendMessage').length === 1, 'a refused reply');

@@ -5,17 +5,22 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer } from 'node:net';
 import { startFakeBotApi, textUpdate, type FakeBotApi } from '../../helpers/fake-bot-api.ts';
+import { startDeadableApi, type DeadableApi } from './dead-api.ts';
 
 const TSX = 'node_modules/tsx/dist/cli.mjs';
 const USER = 7002;
 
 let api: FakeBotApi | undefined;
+let dead: DeadableApi | undefined;
 let child: ChildProcessWithoutNullStreams | undefined;
 afterEach(async () => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
+  await dead?.close();
   await api?.close();
   api = undefined;
+  dead = undefined;
   child = undefined;
 });
 
@@ -107,6 +112,36 @@ describe('npm start with Telegram', () => {
     expect(await every.exited).toBe(0);
   }, 30_000);
 
+  it('a Bot API that never answers a reply: SIGTERM still exits 0 well within the stop grace period', async () => {
+    api = await startFakeBotApi();
+    dead = await startDeadableApi(api.url);
+    const bot = start({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: dead.url });
+    await bot.logLine('long polling started');
+    dead.hang('sendMessage');
+    api.enqueue(textUpdate(USER, 'SALDO'));
+    await api.waitFor(() => dead!.seen.sendMessage === 1, 'the reply sent', 10_000);
+    const t0 = Date.now();
+    bot.proc.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    // STOP_GRACE_MS (5 s) for the unanswered reply; Docker's default grace is 10 s, compose gives 40 s.
+    expect(Date.now() - t0).toBeLessThan(8_000);
+    expect(bot.out()).toContain('sendMessage failed');
+  }, 30_000);
+
+  it('start-up against a Bot API root nobody listens on says so at once, without the token, and SIGTERM ends it', async () => {
+    const port = await closedPort();
+    const root = `http://127.0.0.1:${port}`;
+    const bot = start({ TELEGRAM_BOT_TOKEN: '123456789:AAdeadTOKENdeadTOKENdeadTOKEN_dead-1', TELEGRAM_API_ROOT: root });
+    const line = await bot.logLine(`Telegram API not answering at ${root}, retrying`);
+    expect(line).toMatchObject({ level: 40, method: 'getMe', attempt: 1 });
+    const t0 = Date.now();
+    bot.proc.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(bot.out()).not.toContain('AAdeadTOKEN');
+    expect(bot.out()).not.toContain('did not start');
+  }, 30_000);
+
   it('webhook mode: registers the URL, serves it on HTTP_PORT, refuses a wrong secret', async () => {
     api = await startFakeBotApi();
     const bot = start({
@@ -160,4 +195,13 @@ function externalAddress(): string | undefined {
   return Object.values(networkInterfaces())
     .flat()
     .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+}
+
+/** A loopback port nothing listens on (taken, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
