@@ -2,8 +2,15 @@
  * The terminal channel: one message per line from standard input, replies printed. Piped input works too:
  * at end of input the lines already read are all handled before `done` resolves.
  */
-import { createInterface } from 'node:readline';
 import type { Channel, IncomingMessage, Reply, UserId } from '../../bot/channel.ts';
+import { MAX_TEXT } from '../../bot/core.ts';
+import { readLines, type LineReader } from './lines.ts';
+
+/**
+ * What is kept of one line. Longer than the core reads even if every character takes two UTF-16 units, so an
+ * over-long line still reaches the core as too long and is refused there, in the user's language.
+ */
+export const MAX_LINE = 4 * MAX_TEXT;
 
 export interface ConsoleChannelOptions {
   input: NodeJS.ReadableStream;
@@ -20,7 +27,7 @@ export function createConsoleChannel(opts: ConsoleChannelOptions): Channel & { r
   const done = new Promise<void>((r) => {
     resolveDone = r;
   });
-  let rl: ReturnType<typeof createInterface> | undefined;
+  let reader: LineReader | undefined;
   // Lines are handled one after another, in order, as a user's messages are on every channel.
   let queue: Promise<void> = Promise.resolve();
   let seq = 0;
@@ -35,31 +42,33 @@ export function createConsoleChannel(opts: ConsoleChannelOptions): Channel & { r
     name: 'console',
     done,
     async start(handle) {
-      rl = createInterface({ input: opts.input, terminal: false });
       const prompt = () => {
         if (opts.interactive) out.write('> ');
       };
       prompt();
-      rl.on('line', (line) => {
-        const text = line.trim();
-        queue = queue.then(async () => {
-          if (!opts.interactive && text) out.write(`> ${text}\n`);
-          if (text) {
-            const msg: IncomingMessage = { user, text, messageId: `${process.pid}-${Date.now()}-${++seq}` };
-            for (const reply of await handle(msg)) print(reply);
-          }
-          prompt();
-        });
-      });
-      rl.on('close', () => {
-        void queue.then(resolveDone);
+      reader = readLines(opts.input, MAX_LINE, {
+        line(line, cut) {
+          const text = line.trim();
+          queue = queue.then(async () => {
+            // The echo of a piped transcript shows the start of an over-long line only.
+            if (!opts.interactive && text) out.write(`> ${cut ? `${text.slice(0, 60)}…` : text}\n`);
+            if (text) {
+              const msg: IncomingMessage = { user, text, messageId: `${process.pid}-${Date.now()}-${++seq}` };
+              for (const reply of await handle(msg)) print(reply);
+            }
+            prompt();
+          });
+        },
+        end() {
+          void queue.then(resolveDone);
+        },
       });
     },
     async send(to, reply) {
       if (to === user) print(reply);
     },
     async stop() {
-      rl?.close();
+      reader?.close();
       await queue;
     },
   };

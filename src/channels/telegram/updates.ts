@@ -33,10 +33,13 @@ export function readUpdate(update: Update, me: Me): Inbound {
   }
   if (update.channel_post) {
     const post = update.channel_post;
+    // Telegram always names the chat; a server or proxy that does not sends nothing we could answer.
+    if (!post.chat) return { kind: 'ignore' };
     return { kind: 'group', chatId: post.chat.id, addressed: false, msg: { user: `telegram:${post.chat.id}`, text: post.text ?? '', messageId, kind: 'group' } };
   }
   const m = update.message;
-  if (!m || m.from?.is_bot) return { kind: 'ignore' };
+  // A message names its chat on Telegram; one that does not (a proxy, a fake server) has nowhere to answer.
+  if (!m?.chat || m.from?.is_bot) return { kind: 'ignore' };
   const from = m.from?.id ?? m.chat.id;
   const user = `telegram:${from}`;
   if (m.chat.type !== 'private') {

@@ -95,6 +95,16 @@ describe('readUpdate', () => {
     fromBot.message.from.is_bot = true;
     expect(read(fromBot as NewUpdate)).toEqual({ kind: 'ignore' });
   });
+
+  it('ignores a message or channel post that names no chat, rather than failing on it', () => {
+    const { message } = textUpdate(7001, 'SALDO') as unknown as { message: Record<string, unknown> };
+    const { chat: _chat, ...chatless } = message;
+    expect(read({ message: chatless } as unknown as NewUpdate)).toEqual({ kind: 'ignore' });
+    expect(read({ message: { ...chatless, chat: null } } as unknown as NewUpdate)).toEqual({ kind: 'ignore' });
+    const { channel_post: post } = channelPostUpdate(-1005, 'x') as unknown as { channel_post: Record<string, unknown> };
+    const { chat: _c, ...chatlessPost } = post;
+    expect(read({ channel_post: chatlessPost } as unknown as NewUpdate)).toEqual({ kind: 'ignore' });
+  });
 });
 
 describe('error text', () => {
