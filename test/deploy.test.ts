@@ -1,8 +1,13 @@
 /**
  * The deployment files say what the README promises. No Docker engine runs on the CI machine, so the image
- * cannot be built here; these checks hold the files to the money settings instead.
+ * cannot be built here; these checks hold the files to the money settings instead, and `npm run build`'s output
+ * is run the way the image runs it.
  */
-import { readFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -59,3 +64,64 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^HEALTHCHECK .*\n?.*\/healthz/m);
   });
 });
+
+describe('Dockerfile and npm run build', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+
+  it('compiles src with `npm run build` in a stage of its own and runs the JavaScript with plain node', () => {
+    expect(dockerfile).toMatch(/^FROM \S+ AS build$/m);
+    expect(dockerfile).toMatch(/^RUN npm run build$/m);
+    expect(dockerfile).toMatch(/^COPY --from=build .*\/app\/dist \.\/dist$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", (?:"--[a-z-]+", )*"dist\/main\.js"\]$/m);
+    expect(dockerfile).not.toContain('tsx');
+    // What the image runs needs nothing that only compiles or tests it.
+    expect(pkg.dependencies).not.toHaveProperty('tsx');
+    expect(pkg.dependencies).not.toHaveProperty('typescript');
+  });
+
+  it('builds from a tsconfig that exists, into dist/, which git and the Docker context leave out', () => {
+    const config = /^tsc -p (\S+)$/.exec(pkg.scripts.build ?? '')?.[1];
+    expect(config).toBeDefined();
+    expect(existsSync(config!)).toBe(true);
+    expect(readFileSync('.gitignore', 'utf8').split('\n')).toContain('dist/');
+    expect(readFileSync('.dockerignore', 'utf8').split('\n')).toContain('dist');
+  });
+
+  it("builds JavaScript that holds the README's piped conversation under plain node, laid out as in the image", async () => {
+    const config = /^tsc -p (\S+)$/.exec(pkg.scripts.build ?? '')?.[1] ?? 'missing';
+    // The image's /app: dist/, locales/, node_modules/ and package.json side by side.
+    const app = mkdtempSync(join(tmpdir(), 'ppob-build-'));
+    try {
+      // --noCheck: this test is about what the build emits and how it runs; `npm run lint` type-checks.
+      await promisify(execFile)(process.execPath, ['node_modules/typescript/bin/tsc', '-p', config, '--outDir', join(app, 'dist'), '--noCheck']);
+      for (const entry of ['locales', 'node_modules', 'package.json']) symlinkSync(resolve(entry), join(app, entry));
+      const { code, stdout, stderr } = await runNode(app, ['dist/main.js'], 'PLN 123456789\nYA\nSALDO\n');
+      expect(code, stderr).toBe(0);
+      expect(stdout).toContain('Saldo dipotong Rp 180.300');
+      expect(stdout).toContain('STRUK PEMBAYARAN');
+      expect(stdout).toContain('Saldo Anda Rp 819.700.');
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+/** `node <args>` in `cwd` with piped input and a clean environment (none of the developer's REDIS_URL or credentials). */
+function runNode(cwd: string, args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { HTTP_PORT: '0' };
+  for (const k of ['PATH', 'HOME', 'LANG', 'TZ']) if (process.env[k]) env[k] = process.env[k];
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
