@@ -48,6 +48,8 @@ describe('a broadcast survives its process', () => {
       env: {
         PATH: process.env.PATH, HOME: process.env.HOME, REDIS_URL: redisUrl(), REDIS_PREFIX: prefix, CHANNELS: 'console,telegram',
         TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, BROADCAST_RATE_PER_SECOND: '10', HTTP_PORT: '0', LOG_LEVEL: 'silent',
+        // On Redis the console user is nobody special, sandbox or not: it is made the admin here.
+        ADMIN_IDS: 'console:local',
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -59,7 +61,7 @@ describe('a broadcast survives its process', () => {
     const exited = new Promise((r) => child.on('exit', r));
     const MESSAGE = 'Info: server maintenance jam 23.00 WIB';
     try {
-      // In sandbox mode the console user is the admin; stdin stays open, so the process never stops by itself.
+      // stdin stays open, so the process never stops by itself.
       await until(() => out.includes('console:local'), 'the child to start');
       child.stdin.write(`BC ${MESSAGE}\n`);
       const ofBroadcast = () => fake.callsOf('sendMessage').filter((c) => c.payload.text === MESSAGE);
