@@ -8,7 +8,7 @@
  *
  * `BC` from an admin to `users` (10,000) Telegram users, through the whole path: the command, the store-backed
  * job (take and mark each recipient, send, record the outcome), the Telegram adapter with its throttler and
- * auto-retry. achievedPerSec is the rate the Bot API server saw: (messages − 1) / (last arrival − first
+ * bounded retries (retry.ts). achievedPerSec is the rate the Bot API server saw: (messages − 1) / (last arrival − first
  * arrival); ratio = achieved / configured (target 0.9–1.0). rateLimitErrors counts the 429s the proxy gave.
  *
  * Bounded by running fast: at Telegram's real 20 a second, 10,000 users take over eight minutes. So the

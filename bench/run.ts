@@ -101,7 +101,7 @@ await section('memory', async () => {
   const users = Number(process.env.BENCH_MEMORY_USERS ?? 100_000);
   const quotes = Number(process.env.BENCH_MEMORY_QUOTES ?? 10_000);
   const m = await benchMemory({ users, quotes, progress });
-  const where = `one forked bot process under tsx as in production, ${m.store} store, after a full GC; MB = 2^20 bytes`;
+  const where = `one forked bot process under tsx, as npm start runs it, ${m.store} store, after a full GC; MB = 2^20 bytes`;
   let peak = 0;
   m.rounds.forEach((r, i) => {
     const top = Math.max(r.users.rss, r.quotes.rss);

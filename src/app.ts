@@ -33,6 +33,7 @@ import { createProviderRouter, type ProviderRouter } from './providers/router.ts
 import { createMemoryStore } from './sessions/memory-store.ts';
 import { createRedisStore } from './sessions/redis-store.ts';
 import { checkRedisDurability } from './sessions/durability.ts';
+import { migrateStore } from './sessions/migrate.ts';
 import { createMetrics, startStoreGauges, STORE_GAUGES_MS, type Metrics } from './metrics.ts';
 
 export const SANDBOX_USER: UserId = 'console:local';
@@ -80,6 +81,8 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     if (config.REDIS_URL) {
       const redisStore = createRedisStore({ url: config.REDIS_URL, prefix: config.REDIS_PREFIX, log });
       await checkRedisDurability(redisStore.redis, log);
+      // Data an older version wrote is brought forward before anything reads it; a newer version's is refused.
+      await migrateStore(redisStore, log);
       store = redisStore;
     } else {
       log.warn('REDIS_URL is not set: using the embedded in-memory store; everything is lost when the process exits');

@@ -15,6 +15,7 @@ import { ConfigError, configSecrets, loadConfig, type Config } from './config.ts
 import { isFinal } from './bot/store.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLog, type Log } from './log.ts';
+import { SchemaTooNew } from './sessions/migrate.ts';
 
 function channelsWanted(config: Config): string[] {
   if (config.CHANNELS) return config.CHANNELS;
@@ -51,7 +52,8 @@ async function main(): Promise<void> {
   } catch (err) {
     // Most often Redis not running or not reachable at REDIS_URL: one line, as for a bad setting, not a stack.
     const why = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`Start failed: ${why}${config.REDIS_URL ? ' (is Redis running and reachable at REDIS_URL?)' : ''}\n`);
+    const hint = config.REDIS_URL && !(err instanceof SchemaTooNew) ? ' (is Redis running and reachable at REDIS_URL?)' : '';
+    process.stderr.write(`Start failed: ${why}${hint}\n`);
     process.exit(1);
   }
   const t = translator(config.LOCALE);
