@@ -1,10 +1,14 @@
 /**
  * The store port: every piece of state the product keeps. Two implementations live in src/sessions/
  * (Redis, and an embedded in-memory one); both pass test/sessions/store-contract.ts.
- * Money steps are atomic: each is one Lua script on Redis and one synchronous block in memory.
+ * Every step that moves money is the ledger's (`money`, src/payments/ledger.ts): one Lua script on Redis and
+ * one synchronous block in memory, idempotent per operation id.
  */
+import type { Ledger } from '../payments/ledger.ts';
 import type { UserId } from './channel.ts';
 import type { Bill, Family, ProviderName, Receipt } from './provider.ts';
+
+export { isFinal } from '../payments/transitions.ts';
 
 /** An inquiry's answer waiting for `YA`. One per user: a new inquiry replaces the open one. */
 export interface Quote {
@@ -29,14 +33,11 @@ export interface Quote {
 }
 
 /**
- * RESERVED: debited, not yet sent. SENDING: the one process allowed to call the provider is calling it.
- * PENDING: outcome unknown, being checked. SETTLED / FAILED (refunded) are final.
+ * SENDING: debited, and the one process allowed to call the provider is calling it (the reserve writes it).
+ * PENDING: outcome unknown, being checked. SETTLED / FAILED (refunded) are final. RESERVED (debited, not yet
+ * sent) is only read: versions before the reserve wrote SENDING left it. Moves: src/payments/transitions.ts.
  */
 export type TxStatus = 'RESERVED' | 'SENDING' | 'PENDING' | 'SETTLED' | 'FAILED';
-/** SETTLED and FAILED are final: never left, never refunded again. */
-export function isFinal(status: TxStatus): boolean {
-  return status === 'SETTLED' || status === 'FAILED';
-}
 
 export interface Transaction {
   id: string;
@@ -100,20 +101,6 @@ export interface SameDayMark {
   customerNo: string;
 }
 
-export interface ReserveOptions {
-  /** The incoming message that paid: kept on the transaction. */
-  messageId?: string;
-  /** The duplicate guard's mark to set. */
-  sameDay?: SameDayMark;
-  /**
-   * Write SENDING rather than RESERVED: the caller calls the provider next, and the reserve is also its one
-   * claim to do so (the quote it consumed can be consumed once), so no compare-and-set round trip follows.
-   */
-  sending?: boolean;
-  /** The quote as the caller read it (same id): the store need not send it back. */
-  quote?: Quote;
-}
-
 export interface AdmitOptions {
   ttlSeconds: number;
   floodWindowMs?: number;
@@ -127,12 +114,6 @@ export interface Admission {
   /** The open quote, when asked for and the message is fresh (null: none open). */
   quote?: Quote | null;
 }
-
-export type ReserveResult =
-  | { ok: true; tx: Transaction }
-  /** No open quote with that id: never made, expired, paid or cancelled. */
-  | { ok: false; reason: 'no-quote' }
-  | { ok: false; reason: 'insufficient'; saldo: number; price: number };
 
 export interface PinState {
   /** `scrypt$<salt>$<hash>`, never the PIN. */
@@ -234,8 +215,8 @@ export type TakeResult = { user: UserId } | 'end' | 'lost';
 /**
  * What a store step throws when its connection was lost after the step was sent and before it was answered:
  * the step may have happened or not. The store never sends it again by itself (a credit would be made twice):
- * only a caller whose steps are idempotent does (againIfLost, the payment steps), else the user is told to
- * look before doing it again.
+ * the ledger's operations are sent again by withRetries (src/payments/retry.ts), each under its operation id,
+ * so a repeat changes nothing; for any other step the user is told to look before doing it again.
  */
 export class StoreOutcomeUnknown extends Error {
   override readonly name = 'StoreOutcomeUnknown';
@@ -248,6 +229,8 @@ export class StoreOutcomeUnknown extends Error {
  * Runs store steps that are idempotent together (keyed by an id made before the first run), and runs them
  * once more (`again` true) when an answer was lost with the connection: the second run moves nothing the
  * first one moved, and its answer is the one the user gets instead of "look before you repeat it".
+ * @deprecated The chat handlers' money steps move to src/payments/desk.ts, whose ledger operations
+ * withRetries sends again; this goes with the last handler that calls it.
  */
 export async function againIfLost<T>(steps: (again: boolean) => Promise<T>): Promise<T> {
   try {
@@ -273,6 +256,9 @@ export function stillUnknown(err: unknown): StoreOutcomeUnknown {
 
 export interface Store {
   readonly kind: 'redis' | 'memory';
+
+  /** Every step that moves money, each idempotent per operation id (src/payments/ledger.ts). */
+  readonly money: Ledger;
 
   /**
    * A message's first store step, atomic: claims its delivery id (`fresh` false: seen within `ttlSeconds`, a
@@ -301,29 +287,16 @@ export interface Store {
   dropQuote(user: UserId): Promise<boolean>;
 
   getSaldo(user: UserId): Promise<number>;
-  /** Adds (or with a negative amount takes, never below zero) saldo with a ledger entry; null when it would go below zero. */
   /**
-   * `opId` (an admin's message id) makes it idempotent for TTL.messageSeconds: applied before, it returns the
-   * saldo after that time and changes nothing, so it can be sent again when its answer was lost.
+   * Adds (or with a negative amount takes, never below zero) saldo with a ledger entry; null when it would go
+   * below zero. `opId` (an admin's message id) makes it idempotent: applied before, it returns the saldo after
+   * that time and changes nothing, so it can be sent again when its answer was lost.
+   * @deprecated One call of `money.adjust`; chat commands use depositCredit (src/payments/desk.ts).
    */
   adjustSaldo(user: UserId, amount: number, reason: LedgerReason, now: number, note?: string, opId?: string): Promise<number | null>;
   /** The last `limit` entries, newest first. */
   ledger(user: UserId, limit: number): Promise<LedgerEntry[]>;
 
-  /**
-   * The one atomic step of a payment: take the open quote `quoteId`, check the saldo, debit it,
-   * write the transaction (RESERVED, or SENDING when asked) and its ledger entry.
-   */
-  reserve(user: UserId, quoteId: string, txId: string, now: number, opts?: ReserveOptions): Promise<ReserveResult>;
-  /**
-   * Compare-and-set of a transaction's status; false when it was not in one of `from`, or is final (never left).
-   * `log` is appended to the transaction's record in the same step.
-   */
-  transition(
-    user: UserId, txId: string, from: readonly TxStatus[], to: 'SENDING' | 'PENDING' | 'SETTLED', now: number, patch?: TxPatch, log?: TxEvent,
-  ): Promise<boolean>;
-  /** Moves a transaction from one of `from` to FAILED and refunds it, in one step; false when it was not in `from` or is final. */
-  fail(user: UserId, txId: string, from: readonly TxStatus[], reason: string, now: number, log?: TxEvent): Promise<boolean>;
   /** Sets fields without a state change (e.g. `flagged`). */
   patchTx(user: UserId, txId: string, patch: TxPatch): Promise<void>;
   getTx(user: UserId, txId: string): Promise<Transaction | null>;
@@ -369,12 +342,21 @@ export interface Store {
    */
   openTicket(user: UserId, id: string, nominal: number, now: number, ttlMs: number, maxOpen: number): Promise<OpenTicketResult>;
   getTicket(id: string): Promise<Ticket | null>;
-  /** Credits an open ticket's amount once, with a ledger entry; atomic per ticket. A replaced ticket is refused. */
+  /**
+   * Credits an open ticket's amount once, with a ledger entry; atomic per ticket. A replaced ticket is refused.
+   * @deprecated One call of `money.acceptTicket`; chat commands use acceptDeposit (src/payments/desk.ts).
+   */
   acceptTicket(id: string, now: number, by: UserId): Promise<AcceptResult>;
 
-  /** First half of a transfer: debits the sender and records the transfer, atomically; null when the saldo is short. */
+  /**
+   * First half of a transfer: debits the sender and records the transfer, atomically; null when the saldo is short.
+   * @deprecated One call of `money.transferOut`; chat commands use transfer (src/payments/desk.ts).
+   */
   transferOut(t: Omit<Transfer, 'state'>): Promise<{ saldo: number } | null>;
-  /** Second half: credits the receiver once per transfer id (idempotent), then marks the transfer done. */
+  /**
+   * Second half: credits the receiver once per transfer id (idempotent), then marks the transfer done.
+   * @deprecated One call of `money.transferIn`; chat commands use transfer (src/payments/desk.ts).
+   */
   transferIn(t: Omit<Transfer, 'state'>): Promise<{ saldo: number }>;
   getTransfer(from: UserId, id: string): Promise<Transfer | null>;
 

@@ -36,7 +36,8 @@ export const opIds = {
   /** A command typed in chat: one operation per delivered message of one user. */
   message: (user: UserId, messageId: string) => `msg:${user}:${messageId}`,
   transferOut: (transferId: string) => transferId,
-  transferIn: (transferId: string) => `${transferId}:in`,
+  /** On the receiver's account: the credit of that transfer. */
+  transferIn: (transferId: string) => `credited:${transferId}`,
 } as const;
 
 /** Why an operation changed nothing. Typed, so a caller says the right sentence. */
@@ -83,6 +84,11 @@ export interface ResolveOp extends OpBase {
   user: AccountId;
   txId: string;
   to: 'PENDING' | 'SETTLED' | 'FAILED';
+  /**
+   * The transaction as the caller read it (same id): the answer is built from it and the step's changes, so
+   * the store need not send the transaction back (as ReserveOp's `quote`).
+   */
+  known?: Transaction;
   /** Fields set in the same step (the receipt, the invoice, why it is pending). */
   patch?: TxPatch;
   /** FAILED: why; shown to the user with the refund. */
@@ -116,12 +122,15 @@ export interface TransferOp extends OpBase {
 export interface Ledger {
   /**
    * QUOTED → SENDING, the one claim to call the biller: consumes the open quote `quoteId`, checks and debits
-   * the saldo, writes the transaction and its ledger entry. opId: opIds.reserve(txId).
+   * the saldo, writes the transaction and its ledger entry. opId: opIds.reserve(txId). A repeat answers the
+   * transaction as it is now (it may have moved since), so a sender whose answer was lost sends the payment
+   * only while it is still SENDING.
    */
   reserve(op: ReserveOp): Promise<Outcome<{ tx: Transaction }>>;
   /**
    * Moves a transaction as the transition table allows; to FAILED it refunds in the same step. `saldo` is
-   * the saldo after a refund. opId: opIds.pending / settle / fail (txId).
+   * the saldo after a refund. opId: opIds.pending / settle / fail (txId). A repeat answers the transaction as
+   * it is now.
    */
   resolve(op: ResolveOp): Promise<Outcome<{ tx: Transaction; saldo?: number }>>;
   /** Credits (or debits, never below zero) a saldo for a reason, with its ledger entry. */

@@ -4,15 +4,20 @@
  * (never inside a lock), then one atomic step to the outcome. Only a definite failure refunds; anything
  * unknown is PENDING and checked in the background (recheck.ts) until it is final. A payment is never sent
  * twice. RESERVED (debited, not sent) is only ever found in transactions written by earlier versions.
+ * Every step that moves money is a ledger operation (store.money) under an id made before its first try; an
+ * answer lost with the connection is recovered by sending the same operation again (retry.ts).
  */
 import type { UserId } from '../bot/channel.ts';
 import { type CatalogueEntry, OWN_REASONS, type PayOutcome, type Provider } from '../bot/provider.ts';
-import { isFinal, type Quote, type ReserveResult, stillUnknown, type Store, StoreOutcomeUnknown, type Transaction, type TxEvent, type TxStatus } from '../bot/store.ts';
+import { isFinal, type Quote, type Store, type Transaction, type TxEvent } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import type { ProviderRouter } from '../providers/router.ts';
 import type { Metrics } from '../metrics.ts';
 import { wibDay } from '../bot/format.ts';
 import { newQuoteId, newTxId, txIdTime } from './ids.ts';
+import { opIds, type ReserveOp, type ResolveOp } from './ledger.ts';
+import { retrying } from './retry.ts';
+import { RESERVED_AS } from './transitions.ts';
 
 export interface PaymentSettings {
   quoteTtlMs: number;
@@ -49,8 +54,14 @@ export interface Payments {
   confirm(user: UserId, messageId?: string, quoteId?: string, known?: Quote): Promise<ConfirmResult>;
   /** Carries a scheduled transaction one step towards final; used by the recheck worker. */
   recheck(user: UserId, txId: string): Promise<void>;
-  /** `SUKSES` / `GAGAL` by an admin who checked with the provider; refused on a final transaction. */
-  settleByHand(txId: string, admin: UserId, outcome: { status: 'settled'; serial?: string } | { status: 'failed'; reason: string }): Promise<HandResult>;
+  /**
+   * `SUKSES` / `GAGAL` by an admin who checked with the provider; refused on a final transaction. `by`: the
+   * admin's message (opIds.message), so a redelivered or retried one answers its first outcome; without it,
+   * this one call.
+   */
+  settleByHand(
+    txId: string, admin: UserId, outcome: { status: 'settled'; serial?: string } | { status: 'failed'; reason: string }, by?: string,
+  ): Promise<HandResult>;
   /** Grace after a reserve before the worker treats a transaction as abandoned by a dead process. */
   readonly graceMs: number;
 }
@@ -70,13 +81,13 @@ export interface PaymentDeps {
   clock?: () => number;
 }
 
-/** How long a payment step keeps trying while the store is unreachable: about a managed Redis's failover. */
-const STORE_PATIENCE_MS = 30_000;
-
 export function createPayments(deps: PaymentDeps): Payments {
   const { store, router, settings, log, onEvent } = deps;
+  const money = store.money;
   const clock = deps.clock ?? Date.now;
   const graceMs = settings.providerTimeoutMs + 30_000;
+  /** A money step whose answer must land: sent again under its operation id while the store is unreachable. */
+  const patiently = <T>(txId: string, step: () => Promise<T>) => retrying(txId, step, { log });
 
   async function emit(event: PaymentEvent): Promise<void> {
     try {
@@ -90,79 +101,47 @@ export function createPayments(deps: PaymentDeps): Payments {
     await store.logTx(tx.user, tx.id, { at: clock(), type, data });
   }
 
-  /** Applies a provider's outcome to a transaction in SENDING or PENDING; returns the event to tell. */
   /**
-   * Applies a provider's outcome to a transaction in SENDING or PENDING, with `log` written in the same step;
-   * returns the event to tell, or undefined when another process got there first.
+   * Applies a provider's outcome to a transaction in SENDING or PENDING, `entry` written in the same step (or
+   * on its own when the step was someone else's); returns the event to tell, or undefined when another process
+   * got there first. `by` sends the step: the YA's message, the worker's look, an admin's message.
    */
-  async function apply(tx: Transaction, outcome: PayOutcome, log?: TxEvent): Promise<PaymentEvent | undefined> {
+  async function apply(tx: Transaction, outcome: PayOutcome, by: string, entry?: TxEvent): Promise<PaymentEvent | undefined> {
     const now = clock();
-    const from = ['SENDING', 'PENDING'] as const;
+    const base = { by, now, user: tx.user, txId: tx.id, known: tx, ...(entry ? { log: entry } : {}) };
+    if (outcome.status === 'pending' && tx.status === 'PENDING') {
+      // Still pending: no state changes, so no ledger step; the answer and what it taught are kept, and the
+      // next look is booked.
+      const invoice = outcome.invoice && outcome.invoice !== tx.invoice ? { invoice: outcome.invoice } : {};
+      const learnt = outcome.reason !== tx.reason || invoice.invoice !== undefined;
+      await Promise.all([
+        entry ? store.logTx(tx.user, tx.id, entry) : undefined,
+        learnt ? store.patchTx(tx.user, tx.id, { reason: outcome.reason, ...invoice }) : undefined,
+        store.schedule(tx.user, tx.id, now + nextCheckIn(tx, now)),
+      ]);
+      return undefined;
+    }
+    let op: ResolveOp;
     if (outcome.status === 'settled') {
-      // The unschedule rides behind the state change in the same write; if only the change lands, the worker
-      // finds a final transaction and drops the entry itself.
       const invoice = outcome.receipt.invoice ? { invoice: outcome.receipt.invoice } : {};
-      const ok = await stepOnce(tx, 'SETTLED', now, async () => {
-        const [moved] = await Promise.all([
-          store.transition(tx.user, tx.id, from, 'SETTLED', now, { receipt: outcome.receipt, ...invoice }, log),
-          store.unschedule(tx.user, tx.id),
-        ]);
-        return moved;
-      });
-      return ok ? { type: 'settled', tx: { ...tx, status: 'SETTLED', receipt: outcome.receipt, updatedAt: now, ...invoice } } : undefined;
+      op = { ...base, opId: opIds.settle(tx.id), to: 'SETTLED', patch: { receipt: outcome.receipt, ...invoice } };
+    } else if (outcome.status === 'failed') {
+      op = { ...base, opId: opIds.fail(tx.id), to: 'FAILED', reason: outcome.reason };
+    } else {
+      const invoice = outcome.invoice ?? tx.invoice;
+      op = { ...base, opId: opIds.pending(tx.id), to: 'PENDING', patch: { reason: outcome.reason, ...(invoice ? { invoice } : {}) } };
     }
-    if (outcome.status === 'failed') {
-      const ok = await stepOnce(tx, 'FAILED', now, async () => {
-        const [moved] = await Promise.all([store.fail(tx.user, tx.id, from, outcome.reason, now, log), store.unschedule(tx.user, tx.id)]);
-        return moved;
-      });
-      return ok ? { type: 'failed', tx: { ...tx, status: 'FAILED', reason: outcome.reason, updatedAt: now } } : undefined;
+    // A final step takes the schedule entry with it, in the same round trip; if only the step lands, the
+    // worker finds a final transaction and drops the entry itself. A pending one books the next look.
+    const final = op.to !== 'PENDING';
+    const r = await patiently(tx.id, async () => (await Promise.all([money.resolve(op), final ? store.unschedule(tx.user, tx.id) : undefined]))[0]);
+    if (!r.ok) {
+      // Someone else moved it (the worker, an admin): keep the answer on record all the same.
+      if (entry) await store.logTx(tx.user, tx.id, entry);
+      return undefined;
     }
-    const invoice = outcome.invoice ?? tx.invoice;
-    const wasPending = tx.status === 'PENDING';
-    const ok = await stepOnce(tx, 'PENDING', now, () =>
-      store.transition(tx.user, tx.id, from, 'PENDING', now, { reason: outcome.reason, ...(invoice ? { invoice } : {}) }, log),
-    );
-    if (!ok) return undefined;
-    await patiently(tx.id, 'schedule', () => store.schedule(tx.user, tx.id, now + nextCheckIn(tx, now)));
-    const pending: Transaction = { ...tx, status: 'PENDING', reason: outcome.reason, updatedAt: now, ...(invoice ? { invoice } : {}) };
-    return wasPending ? undefined : { type: 'pending', tx: pending };
-  }
-
-  /**
-   * A compare-and-set of a transaction whose answer the Redis connection lost: it may have run. Sent again, it
-   * moves the transaction at most once (it only moves it out of the states it names); when it then says no,
-   * the transaction shows whether the lost one was ours: it is in `to`, stamped with our `now`. Without this,
-   * a blip after a paid bill left it SENDING without the receipt, for an admin to settle by hand.
-   */
-  function stepOnce(tx: Transaction, to: TxStatus, now: number, step: () => Promise<boolean>): Promise<boolean> {
-    return patiently(tx.id, to, async (lost) => {
-      if (await step()) return true;
-      if (!lost) return false;
-      const after = await store.getTx(tx.user, tx.id);
-      return after?.status === to && after.updatedAt === now;
-    });
-  }
-
-  /**
-   * A payment step that must land once the biller has answered (or once the debit may have): while the store
-   * cannot be reached or loses the answer, it is tried again, backing off, for as long as a Redis failover
-   * takes, rather than dropping the biller's answer and leaving the payment for an admin. `lost`: an earlier
-   * try may have run. Every step given here is safe to send again (a compare-and-set, a set, a read).
-   */
-  async function patiently<T>(txId: string, what: string, run: (lost: boolean) => Promise<T>): Promise<T> {
-    const deadline = performance.now() + STORE_PATIENCE_MS;
-    let lost = false;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await run(lost);
-      } catch (err) {
-        if (err instanceof StoreOutcomeUnknown) lost = true;
-        if (performance.now() >= deadline) throw lost ? stillUnknown(err) : err;
-        log.warn({ tx: txId, what, attempt, err: err instanceof Error ? err.message : String(err) }, 'the store failed a payment step; trying again');
-        await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, 2_000)));
-      }
-    }
+    if (!final) await patiently(tx.id, () => store.schedule(tx.user, tx.id, now + nextCheckIn(tx, now)));
+    return { type: op.to === 'SETTLED' ? 'settled' : op.to === 'FAILED' ? 'failed' : 'pending', tx: r.tx };
   }
 
   /**
@@ -189,7 +168,7 @@ export function createPayments(deps: PaymentDeps): Payments {
    * admins' alerts are emitted here. Returns the transaction as it now is, or undefined when another process
    * moved it meanwhile.
    */
-  async function send(tx: Transaction): Promise<Transaction | undefined> {
+  async function send(tx: Transaction, by: string): Promise<Transaction | undefined> {
     const provider = providerOf(tx);
     const started = clock();
     const outcome = await provider
@@ -199,12 +178,8 @@ export function createPayments(deps: PaymentDeps): Payments {
     deps.metrics?.providerLatency.observe({ provider: provider.name, op: 'pay' }, ms / 1000);
     deps.metrics?.payments.inc({ provider: provider.name, outcome: outcome.status });
     log.info({ tx: tx.id, provider: provider.name, status: outcome.status, ms }, 'payment answered');
-    const event = await apply(tx, outcome, { at: clock(), type: 'pay', data: { provider: provider.name, ms, outcome } });
-    if (!event) {
-      // Someone else moved it (the worker, an admin): keep the answer on record all the same.
-      await record(tx, 'pay', { provider: provider.name, ms, outcome });
-      return undefined;
-    }
+    const event = await apply(tx, outcome, by, { at: clock(), type: 'pay', data: { provider: provider.name, ms, outcome } });
+    if (!event) return undefined;
     if (event.type === 'pending' && !provider.canAskStatus(event.tx)) await flagForAdmin(event.tx, 'no-invoice');
     return event.tx;
   }
@@ -218,27 +193,23 @@ export function createPayments(deps: PaymentDeps): Payments {
   return {
     graceMs,
 
-    async settleByHand(txId, admin, hand) {
+    async settleByHand(txId, admin, hand, by) {
       const user = await store.txOwner(txId);
       const tx = user ? await store.getTx(user, txId) : null;
       if (!tx) return { ok: false, reason: 'not-found' };
       if (isFinal(tx.status)) return { ok: false, reason: 'final', tx };
       const now = clock();
-      let done: Transaction | undefined;
-      if (hand.status === 'settled') {
-        const receipt = { ...(tx.receipt ?? { details: [] }), ...(tx.invoice ? { invoice: tx.invoice } : {}), ...byHand(tx, hand.serial) };
-        // Never from RESERVED: that payment was not sent, so it cannot have succeeded.
-        if (await stepOnce(tx, 'SETTLED', now, () => store.transition(tx.user, txId, ['SENDING', 'PENDING'], 'SETTLED', now, { receipt }))) {
-          done = { ...tx, status: 'SETTLED', receipt, updatedAt: now };
-        }
-      } else if (await stepOnce(tx, 'FAILED', now, () => store.fail(tx.user, txId, ['RESERVED', 'SENDING', 'PENDING'], hand.reason, now))) {
-        done = { ...tx, status: 'FAILED', reason: hand.reason, updatedAt: now };
-      }
-      if (!done) return { ok: false, reason: 'final', tx: (await store.getTx(tx.user, txId)) ?? tx };
+      const base = { by: by ?? `hand:${admin}:${newQuoteId()}`, now, user: tx.user, txId, known: tx, log: { at: now, type: 'by-hand', data: { admin, ...hand } } };
+      // The table never settles from RESERVED: that payment was not sent, so it cannot have succeeded.
+      const op: ResolveOp = hand.status === 'settled'
+        ? { ...base, opId: opIds.settle(txId), to: 'SETTLED', patch: { receipt: { ...(tx.receipt ?? { details: [] }), ...(tx.invoice ? { invoice: tx.invoice } : {}), ...byHand(tx, hand.serial) } } }
+        : { ...base, opId: opIds.fail(txId), to: 'FAILED', reason: hand.reason };
+      const r = await patiently(txId, () => money.resolve(op));
+      // Refused: final meanwhile, or the step is someone else's (the worker's, another admin's).
+      if (!r.ok) return { ok: false, reason: 'final', tx: (await store.getTx(tx.user, txId)) ?? tx };
       await store.unschedule(tx.user, txId);
-      await record(tx, 'by-hand', { admin, ...hand });
-      await emit({ type: done.status === 'SETTLED' ? 'settled' : 'failed', tx: done });
-      return { ok: true, tx: done };
+      await emit({ type: r.tx.status === 'SETTLED' ? 'settled' : 'failed', tx: r.tx });
+      return { ok: true, tx: r.tx };
     },
 
     async inquire(user, asked, customerNo, amount, opts) {
@@ -279,44 +250,34 @@ export function createPayments(deps: PaymentDeps): Payments {
       if (!quote || (quoteId && quote.id !== quoteId)) return { kind: 'no-quote' };
       const now = clock();
       const txId = quote.txId;
-      // Scheduled before the debit: if this process dies anywhere after it, the worker finds the transaction.
-      // Not unscheduled when the reserve fails: a concurrent YA may have won with this same id. The worker
-      // drops an entry with no transaction once its quote can no longer be paid.
+      // Who pays: this message (claimed by one process only), or this one call when the channel gave no id.
+      const by = messageId ? opIds.message(user, messageId) : `ya:${user}:${newQuoteId()}`;
       const sameDay = { day: wibDay(now), product: quote.product, customerNo: quote.bill.customerNo };
-      // Issued in this order on the store's one connection, which Redis runs in order: the schedule first. Sent
-      // in the same turn of the event loop, they also share one write and so one round trip.
-      // The reserve writes SENDING itself: consuming the quote is already the one claim to send, so no
-      // RESERVED→SENDING round trip sits between the debit and the call. A crash in between leaves SENDING,
-      // which the worker turns into PENDING and asks about: never sent twice, never refunded blind.
-      const reserve = () => store.reserve(user, quote.id, txId, now, { ...(messageId ? { messageId } : {}), sameDay, sending: true, quote });
-      let r: ReserveResult;
-      try {
-        [, r] = await Promise.all([store.schedule(user, txId, now + graceMs), reserve()]);
-      } catch (err) {
-        if (!(err instanceof StoreOutcomeUnknown) || !messageId) throw err;
-        // The answers were lost with the connection. The schedule only sets, so it is sent again. The reserve is
-        // one atomic step, so the transaction tells whether it ran: not at all, and it is sent again; as this
-        // message's (its id is on it, and a message id is claimed by one process only), and this process holds
-        // the one claim to pay it, as it would have. Anything else is not ours to touch.
-        log.warn({ tx: txId }, 'a reserve lost its answer; reading it back');
-        const [landed, resent] = await patiently(txId, 'reserve', async () => {
-          await store.schedule(user, txId, now + graceMs);
-          const tx = await store.getTx(user, txId);
-          return [tx, tx ? undefined : await reserve()] as const;
-        });
-        if (resent) r = resent;
-        else if (landed?.messageId !== messageId) return { kind: 'no-quote' };
-        else if (landed.status === 'SENDING') r = { ok: true, tx: landed };
-        else return { kind: 'done', tx: landed };
+      const op: ReserveOp = { opId: opIds.reserve(txId), by, now, user, quoteId: quote.id, txId, sameDay, quote, ...(messageId ? { messageId } : {}) };
+      // Scheduled before the debit: if this process dies anywhere after it, the worker finds the transaction.
+      // Not unscheduled when the reserve is refused: a concurrent YA may have won with this same id. The worker
+      // drops an entry with no transaction once its quote can no longer be paid. Issued in this order on the
+      // store's one connection, which Redis runs in order, and in the same turn of the event loop, so they
+      // share one write and one round trip. A lost answer sends both again: the schedule only sets, and the
+      // reserve answers its first outcome.
+      const r = await patiently(txId, async () => (await Promise.all([store.schedule(user, txId, now + graceMs), money.reserve(op)]))[1]);
+      if (!r.ok) {
+        const f = r.refusal;
+        // Anything else (another YA's reserve: op-conflict) means this message has nothing to pay.
+        return f.code === 'insufficient' ? { kind: 'insufficient', saldo: f.saldo, price: f.price } : { kind: 'no-quote' };
       }
-      if (!r.ok) return r.reason === 'insufficient' ? { kind: 'insufficient', saldo: r.saldo, price: r.price } : { kind: 'no-quote' };
-      const after = await send(r.tx);
+      // The reserve is the one claim to call the biller (RESERVED_AS): a repeat whose transaction moved on since
+      // (the worker, after a long outage) is not sent again.
+      if (r.tx.status !== RESERVED_AS) return { kind: 'done', tx: r.tx };
+      const after = await send(r.tx, by);
       return { kind: 'done', tx: after ?? (await store.getTx(user, txId)) ?? r.tx };
     },
 
     async recheck(user, txId) {
       const tx = await store.getTx(user, txId);
       const now = clock();
+      // This look's own name: a step another look (another process, a lease run out) sends is not repeated as ours.
+      const by = `worker:${newQuoteId()}`;
       if (!tx) {
         // Scheduled, then the reserve never happened (refused, or the process died): harmless once the quote is gone.
         if (now - (txIdTime(txId) ?? 0) > settings.quoteTtlMs + graceMs) await store.unschedule(user, txId);
@@ -325,16 +286,15 @@ export function createPayments(deps: PaymentDeps): Payments {
       }
       if (isFinal(tx.status)) return store.unschedule(user, txId);
       if (tx.status === 'RESERVED') {
-        // Debited, never sent (a SENDING claim would have moved it): safe to give the money back.
-        if (await store.fail(user, txId, ['RESERVED'], OWN_REASONS.notSent, now)) {
-          await record(tx, 'abandoned', { status: 'RESERVED' });
-          await emit({ type: 'failed', tx: { ...tx, status: 'FAILED', reason: OWN_REASONS.notSent } });
-        }
+        // Debited, never sent (left by a version before the reserve wrote SENDING): safe to give the money back.
+        const log = { at: now, type: 'abandoned', data: { status: 'RESERVED' } };
+        const r = await patiently(txId, () => money.resolve({ opId: opIds.fail(txId), by, now, user, txId, to: 'FAILED', reason: OWN_REASONS.notSent, known: tx, log }));
+        if (r.ok) await emit({ type: 'failed', tx: r.tx });
         return store.unschedule(user, txId);
       }
       if (tx.status === 'SENDING') {
         // Perhaps sent by a process that died: never send again, find out instead.
-        const event = await apply(tx, { status: 'pending', reason: 'outcome unknown: the bot stopped during the payment' });
+        const event = await apply(tx, { status: 'pending', reason: 'outcome unknown: the bot stopped during the payment' }, by);
         await record(tx, 'abandoned', { status: 'SENDING' });
         if (event) await emit(event);
         const pending = (await store.getTx(user, txId)) ?? tx;
@@ -356,9 +316,8 @@ export function createPayments(deps: PaymentDeps): Payments {
         await flagForAdmin(tx, 'no-invoice');
         await store.schedule(user, txId, now + nextCheckIn(tx, now));
       } else {
-        const event = await apply(tx, outcome, entry);
+        const event = await apply(tx, outcome, by, entry);
         if (event) await emit(event);
-        else if (outcome.status !== 'pending') await store.logTx(user, txId, entry);
       }
       const after = await store.getTx(user, txId);
       if (after?.status === 'PENDING' && now - after.createdAt > 24 * 3600_000 && after.flagged !== '24h') {

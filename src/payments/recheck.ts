@@ -37,7 +37,7 @@ export function startRecheckWorker(opts: {
     const items = await store.claimDue(clock(), opts.leaseMs, batch);
     await Promise.all(
       items.map(({ user, txId }) =>
-        (isTransferId(txId) ? recheckTransfer(store, user, txId, clock(), payments.graceMs) : payments.recheck(user, txId)).catch((err: unknown) => log.error({ tx: txId, err: String(err) }, 'recheck failed; it will be retried')),
+        (isTransferId(txId) ? recheckTransfer(store, user, txId, clock(), payments.graceMs, log) : payments.recheck(user, txId)).catch((err: unknown) => log.error({ tx: txId, err: String(err) }, 'recheck failed; it will be retried')),
       ),
     );
     return items.length;

@@ -1,30 +1,45 @@
 /**
- * Saldo moved between two resellers. Their saldos carry different hash tags, so the move is two atomic steps
- * that cannot be lost: the sender's debit records the transfer (after it is scheduled), the receiver's credit
- * is idempotent per transfer id, and the recheck worker finishes any transfer a crash interrupted.
+ * Saldo moved between two resellers. Their saldos carry different hash tags, so the move is two ledger
+ * operations that cannot be lost: the sender's debit records the transfer (after it is scheduled), the
+ * receiver's credit is its own operation on the receiver's account (opIds.transferIn), and the recheck worker
+ * finishes any transfer a crash interrupted.
  */
 import type { UserId } from '../bot/channel.ts';
 import type { Store } from '../bot/store.ts';
+import type { Log } from '../log.ts';
 import { txIdTime } from './ids.ts';
+import { opIds } from './ledger.ts';
+import { withRetries } from './retry.ts';
 
 export const TRANSFER_PREFIX = 'TRF-';
+
+/**
+ * Who sends a transfer's credit: one name whoever sends it (the TRANSFER itself, the worker), since the credit
+ * is the same whoever makes it; so a second sender hears the saldo it made rather than a conflict.
+ */
+export const TRANSFER_SENDER = 'transfer';
 
 export function isTransferId(id: string): boolean {
   return id.startsWith(TRANSFER_PREFIX);
 }
 
-/** Completes a transfer whose debit is done; safe to run any number of times. Null when there is no such transfer. */
-export async function completeTransfer(store: Store, from: UserId, id: string): Promise<{ saldo: number } | null> {
+/**
+ * Completes a transfer whose debit is done: credits the receiver (once, whoever asks), marks it done and takes
+ * it off the schedule. Safe to run any number of times. Null when there is no such transfer.
+ */
+export async function completeTransfer(store: Store, from: UserId, id: string, log?: Log): Promise<{ saldo: number } | null> {
   const tr = await store.getTransfer(from, id);
   if (!tr) return null;
-  const r = await store.transferIn({ id, from, to: tr.to, amount: tr.amount, at: tr.at });
+  const money = withRetries(store.money, log ? { log } : {});
+  const r = await money.transferIn({ opId: opIds.transferIn(id), by: TRANSFER_SENDER, now: tr.at, transferId: id, from, to: tr.to, amount: tr.amount });
   await store.unschedule(from, id);
-  return r;
+  // Another sender's record (written by the migration from an earlier version's mark): credited all the same.
+  return { saldo: r.ok ? r.saldo : await store.getSaldo(tr.to) };
 }
 
 /** The worker's look at a scheduled transfer: finish it, or forget one whose debit never happened. */
-export async function recheckTransfer(store: Store, from: UserId, id: string, now: number, graceMs: number): Promise<void> {
-  if (await completeTransfer(store, from, id)) return;
+export async function recheckTransfer(store: Store, from: UserId, id: string, now: number, graceMs: number, log?: Log): Promise<void> {
+  if (await completeTransfer(store, from, id, log)) return;
   const born = txIdTime(id.slice(TRANSFER_PREFIX.length)) ?? 0;
   // No transfer record: the debit was refused or never ran; once past the grace no debit can still come.
   if (now - born > graceMs) await store.unschedule(from, id);

@@ -5,6 +5,9 @@
  */
 import type { TxStatus } from '../bot/store.ts';
 
+/** The state a reserve writes: consuming the quote is the one claim to call the biller, so it is sent next. */
+export const RESERVED_AS: TxStatus = 'SENDING';
+
 export const NEXT: Readonly<Record<TxStatus, readonly TxStatus[]>> = {
   RESERVED: ['SENDING', 'PENDING', 'FAILED'],
   SENDING: ['PENDING', 'SETTLED', 'FAILED'],
@@ -13,9 +16,13 @@ export const NEXT: Readonly<Record<TxStatus, readonly TxStatus[]>> = {
   FAILED: [],
 };
 
-/** The states a transaction may be in for a step to move it to `to`. */
-export function allowedFrom(to: TxStatus): TxStatus[] {
-  return (Object.keys(NEXT) as TxStatus[]).filter((from) => NEXT[from].includes(to));
+const STATES = Object.keys(NEXT) as TxStatus[];
+const FROM = {} as Record<TxStatus, readonly TxStatus[]>;
+for (const to of STATES) FROM[to] = STATES.filter((from) => NEXT[from].includes(to));
+
+/** The states a transaction may be in for a step to move it to `to` (worked out once: every money step asks). */
+export function allowedFrom(to: TxStatus): readonly TxStatus[] {
+  return FROM[to];
 }
 
 export function canMove(from: TxStatus, to: TxStatus): boolean {

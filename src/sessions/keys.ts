@@ -3,12 +3,15 @@
  * user's hash tag (`{telegram:123}`) so every script also runs on Redis Cluster; the few global keys share `{g}`.
  */
 import type { UserId } from '../bot/channel.ts';
+import { OP_RECORD_SECONDS } from '../payments/ledger.ts';
 
 export const TTL = {
   /** Handled message ids: contract rule 8 asks for at least 24 h. */
   messageSeconds: 26 * 3600,
   /** A finished broadcast's record and who got it: 30 days, for the admin's questions. */
   broadcastSeconds: 30 * 86400,
+  /** A money operation's record: a retry within it is answered from the record. */
+  opSeconds: OP_RECORD_SECONDS,
   /** Quotes expire by their own `expiresAt` (QUOTE_TTL_SECONDS). */
 } as const;
 
@@ -48,10 +51,11 @@ export function keys(prefix: string) {
     tickets: (user: UserId) => `${u(user)}:tickets`,
     /** Hash of a transfer on the sender's side; kept forever. */
     transfer: (user: UserId, id: string) => `${u(user)}:transfer:${id}`,
-    /** String saldo-after, TTL.messageSeconds: this operation (an admin's DEPOSIT message) was applied. */
-    adjusted: (user: UserId, opId: string) => `${u(user)}:adjusted:${opId}`,
-    /** String, on the receiver's side: this transfer was credited (makes the credit idempotent); kept forever. */
-    credited: (user: UserId, id: string) => `${u(user)}:credited:${id}`,
+    /**
+     * String JSON `{"by": sender, …outcome}`, TTL.opSeconds: a money operation applied to this account (see
+     * src/payments/ledger.ts). Sent again, the operation answers this record and changes nothing.
+     */
+    op: (account: UserId, opId: string) => `${u(account)}:op:${opId}`,
     /** Hash ticket id → user. */
     ticketOwner: () => `${prefix}{g}:ticket-owner`,
     /**

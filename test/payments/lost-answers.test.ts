@@ -1,9 +1,9 @@
 /**
  * A Redis connection that drops around a step of `YA` (a blip to a managed Redis): the reserve, or the step
- * that settles or refunds the paid bill. The step may or may not have run; the bot finds out (the reserve's
- * transaction is read back) or sends it again where that moves the transaction at most once (a
- * compare-and-set), and the payer still gets the receipt or the refund in the reply: nothing waits for an
- * admin, nothing is paid twice.
+ * that settles or refunds the paid bill. The step may or may not have run; the bot sends the same ledger
+ * operation again (its id made before the first try), which answers the first outcome if it ran and runs if
+ * it did not, and the payer still gets the receipt or the refund in the reply: nothing waits for an admin,
+ * nothing is paid twice.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { audit } from '../../src/payments/audit.ts';
@@ -35,7 +35,7 @@ async function payThroughCut(cut: 'arm' | 'armDrop', marker: string, messageId: 
 }
 
 describe('the answer to YA\'s reserve is lost with the Redis connection', () => {
-  it('reads the transaction back, pays it once and answers with the receipt', async () => {
+  it('sends the reserve again, hears its first outcome, pays once and answers with the receipt', async () => {
     await payThroughCut('arm', 'SENDING', 'ya-1'); // the reserve's new state: it ran, its answer is lost
   });
 
@@ -79,7 +79,7 @@ async function payThroughOutage(inquiry: string, messageId: string): Promise<{ b
 }
 
 describe('Redis unreachable for a while in the middle of YA (a failover)', () => {
-  it('after the reserve lost its answer: the bot waits for Redis, reads the reserve back, pays once, and the payer gets the receipt', async () => {
+  it('after the reserve lost its answer: the bot waits for Redis, sends the reserve again, pays once, and the payer gets the receipt', async () => {
     bot = await startTestBot({ relay: true });
     const saldo = await bot.store.getSaldo(RESELLER);
     await bot.say(RESELLER, 'PLN 123456789');

@@ -3,7 +3,11 @@
  * over HTTP. Every test checks the books too: saldo equals the sum of the ledger.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { createRedisStore } from '../../src/sessions/redis-store.ts';
 import { ADMIN, CUSTOMER, ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
+import { plantInRedis } from '../sessions/legacy-data.ts';
+
+type RedisStore = ReturnType<typeof createRedisStore>;
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -196,11 +200,18 @@ describe('a process that dies mid-payment', () => {
     await b.say(RESELLER, 'PLN 532100112233');
     const quote = (await b.store.getQuote(RESELLER))!;
     const txId = `CRASH${status}`;
-    await b.store.schedule(RESELLER, txId, Date.now() + b.app.payments.graceMs);
+    const now = Date.now();
+    await b.store.schedule(RESELLER, txId, now + b.app.payments.graceMs);
     // SENDING is what a payment's reserve writes now; RESERVED is what earlier versions left between the
     // debit and the call, and a restart after an upgrade must still settle it.
-    const r = await b.store.reserve(RESELLER, quote.id, txId, Date.now(), { sending: status === 'SENDING' });
-    expect(r.ok).toBe(true);
+    if (status === 'SENDING') {
+      const r = await b.store.money.reserve({ opId: txId, by: 'crashed', now, user: RESELLER, quoteId: quote.id, txId });
+      expect(r.ok).toBe(true);
+    } else {
+      const saldo = await b.store.getSaldo(RESELLER);
+      await plantInRedis((b.store as RedisStore).redis, b.prefix)({ id: txId, user: RESELLER, quote, status, createdAt: now, updatedAt: now, saldoAfter: saldo - quote.price });
+      await b.store.dropQuote(RESELLER);
+    }
     return txId;
   }
 

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import type { Store } from '../../src/bot/store.ts';
+import { OP_RECORD_SECONDS, opIds } from '../../src/payments/ledger.ts';
 import { createMemoryStore } from '../../src/sessions/memory-store.ts';
+import { memoryState } from '../../src/sessions/memory/state.ts';
+import { plantInMemory } from './legacy-data.ts';
 import { makeQuote, newId, newUser, fresh, storeContract } from './store-contract.ts';
 
 storeContract('memory', async () => {
-  const store = createMemoryStore();
-  return { store, cleanup: () => store.close() };
+  const state = memoryState(Date.now);
+  const store = createMemoryStore({ state });
+  return { store, plant: plantInMemory(state), cleanup: () => store.close() };
 });
+
+function reserve(store: Store, user: string, quoteId: string, now: number) {
+  const txId = newId('T');
+  return store.money.reserve({ opId: opIds.reserve(txId), by: 'b', now, user, quoteId, txId });
+}
 
 describe('memory store', () => {
   it('is kind memory', async () => {
@@ -34,7 +44,7 @@ describe('memory store', () => {
       expect(await store.getQuote(u)).toEqual(q);
       advance(2_000);
       expect(await store.getQuote(u)).toBeNull();
-      expect(await store.reserve(u, q.id, newId('T'), now())).toEqual({ ok: false, reason: 'no-quote' });
+      expect(await reserve(store, u, q.id, now())).toEqual({ ok: false, refusal: { code: 'no-quote' } });
       expect(await store.getSaldo(u)).toBe(50_000);
     });
 
@@ -45,7 +55,7 @@ describe('memory store', () => {
       const q = makeQuote(u, 10_000, { now: now(), ttlMs: 1_000 });
       await store.putQuote(q);
       advance(1_001);
-      expect(await store.reserve(u, q.id, newId('T'), now())).toEqual({ ok: false, reason: 'no-quote' });
+      expect(await reserve(store, u, q.id, now())).toEqual({ ok: false, refusal: { code: 'no-quote' } });
       expect(await store.getSaldo(u)).toBe(50_000);
     });
 
@@ -64,6 +74,18 @@ describe('memory store', () => {
       expect(await fresh(store, u, 'm', 86_400)).toBe(false);
       advance(2_000);
       expect(await fresh(store, u, 'm', 86_400)).toBe(true);
+    });
+
+    it("an operation's record is kept OP_RECORD_SECONDS of the clock: sent again within it, a repeat", async () => {
+      const { store, advance, now } = clocked();
+      const u = newUser();
+      const op = { opId: 'msg:admin:1', by: 'msg:admin:1', now: now(), user: u, amount: 5_000, reason: 'deposit' as const };
+      expect(await store.money.adjust(op)).toMatchObject({ ok: true, repeat: false });
+      advance(OP_RECORD_SECONDS * 1000 - 1_000);
+      expect(await store.money.adjust(op)).toMatchObject({ ok: true, repeat: true, saldo: 5_000 });
+      advance(2_000);
+      // Past it the record is gone, as on Redis (EX): the operation is new again.
+      expect(await store.money.adjust(op)).toMatchObject({ ok: true, repeat: false, saldo: 10_000 });
     });
 
     it('cache entries expire after ttl seconds of the clock', async () => {

@@ -1,8 +1,11 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../../src/bot/store.ts';
 import { STATS_BATCH } from '../../src/sessions/redis/payments.ts';
+import { OP_RECORD_SECONDS, opIds } from '../../src/payments/ledger.ts';
+import { keys } from '../../src/sessions/keys.ts';
 import { createRedisStore } from '../../src/sessions/redis-store.ts';
 import { assertRedis, dropPrefix, globEscape, hashTag, redisUrl, scanKeys, uniquePrefix } from '../helpers/redis.ts';
+import { plantInRedis } from './legacy-data.ts';
 import { makeQuote, newId, newUser, fresh, storeContract } from './store-contract.ts';
 
 const url = redisUrl();
@@ -12,8 +15,13 @@ beforeEach(async () => {
   await assertRedis(url);
 });
 
-function open(prefix: string): Store {
+function open(prefix: string) {
   return createRedisStore({ url, prefix });
+}
+
+/** A YA's reserve: the quote's transaction id, under the message's own sender name. */
+function reserve(s: Store, user: string, quoteId: string, txId: string, by: string) {
+  return s.money.reserve({ opId: opIds.reserve(txId), by, now: Date.now(), user, quoteId, txId });
 }
 
 storeContract('redis', async () => {
@@ -21,6 +29,7 @@ storeContract('redis', async () => {
   const store = open(prefix);
   return {
     store,
+    plant: plantInRedis(store.redis, prefix),
     async cleanup() {
       await store.close();
       await dropPrefix(url, prefix);
@@ -55,10 +64,10 @@ describe('redis store', () => {
     await b.putQuote(q);
     expect(await a.getQuote(u)).toEqual(q);
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? a : b).reserve(u, q.id, newId('T'), Date.now(), { messageId: `upd-${i}` })),
+      Array.from({ length: 50 }, (_, i) => reserve(i % 2 === 0 ? a : b, u, q.id, q.txId, `msg:${u}:upd-${i}`)),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.filter((r) => !r.ok && r.reason === 'no-quote')).toHaveLength(49);
+    expect(results.filter((r) => !r.ok && r.refusal.code === 'op-conflict')).toHaveLength(49);
     expect(await a.getSaldo(u)).toBe(60_000);
     expect(await b.getSaldo(u)).toBe(60_000);
     const entries = await b.ledger(u, 100);
@@ -75,18 +84,46 @@ describe('redis store', () => {
     const q = makeQuote(u, 10_000);
     await a.putQuote(q);
     const txId = newId('T');
-    expect((await a.reserve(u, q.id, txId, Date.now())).ok).toBe(true);
-    expect(await b.transition(u, txId, ['RESERVED'], 'PENDING', 2)).toBe(true);
+    expect((await reserve(a, u, q.id, txId, 'ya')).ok).toBe(true);
+    expect((await b.money.resolve({ opId: opIds.pending(txId), by: 'ya', now: 2, user: u, txId, to: 'PENDING' })).ok).toBe(true);
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        i % 3 === 0 ? b.transition(u, txId, ['PENDING'], 'SETTLED', 3) : (i % 2 ? a : b).fail(u, txId, ['PENDING'], 'gagal', 3),
+        (i % 2 ? a : b).money.resolve(
+          i % 3 === 0
+            ? { opId: opIds.settle(txId), by: `w${i}`, now: 3, user: u, txId, to: 'SETTLED' }
+            : { opId: opIds.fail(txId), by: `w${i}`, now: 3, user: u, txId, to: 'FAILED', reason: 'gagal' },
+        ),
       ),
     );
-    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
     const tx = await a.getTx(u, txId);
     const refunds = (await b.ledger(u, 100)).filter((e) => e.reason === 'refund');
     expect(refunds).toHaveLength(tx?.status === 'FAILED' ? 1 : 0);
     expect(await a.getSaldo(u)).toBe(tx?.status === 'FAILED' ? 10_000 : 0);
+  });
+
+  it("each operation's record is one key under its account's tag, kept OP_RECORD_SECONDS; a transfer's credit under the receiver's", async () => {
+    const s = mk();
+    const k = keys(prefix);
+    const [a, b, owner] = [newUser(), newUser(), newUser()];
+    const now = Date.now();
+    await s.money.adjust({ opId: 'msg:admin:d1', by: 'msg:admin:d1', now, user: a, amount: 50_000, reason: 'deposit' });
+    const id = `TRF-${newId('X')}`;
+    const t = { transferId: id, from: a, to: b, amount: 20_000, now, by: 'transfer' };
+    await s.money.transferOut({ ...t, opId: opIds.transferOut(id) });
+    await s.money.transferIn({ ...t, opId: opIds.transferIn(id) });
+    const opened = await s.openTicket(owner, newId('D'), 100_000, now, 86_400_000, 3);
+    if (!opened.ok) throw new Error('no ticket');
+    await s.money.acceptTicket({ opId: 'msg:admin:acc', by: 'msg:admin:acc', now, ticketId: opened.ticket.id, acceptedBy: 'admin' });
+    const expected = [k.op(a, 'msg:admin:d1'), k.op(a, id), k.op(b, `credited:${id}`), k.op(owner, 'msg:admin:acc')];
+    for (const key of expected) {
+      const ttl = await s.redis.ttl(key);
+      expect(ttl, key).toBeGreaterThan(OP_RECORD_SECONDS - 60);
+      expect(ttl, key).toBeLessThanOrEqual(OP_RECORD_SECONDS);
+    }
+    expect(hashTag(k.op(b, `credited:${id}`))).toBe(b);
+    expect(await s.redis.exists(k.op(a, `credited:${id}`))).toBe(0);
+    expect(JSON.parse((await s.redis.get(k.op(b, `credited:${id}`)))!)).toEqual({ by: 'transfer', saldo: 20_000 });
   });
 
   it('a claimed message is seen by the other process', async () => {
@@ -147,19 +184,23 @@ describe('redis store', () => {
         const q1 = makeQuote(u, 10_000);
         await s.putQuote(q1);
         const t1 = newId('T');
-        expect((await s.reserve(u, q1.id, t1, now, { messageId: `m${i}` })).ok).toBe(true);
-        await s.transition(u, t1, ['RESERVED'], 'SENDING', now);
+        expect((await reserve(s, u, q1.id, t1, `msg:${u}:m${i}`)).ok).toBe(true);
         await s.logTx(u, t1, { at: now, type: 'pay.request' });
-        await s.transition(u, t1, ['SENDING'], 'PENDING', now, { invoice: 'INV' });
+        await s.money.resolve({ opId: opIds.pending(t1), by: 'w', now, user: u, txId: t1, to: 'PENDING', patch: { invoice: 'INV' } });
         await s.patchTx(u, t1, { flagged: 'x' });
         await s.schedule(u, t1, now + 30_000);
         await s.claimDue(now + 60_000, 1_000, 10);
-        await s.fail(u, t1, ['PENDING'], 'gagal', now);
+        await s.money.resolve({ opId: opIds.fail(t1), by: 'w', now, user: u, txId: t1, to: 'FAILED', reason: 'gagal' });
         const q2 = makeQuote(u, 20_000);
         await s.putQuote(q2);
         const t2 = newId('T');
-        expect((await s.reserve(u, q2.id, t2, now)).ok).toBe(true);
-        await s.transition(u, t2, ['RESERVED'], 'SETTLED', now);
+        expect((await reserve(s, u, q2.id, t2, 'ya')).ok).toBe(true);
+        await s.money.resolve({ opId: opIds.settle(t2), by: 'w', now, user: u, txId: t2, to: 'SETTLED' });
+        // A transfer out of this user and into the next: each half's record on its own account.
+        const next = users[(i + 1) % users.length]!;
+        const trf = { transferId: `TRF-${newId('X')}`, from: u, to: next, amount: 1_000, now, by: 'transfer' };
+        await s.money.transferOut({ ...trf, opId: opIds.transferOut(trf.transferId) });
+        await s.money.transferIn({ ...trf, opId: opIds.transferIn(trf.transferId) });
         await s.putQuote(makeQuote(u, 30_000)); // an open quote, so its key exists too
         await s.setCache(`cache-${i}`, 'v', 60);
         // Tickets: opened, one replaced at the cap, one accepted.

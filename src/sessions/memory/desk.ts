@@ -1,4 +1,4 @@
-/** Deposit tickets and saldo transfers in the embedded store. */
+/** Deposit tickets and saldo transfers in the embedded store, but for the money they move (ledger.ts). */
 import { randomInt } from 'node:crypto';
 import type { Ticket } from '../../bot/store.ts';
 import type { DeskPart } from '../parts.ts';
@@ -8,7 +8,7 @@ import type { MemoryState } from './state.ts';
 const STEPS = 10;
 
 export function memoryDesk(s: MemoryState): DeskPart {
-  const { saldos, tickets, ticketAmounts, openTickets, transfers, credited, pushLedger } = s;
+  const { tickets, ticketAmounts, openTickets, transfers } = s;
 
   /** A free amount for `nominal`, held for `id` (TICKET_CLAIM's scheme), or undefined. */
   function claimAmount(id: string, nominal: number, now: number, expiresAt: number): number | undefined {
@@ -61,43 +61,6 @@ export function memoryDesk(s: MemoryState): DeskPart {
     async getTicket(id) {
       const t = tickets.get(id);
       return t ? { ...t } : null;
-    },
-
-    async acceptTicket(id, now, by) {
-      const t = tickets.get(id);
-      if (!t) return { ok: false, reason: 'unknown' };
-      if (t.status === 'paid') return { ok: false, reason: 'used', ticket: { ...t } };
-      if (t.status === 'replaced') return { ok: false, reason: 'replaced', ticket: { ...t } };
-      if (t.expiresAt <= now) return { ok: false, reason: 'expired', ticket: { ...t } };
-      const saldo = pushLedger(t.user, t.amount, 'deposit', now, undefined, `ticket ${id} by ${by}`);
-      t.status = 'paid';
-      t.paidAt = now;
-      t.paidBy = by;
-      release(t);
-      const open = openTickets.get(t.user);
-      if (open?.includes(id)) open.splice(open.indexOf(id), 1);
-      return { ok: true, ticket: { ...t }, saldo };
-    },
-
-    async transferOut(t) {
-      const key = `${t.from}|${t.id}`;
-      if (transfers.has(key)) return { saldo: saldos.get(t.from) ?? 0 };
-      if ((saldos.get(t.from) ?? 0) < t.amount) return null;
-      const saldo = pushLedger(t.from, -t.amount, 'transfer-out', t.at, t.id, t.to);
-      transfers.set(key, { ...t, state: 'debited' });
-      return { saldo };
-    },
-
-    async transferIn(t) {
-      const key = `${t.from}|${t.id}`;
-      let saldo = saldos.get(t.to) ?? 0;
-      if (!credited.has(key)) {
-        saldo = pushLedger(t.to, t.amount, 'transfer-in', t.at, t.id, t.from);
-        credited.add(key);
-      }
-      const rec = transfers.get(key);
-      if (rec) rec.state = 'done';
-      return { saldo };
     },
 
     async getTransfer(from, id) {

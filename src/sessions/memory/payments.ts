@@ -1,20 +1,13 @@
-/** Quotes, saldo and ledger, transactions and their schedule in the embedded store. */
+/** Quotes, saldo and ledger, transactions and their schedule in the embedded store; what moves money is in ledger.ts. */
 import type { UserId } from '../../bot/channel.ts';
-import { isFinal, type DueItem, type ReserveResult, type Transaction, type TxPatch, type TxStatus } from '../../bot/store.ts';
-import { dueMember, parseDueMember, TTL } from '../keys.ts';
+import type { DueItem } from '../../bot/store.ts';
+import { dueMember, parseDueMember } from '../keys.ts';
 import type { PaymentsPart } from '../parts.ts';
+import { applyPatch } from './ledger.ts';
 import { listOf, type MemoryState } from './state.ts';
 
-function applyPatch(tx: Transaction, patch: TxPatch | undefined): void {
-  if (!patch) return;
-  if (patch.invoice !== undefined) tx.invoice = patch.invoice;
-  if (patch.receipt !== undefined) tx.receipt = structuredClone(patch.receipt);
-  if (patch.reason !== undefined) tx.reason = patch.reason;
-  if (patch.flagged !== undefined) tx.flagged = patch.flagged;
-}
-
 export function memoryPayments(s: MemoryState): PaymentsPart {
-  const { quotes, saldos, ledgers, txs, txIds, logs, due, owners, sameDay, pushLedger, liveQuote } = s;
+  const { quotes, saldos, ledgers, txs, txIds, logs, due, owners, sameDay, liveQuote } = s;
   const txKey = (user: UserId, id: string) => `${user}|${id}`;
 
   return {
@@ -38,56 +31,9 @@ export function memoryPayments(s: MemoryState): PaymentsPart {
       return saldos.get(user) ?? 0;
     },
 
-    async adjustSaldo(user, amount, reason, now, note, opId) {
-      const mark = opId ? `${user}|${opId}` : undefined;
-      const done = mark ? s.adjusted.get(mark) : undefined;
-      if (done && done.expiresAt > s.clock()) return done.value;
-      if ((saldos.get(user) ?? 0) + amount < 0) return null;
-      const after = pushLedger(user, amount, reason, now, undefined, note);
-      if (mark) s.adjusted.set(mark, { value: after, expiresAt: s.clock() + TTL.messageSeconds * 1000 });
-      return after;
-    },
-
     async ledger(user, limit) {
       if (limit <= 0) return [];
       return (ledgers.get(user) ?? []).slice(-limit).reverse().map((e) => ({ ...e }));
-    },
-
-    async reserve(user, quoteId, txId, now, opts): Promise<ReserveResult> {
-      const quote = liveQuote(user);
-      if (!quote || quote.id !== quoteId || quote.expiresAt <= now || txs.has(txKey(user, txId))) return { ok: false, reason: 'no-quote' };
-      const saldo = saldos.get(user) ?? 0;
-      if (saldo < quote.price) return { ok: false, reason: 'insufficient', saldo, price: quote.price };
-      const after = pushLedger(user, -quote.price, 'payment', now, txId);
-      const tx: Transaction = { id: txId, user, quote, status: opts?.sending ? 'SENDING' : 'RESERVED', createdAt: now, updatedAt: now, saldoAfter: after };
-      if (opts?.messageId) tx.messageId = opts.messageId;
-      const mark = opts?.sameDay;
-      txs.set(txKey(user, txId), tx);
-      listOf(txIds, user).unshift(txId);
-      quotes.delete(user);
-      if (mark) sameDay.set(`${user}|${mark.day}|${mark.product}|${mark.customerNo}`, txId);
-      return { ok: true, tx: structuredClone(tx) };
-    },
-
-    async transition(user, txId, from: readonly TxStatus[], to, now, patch, log) {
-      const tx = txs.get(txKey(user, txId));
-      if (!tx || isFinal(tx.status) || !from.includes(tx.status)) return false;
-      tx.status = to;
-      tx.updatedAt = now;
-      applyPatch(tx, patch);
-      if (log) listOf(logs, txKey(user, txId)).push(structuredClone(log));
-      return true;
-    },
-
-    async fail(user, txId, from, reason, now, log) {
-      const tx = txs.get(txKey(user, txId));
-      if (!tx || isFinal(tx.status) || !from.includes(tx.status)) return false;
-      pushLedger(user, tx.quote.price, 'refund', now, txId);
-      tx.status = 'FAILED';
-      tx.updatedAt = now;
-      tx.reason = reason;
-      if (log) listOf(logs, txKey(user, txId)).push(structuredClone(log));
-      return true;
     },
 
     async patchTx(user, txId, patch) {

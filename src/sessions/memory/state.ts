@@ -4,6 +4,7 @@
  * script is on Redis.
  */
 import type { UserId } from '../../bot/channel.ts';
+import type { OpRecord } from './ledger.ts';
 import type { Broadcast, LedgerEntry, LedgerReason, PinState, Quote, Ticket, Transaction, Transfer, TxEvent, UserRecord } from '../../bot/store.ts';
 
 /** One broadcast as the embedded store keeps it: the record, its lease, what is left per lane, who was taken. */
@@ -73,8 +74,8 @@ export function memoryState(clock: () => number) {
     pins: new Map<UserId, PinState & { tries: number; triesUntil: number }>(),
     markups: new Map<string, number>(),
     cache: new Map<string, Expiring<string>>(),
-    /** `user|opId` → the saldo after an idempotent adjustment (the Redis store's `adjusted` key). */
-    adjusted: new Map<string, Expiring<number>>(),
+    /** `account|opId` → the money operation applied under that id (the Redis store's `op` key). */
+    ops: new Map<string, OpRecord>(),
     txs: new Map<string, Transaction>(),
     txIds: new Map<UserId, string[]>(),
     logs: new Map<string, TxEvent[]>(),
@@ -87,7 +88,6 @@ export function memoryState(clock: () => number) {
     /** Each reseller's open ticket ids, oldest first (may still list ones since paid or expired). */
     openTickets: new Map<UserId, string[]>(),
     transfers: new Map<string, Transfer>(),
-    credited: new Set<string>(),
     broadcasts: new Map<string, HeldBroadcast>(),
     broadcastDue: new Map<string, number>(),
   };

@@ -3,16 +3,16 @@ import type { UsersPart } from '../parts.ts';
 import type { MemoryState } from './state.ts';
 
 export function memoryUsers(s: MemoryState): UsersPart {
-  const { clock, messages, floods, adjusted, users, pins, markups, cache, saldos, liveQuote } = s;
+  const { clock, messages, floods, ops, users, pins, markups, cache, saldos, liveQuote } = s;
   let sweepAt = 0;
 
-  // Message ids (and the deposits marked with them) would otherwise pile up for the life of the process.
+  // Message ids and money operations' records would otherwise pile up for the life of the process.
   function sweep(now: number): void {
     if (now < sweepAt) return;
     sweepAt = now + 60_000;
     for (const [k, exp] of messages) if (exp <= now) messages.delete(k);
     for (const [u, w] of floods) if (w.until <= now) floods.delete(u);
-    for (const [k, a] of adjusted) if (a.expiresAt <= now) adjusted.delete(k);
+    for (const [k, o] of ops) if (o.expiresAt <= now) ops.delete(k);
   }
 
   return {

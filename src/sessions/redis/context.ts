@@ -24,6 +24,25 @@ export function script(redis: Redis, lua: string) {
   };
 }
 
+/** A Lua script whose KEYS and ARGV are named: the Lua reads `K.saldo`, `A.now`; the caller passes objects. */
+export interface NamedScript<K extends string, A extends string> {
+  keys: readonly K[];
+  args: readonly A[];
+  /** Lua over `K.<key>`, `A.<arg>`; arguments past the named ones are ARGV[NA + 1] on (NA: how many are named). */
+  lua: string;
+}
+
+/**
+ * Loads a named script: a prelude binds each name to its position, so no caller and no script counts
+ * positions. `rest` goes after the named arguments (lists of varying length).
+ */
+export function namedScript<K extends string, A extends string>(redis: Redis, def: NamedScript<K, A>) {
+  const bind = (names: readonly string[], from: string) => names.map((n, i) => `${n} = ${from}[${i + 1}]`).join(', ');
+  const run = script(redis, `local K = {${bind(def.keys, 'KEYS')}}\nlocal A = {${bind(def.args, 'ARGV')}}\nlocal NA = ${def.args.length}\n${def.lua}`);
+  return (keys: Record<K, string>, args: Record<A, Arg>, rest: readonly Arg[] = []): Promise<unknown> =>
+    run(def.keys.map((k) => keys[k]), [...def.args.map((a) => args[a]), ...rest]);
+}
+
 const scriptsOf = new WeakMap<Redis, Set<string>>();
 
 /**

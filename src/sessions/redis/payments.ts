@@ -1,17 +1,14 @@
 /**
- * Quotes, saldo and ledger, transactions and their schedule on Redis. Every money step is one Lua script
- * (scripts.ts) on keys of one user's hash tag.
+ * Quotes, saldo and ledger, transactions and their schedule on Redis. The steps that move money are the
+ * ledger's (redis/ledger.ts), each one Lua script on keys of one account's hash tag.
  */
 import type { UserId } from '../../bot/channel.ts';
-import type { LedgerEntry, Quote, ReserveResult, Transaction, TxEvent, TxPatch, TxStatus } from '../../bot/store.ts';
+import type { LedgerEntry, Quote, Transaction, TxEvent, TxPatch } from '../../bot/store.ts';
 import { parseLedgerEntry, parseQuote, parseTransaction, parseTxEvent } from '../codec.ts';
-import { dueMember, parseDueMember, TTL } from '../keys.ts';
+import { dueMember, parseDueMember } from '../keys.ts';
 import type { PaymentsPart } from '../parts.ts';
-import { ADJUST, CLAIM_DUE, FAIL, PUT_QUOTE, RESERVE, SCHEDULE, TRANSITION } from '../scripts.ts';
+import { CLAIM_DUE, PUT_QUOTE, SCHEDULE } from '../scripts.ts';
 import { script, type RedisContext } from './context.ts';
-
-/** How long the duplicate guard's day mark is kept. */
-const DAY2 = 2 * 86400;
 
 function patchArgs(patch: TxPatch | undefined): string[] {
   if (!patch) return [];
@@ -27,10 +24,6 @@ function patchArgs(patch: TxPatch | undefined): string[] {
 export const STATS_BATCH = 500;
 
 export function redisPayments({ redis, k }: RedisContext): PaymentsPart {
-  const reserve = script(redis, RESERVE);
-  const transition = script(redis, TRANSITION);
-  const fail = script(redis, FAIL);
-  const adjust = script(redis, ADJUST);
   const claimDue = script(redis, CLAIM_DUE);
   const schedule = script(redis, SCHEDULE);
   const putQuote = script(redis, PUT_QUOTE);
@@ -61,53 +54,10 @@ export function redisPayments({ redis, k }: RedisContext): PaymentsPart {
       return Number((await redis.get(k.saldo(user))) ?? 0);
     },
 
-    async adjustSaldo(user, amount, reason, now, note, opId) {
-      if (!Number.isSafeInteger(amount)) throw new Error('amount must be an integer');
-      const mark = opId ? k.adjusted(user, opId) : k.saldo(user);
-      const after = await adjust([k.saldo(user), k.ledger(user), mark], [amount, reason, now, note ?? '', opId ? TTL.messageSeconds : '']);
-      if (after !== null) await redis.sadd(k.users(), user);
-      return after === null ? null : Number(after);
-    },
-
     async ledger(user, limit): Promise<LedgerEntry[]> {
       if (limit <= 0) return [];
       const raw = await redis.lrange(k.ledger(user), -limit, -1);
       return raw.reverse().map(parseLedgerEntry);
-    },
-
-    async reserve(user, quoteId, txId, now, opts = {}): Promise<ReserveResult> {
-      const { messageId, sameDay, quote } = opts;
-      const mark = sameDay ? k.sameDay(user, sameDay.day, sameDay.product, sameDay.customerNo) : k.sameDay(user, '-', '-', '-');
-      const known = quote?.id === quoteId ? quote : undefined;
-      const status = opts.sending ? 'SENDING' : 'RESERVED';
-      const r = (await reserve(
-        [k.quote(user), k.saldo(user), k.ledger(user), k.tx(user, txId), k.txs(user), mark],
-        [quoteId, txId, now, messageId ?? '', sameDay ? DAY2 : 0, status, known ? '' : '1'],
-      )) as string[];
-      if (r[0] === 'insufficient') return { ok: false, reason: 'insufficient', saldo: Number(r[1]), price: Number(r[2]) };
-      if (r[0] !== 'ok') return { ok: false, reason: 'no-quote' };
-      // Built from what the script saw rather than read back: one round trip less on the hottest path.
-      const tx: Transaction = {
-        id: txId, user, quote: known ?? parseQuote(r[2]!), status, createdAt: now, updatedAt: now, saldoAfter: Number(r[1]),
-      };
-      if (messageId) tx.messageId = messageId;
-      return { ok: true, tx };
-    },
-
-    async transition(user, txId, from: readonly TxStatus[], to, now, patch, log) {
-      const r = await transition(
-        [k.tx(user, txId), k.txLog(user, txId)],
-        [to, now, log ? JSON.stringify(log) : '', from.length, ...from, ...patchArgs(patch)],
-      );
-      return r === 1;
-    },
-
-    async fail(user, txId, from, reason, now, log) {
-      const r = await fail(
-        [k.tx(user, txId), k.saldo(user), k.ledger(user), k.txLog(user, txId)],
-        [reason, now, txId, log ? JSON.stringify(log) : '', ...from],
-      );
-      return r === 1;
     },
 
     async patchTx(user, txId, patch) {
