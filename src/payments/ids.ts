@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford base32: no I, L, O, U to misread
 
@@ -23,7 +23,19 @@ function random(n: number): string {
  * characters. The time lets the recheck worker tell an abandoned reservation's age from its id alone.
  */
 export function newTxId(now: number): string {
-  return Math.floor(now / 1000).toString(36).toUpperCase().padStart(6, '0') + random(8);
+  return secondOf(now) + random(8);
+}
+
+/** A transaction id of the same form whose 8 characters are drawn from `seed`: the same seed, the same id. */
+export function txIdOf(now: number, seed: string): string {
+  const digest = createHash('sha256').update(seed).digest();
+  let s = '';
+  for (let i = 0; i < 8; i++) s += ALPHABET[digest[i]! & 31];
+  return secondOf(now) + s;
+}
+
+function secondOf(now: number): string {
+  return Math.floor(now / 1000).toString(36).toUpperCase().padStart(6, '0');
 }
 
 export function txIdTime(id: string): number | undefined {

@@ -5,11 +5,11 @@
  * finishes any transfer a crash interrupted.
  */
 import type { UserId } from '../bot/channel.ts';
-import type { Store } from '../bot/store.ts';
+import type { Store, Transfer } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import { txIdTime } from './ids.ts';
 import { opIds } from './ledger.ts';
-import { withRetries } from './retry.ts';
+import { type RetryOptions, withRetries } from './retry.ts';
 
 export const TRANSFER_PREFIX = 'TRF-';
 
@@ -25,12 +25,15 @@ export function isTransferId(id: string): boolean {
 
 /**
  * Completes a transfer whose debit is done: credits the receiver (once, whoever asks), marks it done and takes
- * it off the schedule. Safe to run any number of times. Null when there is no such transfer.
+ * it off the schedule. Safe to run any number of times. Null when there is no such transfer. `known`: the
+ * transfer as its debit recorded it, when the caller made it (not read again).
  */
-export async function completeTransfer(store: Store, from: UserId, id: string, log?: Log): Promise<{ saldo: number } | null> {
-  const tr = await store.getTransfer(from, id);
+export async function completeTransfer(
+  store: Store, from: UserId, id: string, opts: RetryOptions = {}, known?: Omit<Transfer, 'state'>,
+): Promise<{ saldo: number } | null> {
+  const tr = known ?? (await store.getTransfer(from, id));
   if (!tr) return null;
-  const money = withRetries(store.money, log ? { log } : {});
+  const money = withRetries(store.money, opts);
   const r = await money.transferIn({ opId: opIds.transferIn(id), by: TRANSFER_SENDER, now: tr.at, transferId: id, from, to: tr.to, amount: tr.amount });
   await store.unschedule(from, id);
   // Another sender's record (written by the migration from an earlier version's mark): credited all the same.
@@ -39,7 +42,7 @@ export async function completeTransfer(store: Store, from: UserId, id: string, l
 
 /** The worker's look at a scheduled transfer: finish it, or forget one whose debit never happened. */
 export async function recheckTransfer(store: Store, from: UserId, id: string, now: number, graceMs: number, log?: Log): Promise<void> {
-  if (await completeTransfer(store, from, id, log)) return;
+  if (await completeTransfer(store, from, id, log ? { log } : {})) return;
   const born = txIdTime(id.slice(TRANSFER_PREFIX.length)) ?? 0;
   // No transfer record: the debit was refused or never ran; once past the grace no debit can still come.
   if (now - born > graceMs) await store.unschedule(from, id);
