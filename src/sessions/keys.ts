@@ -1,6 +1,9 @@
 /**
- * Every Redis key the project owns, with its lifetime beside it. Keys one Lua script touches share the
- * user's hash tag (`{telegram:123}`) so every script also runs on Redis Cluster; the few global keys share `{g}`.
+ * Every Redis key the project owns, with its lifetime beside it: the store's, the broadcasts', WhatsApp's
+ * (src/channels/whatsapp, src/sessions/whatsapp-auth.ts) and the schema version's. No other file builds a
+ * key. Keys one Lua script (or one MULTI) touches share one hash tag: a user's (`{telegram:123}`), a
+ * broadcast's (`{bc:<id>}`), WhatsApp's (`{wa}`) or the global one (`{g}`). That keeps each step on one slot;
+ * the bot connects with a single-node client, not a Cluster one.
  */
 import type { UserId } from '../bot/channel.ts';
 import { OP_RECORD_SECONDS } from '../payments/ledger.ts';
@@ -12,11 +15,14 @@ export const TTL = {
   broadcastSeconds: 30 * 86400,
   /** A money operation's record: a retry within it is answered from the record. */
   opSeconds: OP_RECORD_SECONDS,
+  /** A message WhatsApp sent, kept for Baileys' getMessage (a phone that could not decrypt it asks again). */
+  waSentSeconds: 24 * 3600,
   /** Quotes expire by their own `expiresAt` (QUOTE_TTL_SECONDS). */
 } as const;
 
 export function keys(prefix: string) {
   const u = (user: UserId) => `${prefix}{${user}}`;
+  const wa = (name: string) => `${prefix}{wa}:${name}`;
   return {
     /** String, TTL.messageSeconds: a delivery already handled. */
     message: (user: UserId, id: string) => `${u(user)}:msg:${id}`,
@@ -90,6 +96,23 @@ export function keys(prefix: string) {
     broadcastDone: (id: string) => `${prefix}{bc:${id}}:done`,
     /** Sorted set of running broadcast ids by when a worker should next look (ms). */
     broadcasts: () => `${prefix}{g}:broadcasts`,
+    // WhatsApp's keys share the `{wa}` hash tag, so the login's MULTI touches one slot.
+    /** String JSON, Baileys' creds: the WhatsApp login; kept until WhatsApp logs the device out. */
+    waCreds: () => wa('auth:creds'),
+    /** Set of the Signal key types stored (so a logout finds them all); kept as the login. */
+    waKeyTypes: () => wa('auth:types'),
+    /** Hash key id → JSON, one per Signal key type; kept as the login (Baileys deletes what it no longer needs). */
+    waKeys: (type: string) => wa(`auth:keys:${type}`),
+    /** String owner, PX the lease's ttl (30 s, src/channels/whatsapp/lease.ts): the one process connected to WhatsApp. */
+    waLease: () => wa('lease'),
+    /** Hash user → JSON {jid, at}: who wrote to the bot on WhatsApp and from which chat; kept forever. */
+    waContacts: () => wa('contacts'),
+    /** String JSON message, TTL.waSentSeconds: a message the bot sent, by its WhatsApp id. */
+    waSent: (id: string) => wa(`sent:${id}`),
+    /** Lists of JSON items to send, urgent ones first; emptied as they are sent. */
+    waOutbox: (lane: 'urgent' | 'bulk') => wa(`outbox:${lane}`),
+    /** List of the items taken for sending and not yet sent: put back in front by the next holder of the lease. */
+    waOutboxInflight: () => wa('outbox:inflight'),
   };
 }
 

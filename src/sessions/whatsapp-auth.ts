@@ -10,11 +10,7 @@ import {
 } from '@whiskeysockets/baileys';
 import type { Redis } from 'ioredis';
 import type { Log } from '../log.ts';
-
-/** Every WhatsApp key shares one hash tag, so the login's MULTI runs on Redis Cluster too. */
-export function waKey(prefix: string, name: string): string {
-  return `${prefix}{wa}:${name}`;
-}
+import { keys } from './keys.ts';
 
 export interface WhatsAppLogin {
   state: AuthenticationState;
@@ -103,9 +99,10 @@ function createAuth(kind: WhatsAppAuth['kind'], backend: Backend, log?: Log): Wh
 export function createRedisWhatsAppAuth(opts: { redis: Redis; prefix?: string; log?: Log }): WhatsAppAuth {
   const { redis } = opts;
   const prefix = opts.prefix ?? 'ppob:';
-  const credsKey = waKey(prefix, 'auth:creds');
-  const typesKey = waKey(prefix, 'auth:types');
-  const typeKey = (type: string) => waKey(prefix, `auth:keys:${type}`);
+  const k = keys(prefix);
+  const credsKey = k.waCreds();
+  const typesKey = k.waKeyTypes();
+  const typeKey = k.waKeys;
 
   return createAuth('redis', {
     getCreds: () => redis.get(credsKey),

@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { UserId } from '../../bot/channel.ts';
-import { waKey } from '../../sessions/whatsapp-auth.ts';
+import { keys } from '../../sessions/keys.ts';
 
 export interface Contact {
   /** The chat to write to: the one the user wrote from. */
@@ -26,7 +26,7 @@ function parse(json: string | null): Contact | null {
 
 /** One hash, kept forever like the core's user records. */
 export function createRedisContacts(opts: { redis: Redis; prefix?: string }): Contacts {
-  const key = waKey(opts.prefix ?? 'ppob:', 'contacts');
+  const key = keys(opts.prefix ?? 'ppob:').waContacts();
   return {
     async seen(user, contact) {
       await opts.redis.hset(key, user, JSON.stringify(contact));

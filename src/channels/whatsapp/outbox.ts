@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { UserId } from '../../bot/channel.ts';
-import { waKey } from '../../sessions/whatsapp-auth.ts';
+import { keys } from '../../sessions/keys.ts';
 
 export interface OutItem {
   user: UserId;
@@ -36,9 +36,10 @@ const parse = (raw: string): Taken => ({ item: JSON.parse(raw) as OutItem, raw }
 export function createRedisOutbox(opts: { redis: Redis; prefix?: string }): Outbox {
   const { redis } = opts;
   const prefix = opts.prefix ?? 'ppob:';
-  const urgent = waKey(prefix, 'outbox:urgent');
-  const bulk = waKey(prefix, 'outbox:bulk');
-  const inflight = waKey(prefix, 'outbox:inflight');
+  const k = keys(prefix);
+  const urgent = k.waOutbox('urgent');
+  const bulk = k.waOutbox('bulk');
+  const inflight = k.waOutboxInflight();
   return {
     async push(item, isUrgent) {
       await redis.rpush(isUrgent ? urgent : bulk, JSON.stringify(item));

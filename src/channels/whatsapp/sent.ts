@@ -5,7 +5,7 @@
  */
 import { BufferJSON, proto } from '@whiskeysockets/baileys';
 import type { Redis } from 'ioredis';
-import { waKey } from '../../sessions/whatsapp-auth.ts';
+import { keys, TTL } from '../../sessions/keys.ts';
 
 export interface SentMessages {
   put(id: string, message: proto.IMessage): Promise<void>;
@@ -17,8 +17,8 @@ const encode = (m: proto.IMessage) => JSON.stringify(m, BufferJSON.replacer);
 const decode = (json: string) => proto.Message.fromObject(JSON.parse(json, BufferJSON.reviver) as Record<string, unknown>);
 
 export function createRedisSentMessages(opts: { redis: Redis; prefix?: string; ttlSeconds?: number }): SentMessages {
-  const key = (id: string) => waKey(opts.prefix ?? 'ppob:', `sent:${id}`);
-  const ttl = opts.ttlSeconds ?? 24 * 3600;
+  const key = keys(opts.prefix ?? 'ppob:').waSent;
+  const ttl = opts.ttlSeconds ?? TTL.waSentSeconds;
   return {
     async put(id, message) {
       await opts.redis.set(key(id), encode(message), 'EX', ttl);

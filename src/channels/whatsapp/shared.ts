@@ -5,7 +5,8 @@
  */
 import type { Redis } from 'ioredis';
 import type { Log } from '../../log.ts';
-import { createMemoryWhatsAppAuth, createRedisWhatsAppAuth, waKey, type WhatsAppAuth } from '../../sessions/whatsapp-auth.ts';
+import { keys } from '../../sessions/keys.ts';
+import { createMemoryWhatsAppAuth, createRedisWhatsAppAuth, type WhatsAppAuth } from '../../sessions/whatsapp-auth.ts';
 import { type Contacts, createMemoryContacts, createRedisContacts } from './contacts.ts';
 import { createLocalLease, createRedisLease, type Lease } from './lease.ts';
 import { createMemoryOutbox, createRedisOutbox, type Outbox } from './outbox.ts';
@@ -23,7 +24,7 @@ export function redisShared(opts: { redis: Redis; prefix: string; log?: Log; lea
   const { redis, prefix } = opts;
   return {
     auth: createRedisWhatsAppAuth({ redis, prefix, ...(opts.log ? { log: opts.log } : {}) }),
-    lease: createRedisLease({ redis, key: waKey(prefix, 'lease'), ...(opts.leaseTtlMs ? { ttlMs: opts.leaseTtlMs } : {}) }),
+    lease: createRedisLease({ redis, key: keys(prefix).waLease(), ...(opts.leaseTtlMs ? { ttlMs: opts.leaseTtlMs } : {}) }),
     contacts: createRedisContacts({ redis, prefix }),
     sent: createRedisSentMessages({ redis, prefix }),
     outbox: createRedisOutbox({ redis, prefix }),
