@@ -5,5 +5,6 @@
  */
 import type { Migration } from '../migrate.ts';
 import { stamp } from './001-stamp.ts';
+import { opRecords } from './002-op-records.ts';
 
-export const MIGRATIONS: readonly Migration[] = [stamp];
+export const MIGRATIONS: readonly Migration[] = [stamp, opRecords];
