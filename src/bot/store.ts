@@ -248,6 +248,7 @@ export async function againIfLost<T>(steps: (again: boolean) => Promise<T>): Pro
 /**
  * Any failure of the work that follows a lost answer (Redis still down: ioredis refuses the command rather
  * than queue it) leaves the first run's outcome unknown; it must not reach the user as "try again".
+ * @deprecated Goes with againIfLost; retrying (src/payments/retry.ts) ends in StoreOutcomeUnknown itself.
  */
 export function stillUnknown(err: unknown): StoreOutcomeUnknown {
   if (err instanceof StoreOutcomeUnknown) return err;

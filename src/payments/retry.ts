@@ -56,14 +56,14 @@ export async function retrying<T>(what: string, step: () => Promise<T>, opts: Re
   }
 }
 
-/** The ledger with every operation sent again after a lost answer or a connection error (retrying). */
+/**
+ * The ledger with every operation sent again after a lost answer or a connection error (retrying). Every
+ * method is wrapped as it is, so an operation added to the port needs nothing here.
+ */
 export function withRetries(ledger: Ledger, opts: RetryOptions = {}): Ledger {
-  return {
-    reserve: (op) => retrying(`reserve ${op.opId}`, () => ledger.reserve(op), opts),
-    resolve: (op) => retrying(`resolve ${op.opId}`, () => ledger.resolve(op), opts),
-    adjust: (op) => retrying(`adjust ${op.opId}`, () => ledger.adjust(op), opts),
-    acceptTicket: (op) => retrying(`accept ${op.opId}`, () => ledger.acceptTicket(op), opts),
-    transferOut: (op) => retrying(`transfer out ${op.opId}`, () => ledger.transferOut(op), opts),
-    transferIn: (op) => retrying(`transfer in ${op.opId}`, () => ledger.transferIn(op), opts),
-  };
+  const wrapped: Record<string, (op: { opId: string }) => Promise<unknown>> = {};
+  for (const [name, step] of Object.entries(ledger) as Array<[string, (op: { opId: string }) => Promise<unknown>]>) {
+    wrapped[name] = (op) => retrying(`${name} ${op.opId}`, () => step.call(ledger, op), opts);
+  }
+  return wrapped as unknown as Ledger;
 }
