@@ -102,6 +102,13 @@ describe('sandbox', () => {
     expect(await app.store.getSaldo(SANDBOX_USER)).toBe(1_000_000);
     // No other identity gets anything.
     expect(await app.store.getSaldo('telegram:2')).toBe(0);
+    // /metrics shows the demo saldo from the start, not a minute later.
+    let scraped = '';
+    for (let i = 0; i < 50 && !/ppob_saldo_total_rupiah 1000000/.test(scraped); i++) {
+      scraped = await app.metrics.registry.metrics();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(scraped).toMatch(/ppob_saldo_total_rupiah 1000000/);
   });
 
   it('every summary and receipt says SANDBOX', async () => {

@@ -113,10 +113,11 @@ export function createProviderRouter(
       if (offers.length === 0) return { outcome: await get(req.product.provider).inquire(req), entry: req.product };
 
       let shown: { outcome: InquiryOutcome; entry: CatalogueEntry } | undefined;
-      for (const entry of offers) {
+      for (const [i, entry] of offers.entries()) {
         const outcome = await get(entry.provider).inquire({ ...req, product: entry });
         if (outcome.ok || !fallsOver(entry.provider, outcome)) return { outcome, entry };
-        log.warn({ product: req.product.code, provider: entry.provider, kind: outcome.kind, reason: outcome.reason }, 'inquiry falls over to the next provider');
+        const last = i === offers.length - 1;
+        log.warn({ product: req.product.code, provider: entry.provider, kind: outcome.kind, reason: outcome.reason }, last ? 'inquiry failed at the last provider that sells it' : 'inquiry falls over to the next provider');
         // The user hears a provider's refusal rather than a later one's silence.
         if (!shown || (shown.outcome.ok === false && shown.outcome.kind === 'unavailable' && outcome.kind === 'refused')) {
           shown = { outcome, entry };
