@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config.ts';
 import { startIakSimulator, type IakSimulator } from '../../src/providers/iak/simulator.ts';
 import { startMmbcSimulator, type MmbcSimulator } from '../../src/providers/mmbc/simulator.ts';
 import { createRedisStore } from '../../src/sessions/redis-store.ts';
+import { createMemoryStore } from '../../src/sessions/memory-store.ts';
 import type { Store } from '../../src/bot/store.ts';
 import { type AnswerDropper, answerDropper, assertRedis, dropPrefix, redisUrl, uniquePrefix } from './redis.ts';
 
@@ -56,7 +57,13 @@ export interface TestBotOptions {
   saldo?: number;
   /** Connect the store through a relay that can lose Redis's answers (`bot.relay`), closed with the bot. */
   relay?: boolean;
+  /** `memory`: the embedded store `npm start` uses without REDIS_URL, on this bot's clock. Redis by default. */
+  store?: StoreKind;
 }
+
+export type StoreKind = 'redis' | 'memory';
+/** Every money feature test runs on both stores: `describe.each(STORES)`. */
+export const STORES: readonly StoreKind[] = ['redis', 'memory'];
 
 export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> {
   await assertRedis();
@@ -65,8 +72,13 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   const ownIak = !opts.iak;
   const iak = opts.iak ?? (await startIakSimulator({ hangMs: 60_000 }));
   const prefix = opts.prefix ?? uniquePrefix('app');
+  if (opts.store === 'memory' && (opts.relay || opts.prefix)) throw new Error('the embedded store has no relay and no shared prefix');
   const relay = opts.relay ? await answerDropper() : undefined;
-  const store = createRedisStore({ url: relay?.url ?? redisUrl(), prefix, log: pino({ level: 'silent' }) });
+  let offset = 0;
+  const clock = () => Date.now() + offset;
+  const store: Store = opts.store === 'memory'
+    ? createMemoryStore({ clock })
+    : createRedisStore({ url: relay?.url ?? redisUrl(), prefix, log: pino({ level: 'silent' }) });
   const config = loadConfig(
     {
       MMBC_BASE_URL: sim.url,
@@ -85,12 +97,11 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
     },
     '/nonexistent/.env',
   );
-  let offset = 0;
   const app = await createApp(config, {
     log: pino({ level: 'silent' }),
     store,
     autostartWorker: false,
-    clock: () => Date.now() + offset,
+    clock,
   });
   (app.admins as Set<UserId>).add(ADMIN);
   const inbox = new Map<UserId, Reply[]>();
@@ -120,7 +131,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
       await app.stop();
       if (ownSim) await sim.close();
       if (ownIak) await iak.close();
-      if (!opts.prefix) await dropPrefix(redisUrl(), prefix);
+      if (!opts.prefix && opts.store !== 'memory') await dropPrefix(redisUrl(), prefix);
       await store.close();
       await relay?.close();
     },
