@@ -1,52 +1,31 @@
 /**
- * Text → intent, pure. Words are split at spaces, dots and `#`; a leading `/` and a leading counter
- * (`2.`) come off first; the product is the longest run of leading words that is a catalogue code.
+ * Text → intent, pure. Words are split at spaces, dots and `#`; a leading `/` comes off first. A first word
+ * that starts a registered command is that command; otherwise a leading counter (`2.`) or `CEK` comes off,
+ * and the product is the longest run of leading words that is a catalogue code.
  */
 import type { Catalogue } from './catalogue.ts';
+import type { AnyCommand, CommandIntent, Commands } from './commands.ts';
 import { checkNumber, FORMS } from './forms.ts';
 import type { CatalogueEntry } from './provider.ts';
 import { nearest } from './suggest.ts';
 
-export type Intent =
+/** What parse.ts itself reads: a transaction (`<PRODUK> <NOMOR>`, the one-line form), or nothing it knows. */
+export type Reading =
   | { kind: 'inquiry'; entry: CatalogueEntry; customerNo: string; amount?: number; pin?: string; repeat?: number }
   | { kind: 'bad-number'; entry: CatalogueEntry; customerNo: string; hint: string }
   | { kind: 'missing-number'; entry: CatalogueEntry }
-  | { kind: 'confirm'; pin?: string }
-  | { kind: 'cancel' }
-  | { kind: 'saldo' }
-  | { kind: 'prices'; filter?: string }
-  | { kind: 'status'; txId?: string }
-  | { kind: 'history' }
-  | { kind: 'help' }
-  | { kind: 'admin-pending' }
-  | { kind: 'admin-trx'; txId?: string }
-  | { kind: 'admin-settle'; txId?: string; note?: string }
-  | { kind: 'admin-fail'; txId?: string; note?: string }
   | { kind: 'empty' }
-  /** A registered feature command (src/bot/commands.ts). */
-  | { kind: 'command'; word: string; args: string[]; rest: string }
   | { kind: 'unknown'; suggestion?: string };
 
-/** Command words and the intent each starts; aliases share an entry. */
-type Command = 'confirm' | 'cancel' | 'saldo' | 'prices' | 'status' | 'history' | 'help' | 'check' | 'pending' | 'trx' | 'settle' | 'fail';
-const COMMANDS: Record<string, Command> = {
-  // YES and CANCEL for a bot run in English (LOCALE=en), whose users may not know the Indonesian words.
-  YA: 'confirm', Y: 'confirm', OK: 'confirm', BAYAR: 'confirm', YES: 'confirm',
-  BATAL: 'cancel', TIDAK: 'cancel', N: 'cancel', CANCEL: 'cancel',
-  SALDO: 'saldo',
-  HARGA: 'prices',
-  STATUS: 'status',
-  RIWAYAT: 'history',
-  BANTUAN: 'help', MENU: 'help', HELP: 'help', START: 'help',
-  CEK: 'check',
-  PENDING: 'pending',
-  TRX: 'trx',
-  SUKSES: 'settle',
-  GAGAL: 'fail',
-};
-export const COMMAND_WORDS = Object.keys(COMMANDS).filter((w) => w.length > 2);
+export const READING_KINDS: readonly Reading['kind'][] = ['inquiry', 'bad-number', 'missing-number', 'empty', 'unknown'];
 
-const PIN = /^\d{4,6}$/;
+/** A message as read: a transaction, or a registered command's intent (src/bot/commands.ts). */
+export type Intent<C extends AnyCommand = AnyCommand> = Reading | CommandIntent<C>;
+
+/** A transaction's first word that only says "this is an inquiry" (CEK PLN 123…). */
+const CHECK = 'CEK';
+
+export const PIN = /^\d{4,6}$/;
 
 export function words(text: string): string[] {
   let s = text.trim();
@@ -55,63 +34,40 @@ export function words(text: string): string[] {
   return s.replace(/[a-z]+/g, (m) => m.toUpperCase()).split(/[\s.#]+/).filter(Boolean);
 }
 
-export function parse(text: string, catalogue: Catalogue, extra: ReadonlySet<string> = new Set()): Intent {
+/**
+ * `commands` gives the command words: a message whose first word starts a command is that command, when the
+ * command reads the words after it; otherwise (and without `commands`) it is read as a transaction.
+ */
+export function parse<C extends AnyCommand = AnyCommand>(text: string, catalogue: Catalogue, commands?: Commands<C>): Intent<C> {
   const w = words(text);
   if (w.length === 0) return { kind: 'empty' };
-  if (extra.has(w[0]!)) return { kind: 'command', word: w[0]!, args: w.slice(1), rest: textAfter(text, 1) };
-  const cmd = COMMANDS[w[0]!];
-  switch (cmd) {
-    case 'confirm':
-      if (w.length === 1) return { kind: 'confirm' };
-      if (w.length === 2 && PIN.test(w[1]!)) return { kind: 'confirm', pin: w[1]! };
-      break;
-    case 'cancel':
-      if (w.length === 1) return { kind: 'cancel' };
-      break;
-    case 'saldo':
-    case 'history':
-    case 'help':
-      if (w.length === 1) return { kind: cmd };
-      break;
-    case 'prices':
-      return w.length === 1 ? { kind: 'prices' } : { kind: 'prices', filter: w.slice(1).join(' ') };
-    case 'status':
-      return w.length === 2 ? { kind: 'status', txId: w[1]! } : { kind: 'status' };
-    case 'check':
-      if (w.length > 1) return transaction(w.slice(1), catalogue, undefined, extra);
-      break;
-    case 'pending':
-      if (w.length === 1) return { kind: 'admin-pending' };
-      break;
-    case 'trx':
-      return w.length === 2 ? { kind: 'admin-trx', txId: w[1]! } : { kind: 'admin-trx' };
-    case 'settle':
-    case 'fail': {
-      const kind = cmd === 'settle' ? 'admin-settle' : 'admin-fail';
-      if (w.length < 2) return { kind };
-      // The serial number or reason is kept as typed: dots and case matter in a provider's SN.
-      const note = textAfter(text, 2);
-      return note ? { kind, txId: w[1]!, note } : { kind, txId: w[1]! };
-    }
+  const command = commands?.byWord(w[0]!);
+  if (command) {
+    const args = w.slice(1);
+    const rest = () => textAfter(text, 1);
+    const input = command.read ? command.read(args, rest) : { args, rest: rest() };
+    if (input) return { ...input, kind: command.name } as CommandIntent<C>;
   }
+  const suggested = commands?.suggested ?? [];
+  if (w[0] === CHECK && w.length > 1) return transaction(w.slice(1), catalogue, undefined, suggested);
   let repeat: number | undefined;
   let rest = w;
   if (/^[1-9]$/.test(w[0]!) && w.length > 1) {
     repeat = Number(w[0]);
     rest = w.slice(1);
   }
-  return transaction(rest, catalogue, repeat, extra);
+  return transaction(rest, catalogue, repeat, suggested);
 }
 
 /** The original text after its first `n` words, trimmed. */
-function textAfter(text: string, n: number): string {
+export function textAfter(text: string, n: number): string {
   const m = new RegExp(`^\\s*\\/?(?:[^\\s.#]+[\\s.#]+){${n}}(.*)$`, 's').exec(text);
   return m?.[1]?.trim() ?? '';
 }
 
-function transaction(w: string[], catalogue: Catalogue, repeat: number | undefined, extra: ReadonlySet<string> = new Set()): Intent {
+function transaction(w: string[], catalogue: Catalogue, repeat: number | undefined, commandWords: readonly string[]): Reading {
   const m = catalogue.match(w);
-  if (!m) return { kind: 'unknown', ...suggestion(w, catalogue, extra) };
+  if (!m) return { kind: 'unknown', ...suggestion(w, catalogue, commandWords) };
   const { entry } = m;
   const args = w.slice(m.used);
   const wantsAmount = entry.family === 'ewallet';
@@ -138,7 +94,7 @@ function transaction(w: string[], catalogue: Catalogue, repeat: number | undefin
   if (args.length === base + 1 && PIN.test(args[base]!)) pin = args[base];
   // The product is known and the words after it are not its form: say the form rather than guess a word.
   else if (args.length !== base) return { kind: 'missing-number', entry };
-  const intent: Intent = { kind: 'inquiry', entry, customerNo };
+  const intent: Reading = { kind: 'inquiry', entry, customerNo };
   if (amount !== undefined) intent.amount = amount;
   if (pin !== undefined) intent.pin = pin;
   if (repeat !== undefined) intent.repeat = repeat;
@@ -146,11 +102,11 @@ function transaction(w: string[], catalogue: Catalogue, repeat: number | undefin
 }
 
 /** The nearest command or product to what was typed: the product codes may span several words. */
-function suggestion(w: string[], catalogue: Catalogue, extra: ReadonlySet<string>): { suggestion?: string } {
+function suggestion(w: string[], catalogue: Catalogue, commandWords: readonly string[]): { suggestion?: string } {
   const codes = catalogue.codes();
   for (let n = Math.min(catalogue.maxWords, w.length); n >= 1; n--) {
     const typed = w.slice(0, n).join(' ');
-    const hit = nearest(typed, n === 1 ? [...COMMAND_WORDS, ...extra, ...codes] : codes);
+    const hit = nearest(typed, n === 1 ? [CHECK, ...commandWords, ...codes] : codes);
     // The word itself (CEK alone, RIWAYAT 5) is no suggestion: the short help says more.
     if (hit && hit !== typed) return { suggestion: hit };
   }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Catalogue, normaliseCode } from '../../src/bot/catalogue.ts';
-import { parse, words, type Intent } from '../../src/bot/parse.ts';
+import { Commands } from '../../src/bot/commands.ts';
+import { coreCommands } from '../../src/bot/core.ts';
+import { parse, words } from '../../src/bot/parse.ts';
 import type { CatalogueEntry, Family } from '../../src/bot/provider.ts';
 
 function entry(code: string, family: Family, extra: Partial<CatalogueEntry> = {}): CatalogueEntry {
@@ -26,7 +28,9 @@ const GOPAY = entry('GOPAY', 'ewallet', { name: 'GoPay' });
 const TELKOM = entry('TELKOM', 'telkom', { name: 'Telkom' });
 
 const catalogue = new Catalogue([PLN, PLNS100, BPJSKS, PDAM, PBB, GOPAY]);
-const p = (text: string): Intent => parse(text, catalogue);
+/** The command words are the core's, as the bot registers them. */
+const core = new Commands(coreCommands({ quoteTtlSeconds: 300 }));
+const p = (text: string) => parse(text, catalogue, core);
 
 describe('normaliseCode and the catalogue', () => {
   it('normalises separators and case', () => {
@@ -251,7 +255,7 @@ describe('parse: not understood', () => {
 
   it('an empty catalogue understands commands but no product', () => {
     const empty = new Catalogue([]);
-    expect(parse('SALDO', empty)).toEqual({ kind: 'saldo' });
-    expect(parse('PLN 123456789', empty).kind).toBe('unknown');
+    expect(parse('SALDO', empty, core)).toEqual({ kind: 'saldo' });
+    expect(parse('PLN 123456789', empty, core).kind).toBe('unknown');
   });
 });

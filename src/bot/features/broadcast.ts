@@ -11,9 +11,10 @@ function afterFirstWord(s: string): string {
 export function broadcastCommands(broadcasts: Pick<BroadcastWorker, 'begin'>): Command[] {
   return [
     {
+      name: 'broadcast',
       words: ['BC'],
       role: 'admin',
-      async run(args, rest, ctx) {
+      async run({ args, rest }, ctx) {
         const { t } = ctx;
         const resellersOnly = args[0] === 'RESELLER';
         const text = resellersOnly ? afterFirstWord(rest) : rest;

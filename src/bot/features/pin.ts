@@ -10,7 +10,7 @@ import type { T } from '../i18n.ts';
 import type { Store } from '../store.ts';
 
 export interface PinDeps {
-  store: Store;
+  store: Pick<Store, 'getPin' | 'pinTry' | 'pinFailed' | 'pinPassed'>;
   t: T;
   admins: ReadonlySet<UserId>;
   now: number;
@@ -20,7 +20,10 @@ export interface PinDeps {
 /** How long a claimed PIN try counts when its process dies before it says how the comparison went. */
 const PIN_TRY_LEASE_MS = 30_000;
 
-/** Why a payment may not go ahead, as a reply; undefined when it may. `pin` is what the user typed, if anything. */
+/**
+ * Why a payment may not go ahead, as a reply; undefined when it may. `pin` is what the user typed, if anything.
+ * Commands reach it as `ctx.pins.gate` (context.ts).
+ */
 export async function pinGate(
   d: PinDeps, user: UserId, pin: string | undefined, alreadyChecked = false, hasPin = true,
 ): Promise<string | undefined> {
@@ -55,23 +58,26 @@ export async function pinGate(
 export function pinCommands(): Command[] {
   return [
     {
+      name: 'pin',
       words: ['PIN'],
       role: 'reseller',
-      async run(args, _rest, ctx) {
-        const { store, t } = ctx;
-        // The core marks the reply so the channel deletes the message that carried the PIN.
+      // Whatever follows the word: the message is deleted from the chat.
+      carriesPin: true,
+      takesPin: true,
+      async run({ args }, ctx) {
+        const { pins, t } = ctx;
         const reply = (text: string): Reply[] => [{ text }];
         if (args.length === 0 || args.length > 2 || !args.every((a) => PIN_FORM.test(a))) return reply(t('pin.usage'));
-        const state = await store.getPin(ctx.user);
+        const state = await pins.state(ctx.user);
         if (state.lockedUntil > ctx.now) return reply(t('pin.locked', { until: wibTime(state.lockedUntil) }));
         if (state.hash) {
           if (args.length !== 2) return reply(t('pin.changeUsage'));
-          const refused = await pinGate({ ...ctx }, ctx.user, args[0]);
+          const refused = await pins.gate(ctx.user, args[0], ctx.now);
           if (refused) return reply(refused);
         } else if (args.length !== 1) {
           return reply(t('pin.firstUsage'));
         }
-        await store.setPin(ctx.user, await hashPin(args.at(-1)!));
+        await pins.set(ctx.user, await hashPin(args.at(-1)!));
         return reply(t(state.hash ? 'pin.changed' : 'pin.set'));
       },
     },

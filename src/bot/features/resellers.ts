@@ -1,8 +1,8 @@
 /** Admin: `RESELLER TAMBAH|HAPUS <user> [nama]`, `RESELLER`, `DEPOSIT <user> <nominal>`, `MARKUP <PRODUK|*> <nominal>`. */
 import { type Catalogue, normaliseCode } from '../catalogue.ts';
-import type { Command, CommandContext } from '../commands.ts';
+import type { Command } from '../commands.ts';
+import type { CommandContext } from '../context.ts';
 import { rupiah } from '../format.ts';
-import { againIfLost } from '../store.ts';
 import { amountOf } from './amounts.ts';
 import { holdsSaldo, userAndAmount, userName } from './users.ts';
 
@@ -10,12 +10,12 @@ const MAX_DEPOSIT = 1_000_000_000;
 const MAX_MARKUP = 10_000_000;
 
 async function list(ctx: CommandContext): Promise<string> {
-  const { store, t } = ctx;
-  const ids = (await store.resellers()).sort();
+  const { users, statements, t } = ctx;
+  const ids = (await users.resellers()).sort();
   if (ids.length === 0) return t('reseller.listEmpty');
   const rows = await Promise.all(
     ids.map(async (id) => {
-      const [u, saldo] = await Promise.all([store.getUser(id), store.getSaldo(id)]);
+      const [u, saldo] = await Promise.all([users.get(id), statements.saldo(id)]);
       return t('reseller.listLine', { user: id, name: u?.name ?? '-', saldo: rupiah(saldo) });
     }),
   );
@@ -25,10 +25,11 @@ async function list(ctx: CommandContext): Promise<string> {
 export function resellerCommands(): Command[] {
   return [
     {
+      name: 'reseller',
       words: ['RESELLER'],
       role: 'admin',
-      async run(args, rest, ctx) {
-        const { store, t } = ctx;
+      async run({ args, rest }, ctx) {
+        const { users, t } = ctx;
         if (args.length === 0) return [{ text: await list(ctx) }];
         const action = args[0];
         const words = rest.split(/\s+/).filter(Boolean);
@@ -36,45 +37,47 @@ export function resellerCommands(): Command[] {
         if ((action !== 'TAMBAH' && action !== 'HAPUS') || !user) return [{ text: t('reseller.usage') }];
         if (action === 'TAMBAH') {
           const name = words.slice(2).join(' ').slice(0, 60) || undefined;
-          await store.setReseller(user, true, name, ctx.now);
+          await users.setReseller(user, true, name, ctx.now);
           await ctx.notify(user, { text: t('reseller.welcome') });
           // Without a name the one it had stays: say that one.
-          const kept = name ?? (await store.getUser(user))?.name;
+          const kept = name ?? (await users.get(user))?.name;
           return [{ text: t('reseller.added', { user, name: kept ?? '-' }) }];
         }
-        const rec = await store.getUser(user);
+        const rec = await users.get(user);
         if (!rec?.reseller) return [{ text: t('reseller.notOne', { user }) }];
         // Their ledger, history and saldo stay: the saldo is theirs until an admin moves it.
-        await store.setReseller(user, false, undefined, ctx.now);
-        return [{ text: t('reseller.removed', { user, saldo: rupiah(await store.getSaldo(user)) }) }];
+        await users.setReseller(user, false, undefined, ctx.now);
+        return [{ text: t('reseller.removed', { user, saldo: rupiah(await ctx.statements.saldo(user)) }) }];
       },
     },
     {
+      name: 'deposit',
       words: ['DEPOSIT'],
       role: 'admin',
-      async run(args, _rest, ctx) {
-        const { store, t } = ctx;
+      async run({ args }, ctx) {
+        const { t } = ctx;
         // The whole of the words or nothing: `DEPOSIT telegram:2 10 000` is ten thousand, never ten.
         const read = userAndAmount(args, false);
         if (!read || read.amount <= 0 || read.amount > MAX_DEPOSIT) return [{ text: t('deposit.usage', { max: rupiah(MAX_DEPOSIT) }) }];
         const { user, amount } = read;
         if (!(await holdsSaldo(ctx, user))) return [{ text: t('reseller.notOne', { user }) }];
-        const deposit = () => store.adjustSaldo(user, amount, 'deposit', ctx.now, `by ${ctx.user}`, ctx.messageId);
-        // Keyed by the message id, a credit whose answer was lost is sent again and credited once. Without an
-        // id there is no telling, and the admin is told to look before repeating it.
-        const saldo = ctx.messageId ? await againIfLost(deposit) : await deposit();
-        if (saldo === null) return [{ text: t('error.internal') }];
+        const r = await ctx.payments.deposit({
+          to: user, amount, by: ctx.user, now: ctx.now, ...(ctx.messageId ? { messageId: ctx.messageId } : {}),
+        });
+        if (!r.ok) return [{ text: t('error.internal') }];
+        const { saldo } = r;
         await ctx.notify(user, { text: t('deposit.credited', { amount: rupiah(amount), saldo: rupiah(saldo) }) });
         return [{ text: t('deposit.done', { user, amount: rupiah(amount), saldo: rupiah(saldo) }) }];
       },
     },
     {
+      name: 'markup',
       words: ['MARKUP'],
       role: 'admin',
-      async run(args, _rest, ctx) {
-        const { store, t } = ctx;
+      async run({ args }, ctx) {
+        const { markups, t } = ctx;
         if (args.length === 0) {
-          const m = await store.markups();
+          const m = await markups.all();
           const lines = Object.entries(m).sort().map(([code, v]) => `${code} · ${rupiah(v)}`);
           return [{ text: lines.length ? [t('markup.title'), ...lines].join('\n') : t('markup.none') }];
         }
@@ -83,7 +86,7 @@ export function resellerCommands(): Command[] {
         const { code, amount } = split;
         if (code !== '*' && !ctx.catalogue.get(code)) return [{ text: t('markup.unknownProduct', { code }) }];
         const key = code === '*' ? '*' : normaliseCode(ctx.catalogue.get(code)!.code);
-        await store.setMarkup(key, amount);
+        await markups.set(key, amount);
         return [{ text: t(code === '*' ? 'markup.setAll' : 'markup.set', { code: key, amount: rupiah(amount) }) }];
       },
     },

@@ -1,5 +1,6 @@
 /** `MUTASI [n]` (ledger entries) and `REKAP [tanggal]` (the day's transactions by status), times in WIB. */
-import type { Command, CommandContext } from '../commands.ts';
+import type { Command } from '../commands.ts';
+import type { CommandContext } from '../context.ts';
 import { dayShown, rupiah, signedRupiah, wibDay, wibTime } from '../format.ts';
 import type { T } from '../i18n.ts';
 import type { LedgerEntry, Transaction, TxStatus } from '../store.ts';
@@ -25,8 +26,8 @@ function iso(y: string, mo: string, d: string): string | undefined {
 }
 
 async function dayTransactions(ctx: CommandContext, day: string): Promise<Transaction[]> {
-  const users = ctx.role === 'admin' ? await ctx.store.allUsers() : [ctx.user];
-  const lists = await Promise.all(users.map((u) => ctx.store.listTx(u, REKAP_SCAN)));
+  const users = ctx.role === 'admin' ? await ctx.users.all() : [ctx.user];
+  const lists = await Promise.all(users.map((u) => ctx.statements.txs(u, REKAP_SCAN)));
   return lists.flat().filter((tx) => wibDay(tx.createdAt) === day);
 }
 
@@ -42,14 +43,15 @@ function counterpart(e: LedgerEntry, t: T): string {
 export function statementCommands(): Command[] {
   return [
     {
+      name: 'mutasi',
       words: ['MUTASI'],
       role: 'reseller',
       readsOnly: true,
-      async run(args, _rest, ctx) {
+      async run({ args }, ctx) {
         const { t } = ctx;
         const n = args[0] === undefined ? MUTASI_DEFAULT : Number(args[0]);
         if (!Number.isInteger(n) || n < 1 || n > MUTASI_MAX || args.length > 1) return [{ text: t('mutasi.usage', { max: MUTASI_MAX }) }];
-        const entries = await ctx.store.ledger(ctx.user, n);
+        const entries = await ctx.statements.ledger(ctx.user, n);
         if (entries.length === 0) return [{ text: t('mutasi.empty') }];
         const lines = entries.map((e) =>
           t('mutasi.line', {
@@ -64,10 +66,11 @@ export function statementCommands(): Command[] {
       },
     },
     {
+      name: 'rekap',
       words: ['REKAP'],
       role: 'reseller',
       readsOnly: true,
-      async run(args, rest, ctx) {
+      async run({ args, rest }, ctx) {
         const { t } = ctx;
         const today = wibDay(ctx.now);
         const day = args.length === 0 ? today : dayTyped(rest.trim(), ctx.now);

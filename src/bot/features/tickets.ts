@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from '../commands.ts';
 import { rupiah, wibTime } from '../format.ts';
-import { type AcceptResult, againIfLost } from '../store.ts';
 import { amountTyped, argsOf } from './users.ts';
 
 const TTL_MS = 24 * 3600_000;
@@ -20,13 +19,14 @@ function ticketId(): string {
 export function ticketCommands(bankInfo: string | undefined, maxOpen = 3): Command[] {
   return [
     {
+      name: 'ticket',
       words: ['TIKET'],
       role: 'reseller',
-      async run(args, rest, ctx) {
+      async run({ args, rest }, ctx) {
         const { t } = ctx;
         const nominal = amountTyped(argsOf(args, rest, 1)[0]);
         if (!nominal || nominal < MIN || nominal > MAX) return [{ text: t('ticket.usage', { min: rupiah(MIN), max: rupiah(MAX) }) }];
-        const r = await ctx.store.openTicket(ctx.user, ticketId(), nominal, ctx.now, TTL_MS, maxOpen);
+        const r = await ctx.tickets.open(ctx.user, ticketId(), nominal, ctx.now, TTL_MS, maxOpen);
         if (!r.ok && r.reason === 'busy') return [{ text: t('ticket.busy') }];
         if (!r.ok) {
           const list = r.open.map((o) => t('ticket.openLine', { id: o.id, amount: rupiah(o.amount), until: wibTime(o.expiresAt) })).join(', ');
@@ -42,24 +42,20 @@ export function ticketCommands(bankInfo: string | undefined, maxOpen = 3): Comma
       },
     },
     {
+      name: 'acc',
       words: ['ACC'],
       role: 'admin',
-      async run(args, _rest, ctx) {
+      async run({ args }, ctx) {
         const { t } = ctx;
         if (args.length !== 1) return [{ text: t('ticket.accUsage') }];
         const id = args[0]!;
-        // Sent again after a lost answer, it credits at most once (an open ticket only); a ticket then found paid
-        // by this admin at this very moment was paid by the lost one.
-        const r = await againIfLost(async (again): Promise<AcceptResult> => {
-          const r = await ctx.store.acceptTicket(id, ctx.now, ctx.user);
-          if (!again || r.ok || r.reason !== 'used' || r.ticket?.paidAt !== ctx.now || r.ticket.paidBy !== ctx.user) return r;
-          return { ok: true, ticket: r.ticket, saldo: await ctx.store.getSaldo(r.ticket.user) };
-        });
+        const r = await ctx.payments.acceptTicket({ ticketId: id, by: ctx.user, now: ctx.now, ...(ctx.messageId ? { messageId: ctx.messageId } : {}) });
         if (!r.ok) {
-          if (r.reason === 'used') return [{ text: t('ticket.used', { id }) }];
-          if (r.reason === 'expired') return [{ text: t('ticket.expired', { id }) }];
-          if (r.reason === 'replaced' && r.ticket) {
-            const vars = { id, by: r.ticket.replacedBy ?? '?', amount: rupiah(r.ticket.amount), user: r.ticket.user };
+          const { refusal } = r;
+          if (refusal.code === 'ticket-used') return [{ text: t('ticket.used', { id }) }];
+          if (refusal.code === 'ticket-expired') return [{ text: t('ticket.expired', { id }) }];
+          if (refusal.code === 'ticket-replaced') {
+            const vars = { id, by: refusal.ticket.replacedBy ?? '?', amount: rupiah(refusal.ticket.amount), user: refusal.ticket.user };
             return [{ text: t('ticket.replaced', vars) }];
           }
           return [{ text: t('ticket.unknown', { id }) }];

@@ -1,7 +1,7 @@
 /** How a user name is written in commands (`telegram:<digits>`, `whatsapp:<digits>`, `console:local`), and money commands' words. */
 import { PIN_FORM } from '../../payments/pin.ts';
 import type { UserId } from '../channel.ts';
-import type { CommandContext } from '../commands.ts';
+import type { CommandContext } from '../context.ts';
 import { amountOf } from './amounts.ts';
 
 export { amountTyped, argsOf } from './amounts.ts';
@@ -40,6 +40,6 @@ export function userAndAmount(args: readonly string[], withPin: boolean): UserAm
 }
 
 /** Who can hold saldo another user moves to them: a reseller, or an admin (who pays like one). */
-export async function holdsSaldo(ctx: Pick<CommandContext, 'store' | 'admins'>, user: UserId): Promise<boolean> {
-  return ctx.admins.has(user) || (await ctx.store.getUser(user))?.reseller === true;
+export async function holdsSaldo(ctx: Pick<CommandContext, 'users' | 'admins'>, user: UserId): Promise<boolean> {
+  return ctx.admins.has(user) || (await ctx.users.get(user))?.reseller === true;
 }

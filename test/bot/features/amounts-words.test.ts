@@ -5,19 +5,23 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Catalogue } from '../../../src/bot/catalogue.ts';
+import { Commands } from '../../../src/bot/commands.ts';
 import { parse } from '../../../src/bot/parse.ts';
 import { amountOf, amountTyped, argsOf } from '../../../src/bot/features/amounts.ts';
+import { resellerCommands } from '../../../src/bot/features/resellers.ts';
+import { ticketCommands } from '../../../src/bot/features/tickets.ts';
+import { transferCommands } from '../../../src/bot/features/transfer.ts';
 import { userAndAmount } from '../../../src/bot/features/users.ts';
 import { audit } from '../../../src/payments/audit.ts';
 import { ADMIN, RESELLER, startTestBot, type TestBot } from '../../helpers/app.ts';
 
-const COMMANDS = new Set(['DEPOSIT', 'TRANSFER', 'TIKET']);
+const COMMANDS = new Commands([...resellerCommands(), ...transferCommands(), ...ticketCommands(undefined)]);
 const EMPTY = new Catalogue([]);
 
 /** The words after the command word, exactly as the core hands them to a command. */
 function argsOfText(text: string): string[] {
   const intent = parse(text, EMPTY, COMMANDS);
-  if (intent.kind !== 'command') throw new Error(`not a command: ${text}`);
+  if (!('args' in intent)) throw new Error(`not a command: ${text}`);
   return intent.args;
 }
 

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Catalogue } from '../../../src/bot/catalogue.ts';
+import { Commands } from '../../../src/bot/commands.ts';
 import { transferCommands } from '../../../src/bot/features/transfer.ts';
 import { translator } from '../../../src/bot/i18n.ts';
 import { parse } from '../../../src/bot/parse.ts';
@@ -78,11 +79,8 @@ describe('TRANSFER with a PIN set', () => {
   });
 
   it('marks the words carrying a PIN for the core (Command.carriesPin)', () => {
-    const [command] = transferCommands(60_000);
-    const carries = (text: string) => {
-      const intent = parse(text, new Catalogue([]), new Set(['TRANSFER']));
-      return intent.kind === 'command' ? command!.carriesPin?.(intent.args) : undefined;
-    };
+    const commands = new Commands(transferCommands());
+    const carries = (text: string) => commands.carriesPin(parse(text, new Catalogue([]), commands), text);
     expect(carries('TRANSFER telegram:2 10000 4829')).toBe(true);
     expect(carries('TRANSFER.telegram:2.10.000.4829')).toBe(true);
     expect(carries('TRANSFER telegram:2 10000 4829 x')).toBe(true);
