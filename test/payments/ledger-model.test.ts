@@ -29,7 +29,8 @@ import { createRedisStore } from '../../src/sessions/redis-store.ts';
 import { type Answer, answerOf, type BookEntry, Books, type Op } from '../helpers/ledger-books.ts';
 import { type AnswerDropper, answerDropper, assertRedis, dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.ts';
 
-const ACCOUNTS = ['telegram:100000000001', 'telegram:100000000002', 'telegram:100000000003'] as const;
+/** Three accounts a history moves money between. */
+const ACCOUNTS = 3;
 const ADMIN = 'telegram:900000000001';
 const HOUR = 3_600_000;
 const ALL = 10_000;
@@ -48,11 +49,16 @@ interface World {
   /** What the current step moved: checked against the books after it. */
   touched: Set<string>;
   touchedTx: Set<string>;
-  /** A fresh serial for ids and message ids, all of one length (none is part of another). */
+  /** This history's accounts: its own, so histories may share one store. */
+  accounts: readonly string[];
+  /** A fresh id for this history's quotes, tickets, transfers and messages, all of one length (none is part of another). */
   next(): string;
 }
 
+let histories = 0;
+
 function newWorld(store: Store, relay?: AnswerDropper): World {
+  const tag = String(++histories).padStart(6, '0');
   let n = 0;
   return {
     store,
@@ -60,7 +66,8 @@ function newWorld(store: Store, relay?: AnswerDropper): World {
     planned: [],
     touched: new Set(),
     touchedTx: new Set(),
-    next: () => String(++n).padStart(5, '0'),
+    accounts: Array.from({ length: ACCOUNTS }, (_, i) => `telegram:${tag}00000${i + 1}`),
+    next: () => `${tag}-${String(++n).padStart(5, '0')}`,
   };
 }
 
@@ -150,8 +157,8 @@ async function drain(w: World): Promise<void> {
 /** The driver dies; a fresh one finds in the store what was left half done and carries it on. */
 async function kill(m: Books, w: World): Promise<void> {
   w.planned = [];
-  const found = await Promise.all(ACCOUNTS.map((user) => Promise.all([w.store.listTx(user, ALL), w.store.ledger(user, ALL)])));
-  for (const [i, user] of ACCOUNTS.entries()) {
+  const found = await Promise.all(w.accounts.map((user) => Promise.all([w.store.listTx(user, ALL), w.store.ledger(user, ALL)])));
+  for (const [i, user] of w.accounts.entries()) {
     const [txs, entries] = found[i]!;
     for (const tx of txs) {
       // Perhaps sent by the driver that died: never sent again, the worker asks about it instead.
@@ -199,10 +206,10 @@ async function checkStep(m: Books, w: World): Promise<void> {
 /** After each history: everything the books hold, and DESIGN.md's invariants read from the store alone. */
 async function checkHistory(m: Books, w: World): Promise<void> {
   const s = w.store;
-  const read = await Promise.all(ACCOUNTS.map((user) => Promise.all([s.getSaldo(user), s.ledger(user, ALL), s.listTx(user, ALL)])));
+  const read = await Promise.all(w.accounts.map((user) => Promise.all([s.getSaldo(user), s.ledger(user, ALL), s.listTx(user, ALL)])));
   /** An account's ledger as read above, oldest first. */
-  const ledgerOf = (user: string): LedgerEntry[] => [...(read[ACCOUNTS.indexOf(user as (typeof ACCOUNTS)[number])]?.[1] ?? [])].reverse();
-  for (const [i, user] of ACCOUNTS.entries()) {
+  const ledgerOf = (user: string): LedgerEntry[] => [...(read[w.accounts.indexOf(user)]?.[1] ?? [])].reverse();
+  for (const [i, user] of w.accounts.entries()) {
     const [saldo, newest, txs] = read[i]!;
     const entries = [...newest].reverse();
     expect(saldo, `saldo of ${user}`).toBe(m.saldo(user));
@@ -296,9 +303,13 @@ class Step implements fc.AsyncCommand<Books, World> {
   }
 }
 
-const account = fc.nat(ACCOUNTS.length - 1);
-/** Which earlier transaction, ticket or operation a step acts on (modulo how many there are). */
+const account = fc.nat(ACCOUNTS - 1);
+/**
+ * Which earlier transaction, ticket or operation a step acts on: the latest is #0 (modulo how many there are).
+ * Counted from the latest, a pick names the same thing when shrinking drops steps from before it.
+ */
 const which = fc.nat(63);
+const latest = <T>(list: readonly T[], n: number): T => list[list.length - 1 - (n % list.length)]!;
 const fault = fc.oneof(
   { weight: 3, arbitrary: fc.constant<Fault>('none') },
   { weight: 1, arbitrary: fc.constantFrom<Fault>('lost-retry', 'lost-kill', 'unsent-retry', 'unsent-kill') },
@@ -343,24 +354,24 @@ const kinds: Array<[number, fc.Arbitrary<Step>]> = [
   [3, fc.record({ a: account, amount: fc.constantFrom(10_000, 50_000, 100_000), fault }).map(({ a, amount, fault: f }) =>
     new Step(`credit(${a}, ${amount}, ${f})`, async (m, w) => {
       const opId = opIds.message(ADMIN, w.next());
-      await send(m, w, { kind: 'adjust', op: { opId, by: opId, now: Date.now(), user: ACCOUNTS[a]!, amount, reason: 'deposit', note: opId } }, f);
+      await send(m, w, { kind: 'adjust', op: { opId, by: opId, now: Date.now(), user: w.accounts[a]!, amount, reason: 'deposit', note: opId } }, f);
     }),
   )],
   // A correction by an admin, refused below zero.
   [1, fc.record({ a: account, amount: fc.constantFrom(1_000, 10_000, 50_000), fault }).map(({ a, amount, fault: f }) =>
     new Step(`debit(${a}, ${amount}, ${f})`, async (m, w) => {
       const opId = opIds.message(ADMIN, w.next());
-      await send(m, w, { kind: 'adjust', op: { opId, by: opId, now: Date.now(), user: ACCOUNTS[a]!, amount: -amount, reason: 'adjustment', note: opId } }, f);
+      await send(m, w, { kind: 'adjust', op: { opId, by: opId, now: Date.now(), user: w.accounts[a]!, amount: -amount, reason: 'adjustment', note: opId } }, f);
     }),
   )],
   // An inquiry never paid: it replaces the open quote, whose YA then finds none.
   [1, fc.record({ a: account, price }).map(({ a, price: p }) =>
-    new Step(`inquiry(${a}, ${p})`, (m, w) => inquire(m, w, ACCOUNTS[a]!, p)),
+    new Step(`inquiry(${a}, ${p})`, (m, w) => inquire(m, w, w.accounts[a]!, p)),
   )],
   // An inquiry and its YA.
   [4, fc.record({ a: account, price, biller: outcome, fault }).map(({ a, price: p, biller, fault: f }) =>
     new Step(`buy(${a}, ${p}, biller ${biller}, ${f})`, async (m, w) => {
-      const user = ACCOUNTS[a]!;
+      const user = w.accounts[a]!;
       await inquire(m, w, user, p);
       await pay(m, w, user, m.open.get(user)!, biller, f);
     }),
@@ -368,7 +379,7 @@ const kinds: Array<[number, fc.Arbitrary<Step>]> = [
   // A YA on the open quote, or (`old`) on the account's first: gone, paid or replaced, or never made.
   [1, fc.record({ a: account, old: fc.boolean(), biller: outcome, fault }).map(({ a, old, biller, fault: f }) =>
     new Step(`ya(${a}, ${old ? 'first quote' : 'open quote'}, biller ${biller}, ${f})`, async (m, w) => {
-      const user = ACCOUNTS[a]!;
+      const user = w.accounts[a]!;
       const mine = m.quotes.filter((q) => q.user === user);
       const q = (old ? mine[0] : (m.open.get(user) ?? mine.at(-1))) ?? { id: `Qnone${w.next()}`, txId: `Tnone${w.next()}` };
       await pay(m, w, user, q, biller, f);
@@ -379,7 +390,7 @@ const kinds: Array<[number, fc.Arbitrary<Step>]> = [
     new Step(
       `resolve(#${pick}, ${to}, by ${admin ? 'admin' : 'worker'}, ${f})`,
       async (m, w) => {
-        const txId = [...m.txs.keys()][pick % m.txs.size]!;
+        const txId = latest([...m.txs.keys()], pick);
         await send(m, w, resolveOp(m, txId, to, admin ? opIds.message(ADMIN, w.next()) : `worker:${w.next()}`), f);
       },
       (m) => m.txs.size > 0,
@@ -388,7 +399,7 @@ const kinds: Array<[number, fc.Arbitrary<Step>]> = [
   // TIKET: one open per account at most, so a second of the same nominal replaces the first.
   [1, fc.record({ a: account, nominal: fc.constantFrom(10_000, 20_000) }).map(({ a, nominal }) =>
     new Step(`ticket(${a}, ${nominal})`, async (m, w) => {
-      const user = ACCOUNTS[a]!;
+      const user = w.accounts[a]!;
       const r = await w.store.openTicket(user, `TK${w.next()}`, nominal, Date.now(), HOUR, 1);
       if (!r.ok) return;
       expect(r.ticket.amount).toBeGreaterThanOrEqual(nominal);
@@ -402,7 +413,7 @@ const kinds: Array<[number, fc.Arbitrary<Step>]> = [
     new Step(
       `accept(#${pick}${late ? ', late' : ''}, ${f})`,
       async (m, w) => {
-        const ticketId = [...m.tickets.keys()][pick % m.tickets.size]!;
+        const ticketId = latest([...m.tickets.keys()], pick);
         const opId = opIds.message(ADMIN, w.next());
         await send(m, w, { kind: 'acceptTicket', op: { opId, by: opId, now: Date.now() + (late ? 2 * HOUR : 0), ticketId, acceptedBy: ADMIN } }, f);
       },
@@ -411,10 +422,10 @@ const kinds: Array<[number, fc.Arbitrary<Step>]> = [
   )],
   // TRANSFER: the sender's debit, then (the driver's next move) the receiver's credit.
   [2, fc.record({ a: account, other: fc.nat(1), amount: fc.constantFrom(1_000, 5_000, 25_000), fault }).map(({ a, other, amount, fault: f }) =>
-    new Step(`transfer(${a} → ${(a + 1 + other) % ACCOUNTS.length}, ${amount}, ${f})`, async (m, w) => {
-      const from = ACCOUNTS[a]!;
+    new Step(`transfer(${a} → ${(a + 1 + other) % ACCOUNTS}, ${amount}, ${f})`, async (m, w) => {
+      const from = w.accounts[a]!;
       const transferId = `TRF-${w.next()}`;
-      const to = ACCOUNTS[(a + 1 + other) % ACCOUNTS.length]!;
+      const to = w.accounts[(a + 1 + other) % ACCOUNTS]!;
       const o = { kind: 'transferOut' as const, op: { opId: opIds.transferOut(transferId), by: opIds.message(from, w.next()), now: Date.now(), transferId, from, to, amount } };
       if ((await send(m, w, o, f))?.ok) w.planned.push(async () => void (await send(m, w, creditOf(o))));
     }),
@@ -424,7 +435,7 @@ const kinds: Array<[number, fc.Arbitrary<Step>]> = [
     new Step(
       `repeat(#${pick}, ${same ? 'same sender' : 'another sender'}, ${f})`,
       async (m, w) => {
-        const o = m.sent[pick % m.sent.length]!;
+        const o = latest(m.sent, pick);
         const again = { ...o, op: { ...o.op, by: same ? o.op.by : `other:${w.next()}` } } as Op;
         const r = await send(m, w, again, f);
         if (r?.ok && again.kind === 'transferOut') w.planned.push(async () => void (await send(m, w, creditOf(again))));
@@ -445,7 +456,7 @@ function seedOptions(): Pick<fc.Parameters<unknown>, 'seed' | 'path'> {
 
 /** Each history opens with saldo for two of the accounts (the third starts empty), so most YAs can pay. */
 async function fund(m: Books, w: World): Promise<void> {
-  for (const user of ACCOUNTS.slice(0, 2)) {
+  for (const user of w.accounts.slice(0, 2)) {
     const opId = opIds.message(ADMIN, w.next());
     await send(m, w, { kind: 'adjust', op: { opId, by: opId, now: Date.now(), user, amount: 50_000, reason: 'deposit', note: opId } });
   }
@@ -457,8 +468,8 @@ async function fund(m: Books, w: World): Promise<void> {
  */
 const history = fc.commands(steps, { maxCommands: 25, size: 'max' });
 
-/** RUNS histories, each on a fresh store from `open` (`relay`: lose answers for real). */
-async function histories(open: (relay: boolean) => Promise<World>, relayShare: number): Promise<void> {
+/** RUNS histories, each in the world `open` gives it (`relay`: answers lost through the relay). */
+async function run(open: (relay: boolean) => Promise<World>, relayShare: number): Promise<void> {
   const losing = fc.integer({ min: 1, max: 100 }).map((n) => (n <= relayShare ? 'answers lost by the relay' : 'answers lost by a wrapper'));
   await fc.assert(
     fc.asyncProperty(losing, history, async (how, cmds) => {
@@ -474,7 +485,7 @@ async function histories(open: (relay: boolean) => Promise<World>, relayShare: n
 
 describe('the ledger under random histories with lost answers and killed drivers', () => {
   it(`keeps its books on the embedded store (${RUNS} histories)`, async () => {
-    await histories(async () => newWorld(createMemoryStore()), 0);
+    await run(async () => newWorld(createMemoryStore()), 0);
   }, 120_000);
 
   describe('on Redis', () => {
@@ -497,13 +508,11 @@ describe('the ledger under random histories with lost answers and killed drivers
       // Reconnects at once after a cut: a lost answer costs a reconnection, not ioredis's default wait.
       relayed = createRedisClient(relay.url, { retryStrategy: () => 1 });
       relayed.on('error', () => {});
+      // One store per connection: each history has its own accounts and ids.
+      const plain = createRedisStore({ redis: direct, prefix });
+      const lossy = createRedisStore({ redis: relayed, prefix });
       const through = relay;
-      let n = 0;
-      await histories(async (viaRelay) => {
-        // Each history on its own keys, over one connection (its scripts are loaded once per server).
-        const store = createRedisStore({ redis: viaRelay ? relayed! : direct!, prefix: `${prefix}${++n}:` });
-        return newWorld(store, viaRelay ? through : undefined);
-      }, 33);
+      await run(async (viaRelay) => (viaRelay ? newWorld(lossy, through) : newWorld(plain)), 33);
     }, 180_000);
   });
 });
