@@ -42,7 +42,11 @@ export type Check<I> = { check(input: I): boolean }['check'];
 export interface Command<I extends object = Words, K extends string = string> {
   /** The kind of message it answers: what parse.ts calls an intent it read (`confirm`, `inquiry`, `deposit`). */
   name: K;
-  /** The words that start it, upper case, e.g. `['DEPOSIT']`; none for what parse.ts reads as a transaction. */
+  /**
+   * The words that start it, upper case, e.g. `['DEPOSIT']`; none for what parse.ts reads as a transaction.
+   * Several commands may share a word, each reading its own form (`DEPOSIT QRIS <nominal>` beside
+   * `DEPOSIT <user> <nominal>`): the first registered whose `read` takes the words answers.
+   */
   words: readonly string[];
   /**
    * Reads the words after the command word (declare it before the checks below, so they know its type). Undefined:
@@ -83,7 +87,7 @@ export type CommandIntent<C> = C extends Command<infer I, infer K> ? { kind: K }
 
 /** The registry: commands by word and by name, and the rules they share. */
 export class Commands<C extends AnyCommand = AnyCommand> {
-  readonly #byWord = new Map<string, C>();
+  readonly #byWord = new Map<string, C[]>();
   readonly #byName = new Map<string, C>();
   readonly #suggested: string[] = [];
   readonly #pinWords: RegExp;
@@ -93,19 +97,22 @@ export class Commands<C extends AnyCommand = AnyCommand> {
       if (this.#byName.has(c.name)) throw new Error(`two commands are named ${c.name}`);
       this.#byName.set(c.name, c);
       for (const w of c.words) {
-        if (this.#byWord.has(w)) throw new Error(`two commands start with ${w}`);
-        this.#byWord.set(w, c);
+        const sharing = this.#byWord.get(w) ?? [];
+        // One that reads every message starting with the word would leave nothing to the ones after it.
+        const taker = sharing.find((s) => !s.read);
+        if (taker) throw new Error(`${taker.name} takes every message starting with ${w}: ${c.name} would never answer`);
+        this.#byWord.set(w, [...sharing, c]);
         // A short alias (Y, OK, N) is one slip from too many typos to be offered as "did you mean"; a command's
         // only word is offered whatever its length (BC).
-        if (w.length > 2 || c.words.length === 1) this.#suggested.push(w);
+        if (sharing.length === 0 && (w.length > 2 || c.words.length === 1)) this.#suggested.push(w);
       }
     }
     const taking = list.filter((c) => c.takesPin).flatMap((c) => c.words.map((w) => w.replace(/[^A-Z0-9]/g, '\\$&')));
     this.#pinWords = taking.length ? new RegExp(`^\\s*\\/?(?:${taking.join('|')})(?![A-Z0-9]).*\\d`, 'is') : /$^/;
   }
 
-  /** The command a first word starts. */
-  byWord(word: string): C | undefined {
+  /** The commands a first word starts, in the order they were registered. */
+  byWord(word: string): readonly C[] | undefined {
     return this.#byWord.get(word);
   }
 

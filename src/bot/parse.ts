@@ -41,12 +41,13 @@ export function words(text: string): string[] {
 export function parse<C extends AnyCommand = AnyCommand>(text: string, catalogue: Catalogue, commands?: Commands<C>): Intent<C> {
   const w = words(text);
   if (w.length === 0) return { kind: 'empty' };
-  const command = commands?.byWord(w[0]!);
-  if (command) {
-    const args = w.slice(1);
-    const rest = () => textAfter(text, 1);
-    const input = command.read ? command.read(args, rest) : { args, rest: rest() };
-    if (input) return { ...input, kind: command.name } as CommandIntent<C>;
+  const starting = commands?.byWord(w[0]!);
+  if (starting) {
+    const after = () => textAfter(text, 1);
+    for (const command of starting) {
+      const input = command.read ? command.read(w.slice(1), after) : { args: w.slice(1), rest: after() };
+      if (input) return { ...input, kind: command.name } as CommandIntent<C>;
+    }
   }
   const suggested = commands?.suggested ?? [];
   if (w[0] === CHECK && w.length > 1) return transaction(w.slice(1), catalogue, undefined, suggested);

@@ -88,14 +88,38 @@ describe('a command registered by a feature', () => {
 
 describe('the registry', () => {
   const run = async () => [];
-  it('refuses two commands with one word or one name', () => {
-    expect(() => new Commands([{ name: 'a', words: ['X'], role: 'customer', run }, { name: 'b', words: ['X'], role: 'customer', run }])).toThrow(/X/);
+  it('refuses two commands of one name, and a command no message could reach', () => {
     expect(() => new Commands([{ name: 'a', words: ['X'], role: 'customer', run }, { name: 'a', words: ['Y'], role: 'customer', run }])).toThrow(/a/);
+    // The first takes every message starting with X.
+    expect(() => new Commands([{ name: 'a', words: ['X'], role: 'customer', run }, { name: 'b', words: ['X'], role: 'customer', run }])).toThrow(/X/);
     expect(() => createBot({
       store: {} as never, payments: {} as never, catalogue: () => new Catalogue([]), log: pino({ level: 'silent' }),
       notifier: { async send() {} }, locale: 'id', admins: new Set(), quoteTtlSeconds: 300,
-      commands: [{ name: 'saldo2', words: ['SALDO'], role: 'customer', run }],
-    })).toThrow(/SALDO/);
+      commands: [{ name: 'saldo', words: ['SALDO2'], role: 'customer', run }],
+    })).toThrow(/saldo/);
+  });
+
+  it('lets commands share a word, each with its own form, tried in the order they were registered', async () => {
+    const say = await botWith([
+      command({
+        name: 'deposit-qris', words: ['ISI'],
+        read: (args: string[]) => (args[0] === 'QRIS' && args.length === 2 ? { amount: Number(args[1]) } : undefined),
+        role: 'reseller',
+        async run({ amount }) {
+          return [{ text: `qris ${amount}` }];
+        },
+      }),
+      command({ name: 'deposit-by-hand', words: ['ISI'], role: 'admin', async run({ args }) {
+        return [{ text: `hand ${args.join(' ')}` }];
+      } }),
+    ]);
+    expect(await say(RESELLER, 'ISI QRIS 50000')).toEqual([{ text: 'qris 50000' }]);
+    expect(await say(RESELLER, 'ISI telegram:2 50000')).toEqual([{ text: t('admin.only') }]);
+    expect(await say(ADMIN, 'ISI telegram:2 50000')).toEqual([{ text: 'hand TELEGRAM:2 50000' }]);
+    // A core word takes a feature's form beside its own.
+    const more = new Commands([...coreCommands({ quoteTtlSeconds: 300 }), { name: 'saldo-of', words: ['SALDO'], role: 'admin', run }]);
+    expect(parse('SALDO', new Catalogue([]), more)).toEqual({ kind: 'saldo' });
+    expect(parse('SALDO telegram:2', new Catalogue([]), more)).toMatchObject({ kind: 'saldo-of', args: ['TELEGRAM:2'] });
   });
 
   it('offers a short word as "did you mean" only when it is its command\'s only word', () => {
