@@ -81,6 +81,9 @@ export interface PaymentDeps {
   clock?: () => number;
 }
 
+const first = <T>(all: readonly [T, ...unknown[]]): T => all[0];
+const second = <T>(all: readonly [unknown, T, ...unknown[]]): T => all[1];
+
 export function createPayments(deps: PaymentDeps): Payments {
   const { store, router, settings, log, onEvent } = deps;
   const money = store.money;
@@ -108,7 +111,6 @@ export function createPayments(deps: PaymentDeps): Payments {
    */
   async function apply(tx: Transaction, outcome: PayOutcome, by: string, entry?: TxEvent): Promise<PaymentEvent | undefined> {
     const now = clock();
-    const base = { by, now, user: tx.user, txId: tx.id, known: tx, ...(entry ? { log: entry } : {}) };
     if (outcome.status === 'pending' && tx.status === 'PENDING') {
       // Still pending: no state changes, so no ledger step; the answer and what it taught are kept, and the
       // next look is booked.
@@ -121,20 +123,25 @@ export function createPayments(deps: PaymentDeps): Payments {
       ]);
       return undefined;
     }
-    let op: ResolveOp;
+    const op: ResolveOp = { opId: '', by, now, user: tx.user, txId: tx.id, to: 'PENDING', known: tx };
+    if (entry) op.log = entry;
     if (outcome.status === 'settled') {
-      const invoice = outcome.receipt.invoice ? { invoice: outcome.receipt.invoice } : {};
-      op = { ...base, opId: opIds.settle(tx.id), to: 'SETTLED', patch: { receipt: outcome.receipt, ...invoice } };
+      op.opId = opIds.settle(tx.id);
+      op.to = 'SETTLED';
+      op.patch = outcome.receipt.invoice ? { receipt: outcome.receipt, invoice: outcome.receipt.invoice } : { receipt: outcome.receipt };
     } else if (outcome.status === 'failed') {
-      op = { ...base, opId: opIds.fail(tx.id), to: 'FAILED', reason: outcome.reason };
+      op.opId = opIds.fail(tx.id);
+      op.to = 'FAILED';
+      op.reason = outcome.reason;
     } else {
       const invoice = outcome.invoice ?? tx.invoice;
-      op = { ...base, opId: opIds.pending(tx.id), to: 'PENDING', patch: { reason: outcome.reason, ...(invoice ? { invoice } : {}) } };
+      op.opId = opIds.pending(tx.id);
+      op.patch = invoice ? { reason: outcome.reason, invoice } : { reason: outcome.reason };
     }
     // A final step takes the schedule entry with it, in the same round trip; if only the step lands, the
     // worker finds a final transaction and drops the entry itself. A pending one books the next look.
     const final = op.to !== 'PENDING';
-    const r = await patiently(tx.id, async () => (await Promise.all([money.resolve(op), final ? store.unschedule(tx.user, tx.id) : undefined]))[0]);
+    const r = await patiently(tx.id, final ? () => Promise.all([money.resolve(op), store.unschedule(tx.user, tx.id)]).then(first) : () => money.resolve(op));
     if (!r.ok) {
       // Someone else moved it (the worker, an admin): keep the answer on record all the same.
       if (entry) await store.logTx(tx.user, tx.id, entry);
@@ -253,14 +260,15 @@ export function createPayments(deps: PaymentDeps): Payments {
       // Who pays: this message (claimed by one process only), or this one call when the channel gave no id.
       const by = messageId ? opIds.message(user, messageId) : `ya:${user}:${newQuoteId()}`;
       const sameDay = { day: wibDay(now), product: quote.product, customerNo: quote.bill.customerNo };
-      const op: ReserveOp = { opId: opIds.reserve(txId), by, now, user, quoteId: quote.id, txId, sameDay, quote, ...(messageId ? { messageId } : {}) };
+      const op: ReserveOp = { opId: opIds.reserve(txId), by, now, user, quoteId: quote.id, txId, sameDay, quote };
+      if (messageId) op.messageId = messageId;
       // Scheduled before the debit: if this process dies anywhere after it, the worker finds the transaction.
       // Not unscheduled when the reserve is refused: a concurrent YA may have won with this same id. The worker
       // drops an entry with no transaction once its quote can no longer be paid. Issued in this order on the
       // store's one connection, which Redis runs in order, and in the same turn of the event loop, so they
       // share one write and one round trip. A lost answer sends both again: the schedule only sets, and the
       // reserve answers its first outcome.
-      const r = await patiently(txId, async () => (await Promise.all([store.schedule(user, txId, now + graceMs), money.reserve(op)]))[1]);
+      const r = await patiently(txId, () => Promise.all([store.schedule(user, txId, now + graceMs), money.reserve(op)]).then(second));
       if (!r.ok) {
         const f = r.refusal;
         // Anything else (another YA's reserve: op-conflict) means this message has nothing to pay.

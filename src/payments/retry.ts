@@ -37,21 +37,28 @@ export function isTransient(err: unknown): boolean {
 
 /**
  * Runs `step` until it answers, trying again after a transient failure with backoff. `step` must be safe to
- * send again: ledger operations under their ids, or idempotent writes beside them (a schedule entry).
+ * send again: ledger operations under their ids, or idempotent writes beside them (a schedule entry). The
+ * patience counts from the first failure; a step that answers at once costs one promise more than itself.
  */
-export async function retrying<T>(what: string, step: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+export function retrying<T>(what: string, step: () => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+  return step().catch((err: unknown) => again(what, step, opts, err));
+}
+
+async function again<T>(what: string, step: () => Promise<T>, opts: RetryOptions, first: unknown): Promise<T> {
   const deadline = performance.now() + (opts.patienceMs ?? STORE_PATIENCE_MS);
+  let err = first;
   for (let attempt = 0; ; attempt++) {
+    if (!isTransient(err)) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    if (performance.now() >= deadline) {
+      throw err instanceof StoreOutcomeUnknown ? err : new StoreOutcomeUnknown(`the store stayed unreachable: ${message}`);
+    }
+    opts.log?.warn({ what, attempt, err: message }, 'the store failed a money step; sending the same operation again');
+    await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, opts.maxBackoffMs ?? 2_000)));
     try {
       return await step();
-    } catch (err) {
-      if (!isTransient(err)) throw err;
-      const message = err instanceof Error ? err.message : String(err);
-      if (performance.now() >= deadline) {
-        throw err instanceof StoreOutcomeUnknown ? err : new StoreOutcomeUnknown(`the store stayed unreachable: ${message}`);
-      }
-      opts.log?.warn({ what, attempt, err: message }, 'the store failed a money step; sending the same operation again');
-      await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** attempt, opts.maxBackoffMs ?? 2_000)));
+    } catch (next) {
+      err = next;
     }
   }
 }

@@ -39,8 +39,14 @@ export interface NamedScript<K extends string, A extends string> {
 export function namedScript<K extends string, A extends string>(redis: Redis, def: NamedScript<K, A>) {
   const bind = (names: readonly string[], from: string) => names.map((n, i) => `${n} = ${from}[${i + 1}]`).join(', ');
   const run = script(redis, `local K = {${bind(def.keys, 'KEYS')}}\nlocal A = {${bind(def.args, 'ARGV')}}\nlocal NA = ${def.args.length}\n${def.lua}`);
-  return (keys: Record<K, string>, args: Record<A, Arg>, rest: readonly Arg[] = []): Promise<unknown> =>
-    run(def.keys.map((k) => keys[k]), [...def.args.map((a) => args[a]), ...rest]);
+  return (keys: Record<K, string>, args: Record<A, Arg>, rest: readonly Arg[] = []): Promise<unknown> => {
+    const keyList: string[] = [];
+    for (const k of def.keys) keyList.push(keys[k]);
+    const argList: Arg[] = [];
+    for (const a of def.args) argList.push(args[a]);
+    for (const r of rest) argList.push(r);
+    return run(keyList, argList);
+  };
 }
 
 const scriptsOf = new WeakMap<Redis, Set<string>>();

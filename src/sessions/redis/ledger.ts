@@ -34,9 +34,9 @@ local function prior(key, by)
   if cjson.decode(rec).by ~= by then return {'op-conflict'} end
   return {'repeat', rec}
 end
--- fields: the outcome's JSON members after "by", each starting with a comma.
-local function remember(key, by, fields, ttl)
-  redis.call('SET', key, '{"by":' .. cjson.encode(by) .. fields .. '}', 'EX', ttl)
+-- fields: the outcome's JSON members after "by", each starting with a comma. Kept TTL.opSeconds.
+local function remember(key, by, fields)
+  redis.call('SET', key, '{"by":' .. cjson.encode(by) .. fields .. '}', 'EX', ${TTL.opSeconds})
 end
 `;
 
@@ -57,7 +57,7 @@ end
  */
 const RESERVE = {
   keys: ['quote', 'saldo', 'ledger', 'tx', 'txs', 'sameDay', 'op'],
-  args: ['quoteId', 'txId', 'now', 'messageId', 'sameDayTtl', 'status', 'sendQuote', 'by', 'opTtl'],
+  args: ['quoteId', 'txId', 'now', 'messageId', 'sameDayTtl', 'status', 'sendQuote', 'by'],
   lua: `${prelude}${priorWithTx}
 local q = redis.call('GET', K.quote)
 if not q then return {'no-quote'} end
@@ -79,38 +79,40 @@ redis.call('HSET', K.tx, unpack(fields))
 redis.call('LPUSH', K.txs, A.txId)
 redis.call('DEL', K.quote)
 if tonumber(A.sameDayTtl) > 0 then redis.call('SET', K.sameDay, A.txId, 'EX', A.sameDayTtl) end
-remember(K.op, A.by, ',"saldo":' .. int(after), A.opTtl)
+remember(K.op, A.by, ',"saldo":' .. int(after))
 if A.sendQuote == '1' then return {'ok', int(after), q} end
 return {'ok', int(after)}
 `,
 } as const;
 
+/** The transition table (transitions.ts) as a Lua table: FROM[to][from] is true where the step may be taken. */
+const FROM_LUA = `local FROM = {${(['PENDING', 'SETTLED', 'FAILED'] as const)
+  .map((to) => `${to} = {${allowedFrom(to).map((from) => `${from} = true`).join(', ')}}`)
+  .join(', ')}}`;
+
 /**
- * Moves the transaction to `to` if it is in one of the `nFrom` states that follow the named arguments (the
- * transition table's, allowedFrom), sets the field/value pairs after them, appends `log`; with `refund` '1'
- * gives the price back with a ledger entry. Returns {'ok', saldo or ''}, {'unknown-tx'}, {'refused', status}.
+ * Moves the transaction to `to` if the transition table allows it from where it is, sets the field/value pairs
+ * after the named arguments, appends `log`; with `refund` (the transaction id, '' for none) gives the price
+ * back with a ledger entry. Returns {'ok', saldo or ''}, {'unknown-tx'}, {'refused', status}.
  */
 const RESOLVE = {
   keys: ['tx', 'txLog', 'saldo', 'ledger', 'op'],
-  args: ['txId', 'to', 'now', 'log', 'refund', 'by', 'opTtl', 'nFrom'],
-  lua: `${prelude}${priorWithTx}
+  args: ['to', 'now', 'log', 'refund', 'by'],
+  lua: `${prelude}${FROM_LUA}${priorWithTx}
 local s = redis.call('HGET', K.tx, 'status')
 if not s then return {'unknown-tx'} end
-local n = tonumber(A.nFrom)
-local allowed = false
-for i = 1, n do if ARGV[NA + i] == s then allowed = true end end
-if not allowed then return {'refused', s} end
+if not FROM[A.to][s] then return {'refused', s} end
 local fields = {'status', A.to, 'updatedAt', A.now}
-for i = NA + n + 1, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = NA + 1, #ARGV do fields[#fields + 1] = ARGV[i] end
 local after = ''
-if A.refund == '1' then
+if A.refund ~= '' then
   local price = tonumber(cjson.decode(redis.call('HGET', K.tx, 'quote')).price)
   after = int(redis.call('INCRBY', K.saldo, int(price)))
-  redis.call('RPUSH', K.ledger, entry(A.now, int(price), 'refund', A.txId, after, nil))
+  redis.call('RPUSH', K.ledger, entry(A.now, int(price), 'refund', A.refund, after, nil))
 end
 redis.call('HSET', K.tx, unpack(fields))
 if A.log ~= '' then redis.call('RPUSH', K.txLog, A.log) end
-remember(K.op, A.by, ',"status":' .. cjson.encode(A.to) .. (after ~= '' and (',"saldo":' .. after) or ''), A.opTtl)
+remember(K.op, A.by, ',"status":' .. cjson.encode(A.to) .. (after ~= '' and (',"saldo":' .. after) or ''))
 return {'ok', after}
 `,
 } as const;
@@ -118,7 +120,7 @@ return {'ok', after}
 /** Adds `amount` (signed) to the saldo with its ledger entry. Returns {'ok', saldo}, {'insufficient', saldo}. */
 const ADJUST = {
   keys: ['saldo', 'ledger', 'op'],
-  args: ['amount', 'reason', 'now', 'note', 'by', 'opTtl'],
+  args: ['amount', 'reason', 'now', 'note', 'by'],
   lua: `${prelude}
 local seen = prior(K.op, A.by)
 if seen then return seen end
@@ -126,7 +128,7 @@ local saldo = tonumber(redis.call('GET', K.saldo) or '0')
 if saldo + tonumber(A.amount) < 0 then return {'insufficient', int(saldo)} end
 local after = redis.call('INCRBY', K.saldo, A.amount)
 redis.call('RPUSH', K.ledger, entry(A.now, A.amount, A.reason, nil, after, A.note))
-remember(K.op, A.by, ',"saldo":' .. int(after), A.opTtl)
+remember(K.op, A.by, ',"saldo":' .. int(after))
 return {'ok', int(after)}
 `,
 } as const;
@@ -138,7 +140,7 @@ return {'ok', int(after)}
  */
 const ACCEPT_TICKET = {
   keys: ['ticket', 'saldo', 'ledger', 'tickets', 'op'],
-  args: ['id', 'now', 'note', 'acceptedBy', 'by', 'opTtl'],
+  args: ['id', 'now', 'note', 'acceptedBy', 'by'],
   lua: `${prelude}
 local seen = prior(K.op, A.by)
 if seen then return seen end
@@ -153,7 +155,7 @@ local after = redis.call('INCRBY', K.saldo, amount)
 redis.call('RPUSH', K.ledger, entry(A.now, amount, 'deposit', nil, after, A.note))
 redis.call('HSET', K.ticket, 'status', 'paid', 'paidAt', A.now, 'paidBy', A.acceptedBy)
 redis.call('HDEL', K.tickets, A.id)
-remember(K.op, A.by, ',"saldo":' .. int(after), A.opTtl)
+remember(K.op, A.by, ',"saldo":' .. int(after))
 return {'ok', int(after)}
 `,
 } as const;
@@ -161,7 +163,7 @@ return {'ok', int(after)}
 /** The sender's half: debits and records the transfer (state debited). Returns {'ok', saldo}, {'insufficient', saldo}. */
 const TRANSFER_OUT = {
   keys: ['saldo', 'ledger', 'transfer', 'op'],
-  args: ['id', 'from', 'to', 'amount', 'now', 'by', 'opTtl'],
+  args: ['id', 'from', 'to', 'amount', 'now', 'by'],
   lua: `${prelude}
 local seen = prior(K.op, A.by)
 if seen then return seen end
@@ -170,7 +172,7 @@ if saldo < tonumber(A.amount) then return {'insufficient', int(saldo)} end
 local after = redis.call('DECRBY', K.saldo, A.amount)
 redis.call('RPUSH', K.ledger, entry(A.now, '-' .. A.amount, 'transfer-out', A.id, after, A.to))
 redis.call('HSET', K.transfer, 'from', A.from, 'to', A.to, 'amount', A.amount, 'state', 'debited', 'at', A.now)
-remember(K.op, A.by, ',"saldo":' .. int(after), A.opTtl)
+remember(K.op, A.by, ',"saldo":' .. int(after))
 return {'ok', int(after)}
 `,
 } as const;
@@ -178,13 +180,13 @@ return {'ok', int(after)}
 /** The receiver's half, on the receiver's tag: credits once per transfer. Returns {'ok', saldo}. */
 const TRANSFER_IN = {
   keys: ['saldo', 'ledger', 'op'],
-  args: ['id', 'from', 'amount', 'now', 'by', 'opTtl'],
+  args: ['id', 'from', 'amount', 'now', 'by'],
   lua: `${prelude}
 local seen = prior(K.op, A.by)
 if seen then return seen end
 local after = redis.call('INCRBY', K.saldo, A.amount)
 redis.call('RPUSH', K.ledger, entry(A.now, A.amount, 'transfer-in', A.id, after, A.from))
-remember(K.op, A.by, ',"saldo":' .. int(after), A.opTtl)
+remember(K.op, A.by, ',"saldo":' .. int(after))
 return {'ok', int(after)}
 `,
 } as const;
@@ -215,6 +217,15 @@ function txAfter(txId: string, r: Reply): Transaction | null {
   return h.status ? parseTransaction(txId, h) : null;
 }
 
+/** The patch's fields on the transaction the caller holds (as the script set them in the hash). */
+function applyPatch(tx: Transaction, patch: TxPatch | undefined): void {
+  if (!patch) return;
+  if (patch.invoice !== undefined) tx.invoice = patch.invoice;
+  if (patch.receipt !== undefined) tx.receipt = patch.receipt;
+  if (patch.reason !== undefined) tx.reason = patch.reason;
+  if (patch.flagged !== undefined) tx.flagged = patch.flagged;
+}
+
 function patchArgs(patch: TxPatch | undefined, reason: string | undefined): string[] {
   const out: string[] = [];
   if (patch?.invoice !== undefined) out.push('invoice', patch.invoice);
@@ -237,7 +248,6 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
   const acceptTicket = namedScript(redis, ACCEPT_TICKET);
   const transferOut = namedScript(redis, TRANSFER_OUT);
   const transferIn = namedScript(redis, TRANSFER_IN);
-  const opTtl = TTL.opSeconds;
   const { read: readTicket, release: releaseAmount } = redisTickets({ redis, k });
 
   /** The answers every script shares: a repeat's record, another sender's id, or a saldo. */
@@ -256,7 +266,7 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
         { quote: k.quote(user), saldo: k.saldo(user), ledger: k.ledger(user), tx: k.tx(user, txId), txs: k.txs(user), sameDay: day, op: k.op(user, op.opId) },
         {
           quoteId, txId, now: op.now, messageId: messageId ?? '', sameDayTtl: sameDay ? SAME_DAY_SECONDS : 0, status: RESERVED_AS,
-          sendQuote: known ? '' : '1', by: op.by, opTtl,
+          sendQuote: known ? '' : '1', by: op.by,
         },
       )) as Reply;
       if (r[0] === 'op-conflict') return conflict;
@@ -276,12 +286,11 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
 
     async resolve(op) {
       const { user, txId, to } = op;
-      const from = allowedFrom(to);
       const reason = to === 'FAILED' ? (op.reason ?? '') : undefined;
       const r = (await resolve(
         { tx: k.tx(user, txId), txLog: k.txLog(user, txId), saldo: k.saldo(user), ledger: k.ledger(user), op: k.op(user, op.opId) },
-        { txId, to, now: op.now, log: op.log ? JSON.stringify(op.log) : '', refund: to === 'FAILED' ? '1' : '', by: op.by, opTtl, nFrom: from.length },
-        [...from, ...patchArgs(op.patch, reason)],
+        { to, now: op.now, log: op.log ? JSON.stringify(op.log) : '', refund: to === 'FAILED' ? txId : '', by: op.by },
+        patchArgs(op.patch, reason),
       )) as Reply;
       if (r[0] === 'op-conflict') return conflict;
       if (r[0] === 'unknown-tx') return refused({ code: 'unknown-tx' });
@@ -295,8 +304,11 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
         if (!tx) return refused({ code: 'unknown-tx' });
         return saldo === undefined ? { ok: true, repeat: true, tx } : { ok: true, repeat: true, tx, saldo };
       }
-      const base = op.known?.id === txId ? op.known : await readTx(user, txId);
-      const tx: Transaction = { ...base!, ...op.patch, status: to, updatedAt: op.now };
+      // The answer is the transaction as the caller knew it with this step's changes: not read back.
+      const tx: Transaction = { ...(op.known?.id === txId ? op.known : (await readTx(user, txId))!) };
+      tx.status = to;
+      tx.updatedAt = op.now;
+      applyPatch(tx, op.patch);
       if (reason) tx.reason = reason;
       else if (reason !== undefined) delete tx.reason;
       return r[1] ? { ok: true, repeat: false, tx, saldo: Number(r[1]) } : { ok: true, repeat: false, tx };
@@ -306,7 +318,7 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
       const { user } = op;
       const r = (await adjust(
         { saldo: k.saldo(user), ledger: k.ledger(user), op: k.op(user, op.opId) },
-        { amount: integer(op.amount), reason: op.reason, now: op.now, note: op.note ?? '', by: op.by, opTtl },
+        { amount: integer(op.amount), reason: op.reason, now: op.now, note: op.note ?? '', by: op.by },
       )) as Reply;
       if (r[0] === 'insufficient') return refused({ code: 'insufficient', saldo: Number(r[1]), price: -op.amount });
       // Every holder of a saldo is a known user (the audit and the broadcasts go by that set).
@@ -320,7 +332,7 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
       if (!user) return refused({ code: 'unknown-ticket' });
       const r = (await acceptTicket(
         { ticket: k.ticket(user, id), saldo: k.saldo(user), ledger: k.ledger(user), tickets: k.tickets(user), op: k.op(user, op.opId) },
-        { id, now: op.now, note: `ticket ${id} by ${op.acceptedBy}`, acceptedBy: op.acceptedBy, by: op.by, opTtl },
+        { id, now: op.now, note: `ticket ${id} by ${op.acceptedBy}`, acceptedBy: op.acceptedBy, by: op.by },
       )) as Reply;
       const ticket = await readTicket(user, id);
       // Its unique amount is free again once it is paid, also when the ACC that paid it lost its answer.
@@ -336,7 +348,7 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
       const { from, to, transferId: id } = op;
       const r = (await transferOut(
         { saldo: k.saldo(from), ledger: k.ledger(from), transfer: k.transfer(from, id), op: k.op(from, op.opId) },
-        { id, from, to, amount: integer(op.amount), now: op.now, by: op.by, opTtl },
+        { id, from, to, amount: integer(op.amount), now: op.now, by: op.by },
       )) as Reply;
       if (r[0] === 'insufficient') return refused({ code: 'insufficient', saldo: Number(r[1]), price: op.amount });
       return saldoOutcome(r);
@@ -346,7 +358,7 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
       const { from, to, transferId: id } = op;
       const r = (await transferIn(
         { saldo: k.saldo(to), ledger: k.ledger(to), op: k.op(to, op.opId) },
-        { id, from, amount: integer(op.amount), now: op.now, by: op.by, opTtl },
+        { id, from, amount: integer(op.amount), now: op.now, by: op.by },
       )) as Reply;
       // The sender's record (another tag) says done once the credit is made, whoever made it: a record under
       // this id, another sender's included, means it was made.
