@@ -52,7 +52,8 @@ describe('a Redis connection that keeps dropping answers', () => {
         }),
       );
       const r = await said(ADMIN, `DEPOSIT ${shop} 10000`);
-      if (r !== unknownAdmin) deposited += 10_000;
+      // "Send it again" (its first store step lost before anything moved) credits nothing either.
+      if (r !== unknownAdmin && r !== again) deposited += 10_000;
     }
     relay.cutEvery(0);
     expect(relay.cuts).toBeGreaterThanOrEqual(3);
