@@ -3,7 +3,8 @@
  * cannot be built here; these checks hold the files to the money settings instead, and `npm run build`'s output
  * is run the way the image runs it.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { cleanEnv, runNode } from './helpers/spawn.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -95,7 +96,7 @@ describe('Dockerfile and npm run build', () => {
       // --noCheck: this test is about what the build emits and how it runs; `npm run lint` type-checks.
       await promisify(execFile)(process.execPath, ['node_modules/typescript/bin/tsc', '-p', config, '--outDir', join(app, 'dist'), '--noCheck']);
       for (const entry of ['locales', 'node_modules', 'package.json']) symlinkSync(resolve(entry), join(app, entry));
-      const { code, stdout, stderr } = await runNode(app, ['dist/main.js'], 'PLN 123456789\nYA\nSALDO\n');
+      const { code, stdout, stderr } = await runNode(['dist/main.js'], 'PLN 123456789\nYA\nSALDO\n', { cwd: app, env: cleanEnv() });
       expect(code, stderr).toBe(0);
       expect(stdout).toContain('Saldo dipotong Rp 180.300');
       expect(stdout).toContain('STRUK PEMBAYARAN');
@@ -106,22 +107,3 @@ describe('Dockerfile and npm run build', () => {
   }, 60_000);
 });
 
-/** `node <args>` in `cwd` with piped input and a clean environment (none of the developer's REDIS_URL or credentials). */
-function runNode(cwd: string, args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { HTTP_PORT: '0' };
-  for (const k of ['PATH', 'HOME', 'LANG', 'TZ']) if (process.env[k]) env[k] = process.env[k];
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}

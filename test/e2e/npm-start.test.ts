@@ -2,34 +2,15 @@
  * The product as a new user meets it: `npm start` with piped input, no configuration at all (sandbox MMBC,
  * embedded store), and the real process's output and exit code.
  */
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { cleanEnv, type Ran, runNode } from '../helpers/spawn.ts';
 
 const TSX = 'node_modules/tsx/dist/cli.mjs';
 
-/** A clean environment: none of the developer's REDIS_URL or credentials leak in. */
-function sandboxEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'HOME', 'LANG', 'TZ'];
-  const env: NodeJS.ProcessEnv = {};
-  for (const k of keep) if (process.env[k]) env[k] = process.env[k];
-  return { ...env, HTTP_PORT: '0', ...extra };
-}
+const sandboxEnv = cleanEnv;
 
-function runBot(input: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, 'src/main.ts'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+function runBot(input: string, env: NodeJS.ProcessEnv): Promise<Ran> {
+  return runNode([TSX, 'src/main.ts'], input, { env });
 }
 
 describe('npm start, piped, in the sandbox', () => {
