@@ -4,7 +4,7 @@
  * the rest is plain text.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
+import { RESELLER, STORES, startTestBot, type TestBot } from '../helpers/app.ts';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -12,9 +12,9 @@ afterEach(async () => {
   bot = undefined;
 });
 
-describe('replies laid out in columns', () => {
+describe.each(STORES)('replies laid out in columns (%s store)', (kind) => {
   it('are the summary and the receipt, also one that comes after a pending payment; not the saldo or the pending notice', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     const handle = (text: string) => bot!.app.bot.handle({ user: RESELLER, text });
     const [summary] = await handle('PLN 532100112233');
     expect(summary).toMatchObject({ fixedWidth: true });
@@ -40,9 +40,9 @@ describe('replies laid out in columns', () => {
   });
 });
 
-describe('STATUS', () => {
+describe.each(STORES)('STATUS (%s store)', (kind) => {
   it("says an open payment is being checked, in the user's language, and a failed one's reason", async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.say(RESELLER, 'PLN 500000000002'); // the biller times out: pending, the reason our own note
     await bot.say(RESELLER, 'YA');
     const [open] = await bot.store.listTx(RESELLER, 1);
@@ -58,9 +58,9 @@ describe('STATUS', () => {
   });
 });
 
-describe('BATAL', () => {
+describe.each(STORES)('BATAL (%s store)', (kind) => {
   it('tells a customer it is cancelled, without speaking of a saldo they do not have', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.say('telegram:4243', 'PLN 123456789');
     expect(await bot.say('telegram:4243', 'BATAL')).toBe('Dibatalkan.');
     await bot.say(RESELLER, 'PLN 123456789');

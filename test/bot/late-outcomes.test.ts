@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { rupiah } from '../../src/bot/format.ts';
-import { ADMIN, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
+import { ADMIN, RESELLER, STORES, startTestBot, type TestBot } from '../helpers/app.ts';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -25,9 +25,9 @@ async function openThenAnother(b: TestBot, open: string): Promise<string> {
 
 const last = (b: TestBot) => b.inbox.get(RESELLER)?.at(-1)?.text ?? '';
 
-describe('an outcome told later than its debit', () => {
+describe.each(STORES)('an outcome told later than its debit (%s store)', (kind) => {
   it('a receipt from the recheck shows the saldo now', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await openThenAnother(bot, 'PLN 500000000001');
     for (const ms of [2_000, 5_000]) {
       bot.advance(ms);
@@ -39,7 +39,7 @@ describe('an outcome told later than its debit', () => {
   });
 
   it("an admin's SUKSES and GAGAL tell the saldo now", async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     const settled = await openThenAnother(bot, 'PLN 500000000002');
     expect(await bot.say(ADMIN, `SUKSES ${settled}`)).toContain('SUKSES');
     expect(last(bot)).toMatch(new RegExp(`Sisa saldo\\s+${rupiah(await bot.store.getSaldo(RESELLER)).replaceAll('.', '\\.')}`));
@@ -51,7 +51,7 @@ describe('an outcome told later than its debit', () => {
   });
 
   it('a refund from the recheck tells the saldo now', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await openThenAnother(bot, 'GOPAY 081200000005 100000');
     for (let i = 0; i < 6 && !last(bot).includes('GAGAL'); i++) {
       bot.advance(60_000);

@@ -18,6 +18,7 @@ afterEach(async () => {
 
 const t = translator('id');
 
+// Redis only: each loses a Redis answer through the relay, a connection the embedded store does not have.
 describe('a store answer lost outside the money steps', () => {
   it('an inquiry whose admit lost its answer is to be sent again, and then works', async () => {
     bot = await startTestBot({ relay: true });

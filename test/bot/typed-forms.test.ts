@@ -3,7 +3,7 @@
  * letters that only upper-case to ASCII do not pass for it, and a PIN in any shape is deleted from the chat.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
+import { RESELLER, STORES, startTestBot, type TestBot } from '../helpers/app.ts';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -11,15 +11,15 @@ afterEach(async () => {
   bot = undefined;
 });
 
-describe('letters and digits as typed', () => {
+describe.each(STORES)('letters and digits as typed (%s store)', (kind) => {
   it('reads full-width words and digits as their plain forms (NFKC)', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     expect(await bot.say(RESELLER, 'ＳＡＬＤＯ')).toContain('Rp 1.000.000');
     expect(await bot.say(RESELLER, 'ＰＬＮ １２３４５６７８９')).toContain('SUYITNO');
   });
 
   it('does not take a letter that merely upper-cases to ASCII for it', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     // `ı` (dotless i) upper-cases to `I`: before, `rıwayat` read as RIWAYAT and `tıdak` as TIDAK.
     expect(await bot.say(RESELLER, 'rıwayat')).toMatch(/tidak dikenali/);
     expect(await bot.say(RESELLER, 'PLN 123456789')).toContain('SUYITNO');
