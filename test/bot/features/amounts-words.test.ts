@@ -13,7 +13,7 @@ import { ticketCommands } from '../../../src/bot/features/tickets.ts';
 import { transferCommands } from '../../../src/bot/features/transfer.ts';
 import { userAndAmount } from '../../../src/bot/features/users.ts';
 import { audit } from '../../../src/payments/audit.ts';
-import { ADMIN, RESELLER, startTestBot, type TestBot } from '../../helpers/app.ts';
+import { ADMIN, RESELLER, STORES, startTestBot, type TestBot } from '../../helpers/app.ts';
 
 const COMMANDS = new Commands([...resellerCommands(), ...transferCommands(), ...ticketCommands(undefined)]);
 const EMPTY = new Catalogue([]);
@@ -179,7 +179,7 @@ describe('property: an amount is what the whole of it means', () => {
   });
 });
 
-describe('money commands end to end', () => {
+describe.each(STORES)('money commands end to end (%s store)', (kind) => {
   let bot: TestBot | undefined;
   afterEach(async () => {
     if (bot) expect((await audit(bot.store)).problems).toEqual([]);
@@ -189,7 +189,7 @@ describe('money commands end to end', () => {
   const SHOP = 'console:local';
 
   it('DEPOSIT credits ten thousand for every way of writing it, and refuses a split number, crediting nothing', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.store.setReseller(SHOP, true, undefined, Date.now());
     const ways = ['10 000', '.10.000', '10.000', 'Rp10.000', 'Rp 10.000', '10rb'];
     for (const way of ways) {
@@ -205,7 +205,7 @@ describe('money commands end to end', () => {
   });
 
   it('TRANSFER moves the whole amount or nothing', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.store.setReseller(SHOP, true, undefined, Date.now());
     expect(await bot.say(RESELLER, `TRANSFER ${SHOP} 10 000`)).toContain('Rp 10.000');
     expect(await bot.say(RESELLER, `TRANSFER.${SHOP}.10.000`)).toContain('Rp 10.000');
@@ -215,7 +215,7 @@ describe('money commands end to end', () => {
   });
 
   it('MARKUP reads its amount whole too', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     expect(await bot.say(ADMIN, 'MARKUP PLN 1 000')).toContain('Rp 1.000');
     expect(await bot.say(ADMIN, 'MARKUP.PDAM.KOT.MEDAN.1.500')).toContain('Rp 1.500');
     expect(await bot.say(ADMIN, 'MARKUP PLN 2 0000')).toContain('MARKUP <PRODUK atau *> <nominal>');

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { translator } from '../../../src/bot/i18n.ts';
 import { audit } from '../../../src/payments/audit.ts';
-import { ADMIN, RESELLER, startTestBot, type TestBot } from '../../helpers/app.ts';
+import { ADMIN, RESELLER, STORES, startTestBot, type TestBot } from '../../helpers/app.ts';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -21,9 +21,9 @@ async function withPin(b: TestBot, pin = '4829'): Promise<void> {
   expect(await b.say(RESELLER, `PIN ${pin}`)).toContain('PIN dibuat');
 }
 
-describe('PIN', () => {
+describe.each(STORES)('PIN (%s store)', (kind) => {
   it('is kept only as a salted hash, and YA then needs it', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await withPin(bot);
     const state = await bot.store.getPin(RESELLER);
     expect(state.hash).toMatch(/^scrypt\$/);
@@ -35,7 +35,7 @@ describe('PIN', () => {
   });
 
   it('a Bayar tap on a summary already paid, or a YA with none open, is not asked for the PIN', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await withPin(bot);
     await bot.say(RESELLER, 'PLNS100.14123456789.4829'); // paid at once
     const [paid] = await bot.store.listTx(RESELLER, 1);
@@ -53,7 +53,7 @@ describe('PIN', () => {
   });
 
   it('changes only with the old PIN, and refuses a PIN of the wrong form', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     for (const bad of ['PIN 12', 'PIN 1234567', 'PIN abcd']) expect(await bot.say(RESELLER, bad)).toContain('4 sampai 6 angka');
     await withPin(bot);
     expect(await bot.say(RESELLER, 'PIN 1111')).toContain('PIN <lama> <baru>');
@@ -64,7 +64,7 @@ describe('PIN', () => {
   });
 
   it('locks payments for 15 minutes after three wrong PINs and tells the admins', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await withPin(bot);
     await bot.say(RESELLER, 'PLN 123456789');
     expect(await bot.say(RESELLER, 'YA 1111')).toContain('Sisa 2');
@@ -79,15 +79,15 @@ describe('PIN', () => {
   });
 
   it('asks Telegram to delete the message that carried it', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     const replies = await bot.app.bot.handle({ user: RESELLER, text: 'PIN 4829' });
     expect(replies[0]?.deleteIncoming).toBe(true);
   });
 });
 
-describe('the one-line form', () => {
+describe.each(STORES)('the one-line form (%s store)', (kind) => {
   it('pays a token at once with the PIN, exactly once', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await withPin(bot);
     const receipt = await bot.say(RESELLER, `${TOKEN}.4829`, 'm1');
     expect(receipt).toContain('TOKEN:');
@@ -96,7 +96,7 @@ describe('the one-line form', () => {
   });
 
   it('shows a bill and lets YA pay it without the PIN again', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await withPin(bot);
     expect(await bot.say(RESELLER, 'PLN.123456789.4829')).toContain('Saldo dipotong');
     expect(bot.sim.calls.bayartagihan).toBe(0);
@@ -104,7 +104,7 @@ describe('the one-line form', () => {
   });
 
   it('pays nothing with a wrong PIN or without a PIN set', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     expect(await bot.say(RESELLER, `${TOKEN}.4829`)).toContain('belum membuat PIN');
     await withPin(bot);
     expect(await bot.say(RESELLER, `${TOKEN}.1111`)).toContain('PIN salah');
@@ -113,9 +113,9 @@ describe('the one-line form', () => {
   });
 });
 
-describe('the duplicate guard', () => {
+describe.each(STORES)('the duplicate guard (%s store)', (kind) => {
   it('shows the earlier payment and asks for YA instead of paying; 2. pays deliberately', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await withPin(bot);
     await bot.say(RESELLER, `${TOKEN}.4829`);
     const [first] = await bot.store.listTx(RESELLER, 1);
@@ -129,16 +129,16 @@ describe('the duplicate guard', () => {
   });
 
   it('does not count a failed payment', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.say(RESELLER, 'PLN 500000000003');
     await bot.say(RESELLER, 'YA');
     expect(await bot.say(RESELLER, 'PLN 500000000003')).not.toContain('sudah dibayar');
   });
 });
 
-describe('deposit tickets', () => {
+describe.each(STORES)('deposit tickets (%s store)', (kind) => {
   it('gives a unique amount, tells the admins, and ACC credits it once', async () => {
-    bot = await startTestBot({ env: { DEPOSIT_BANK_INFO: 'BCA 1234567890 a.n. PT Contoh' } });
+    bot = await startTestBot({ store: kind, env: { DEPOSIT_BANK_INFO: 'BCA 1234567890 a.n. PT Contoh' } });
     const a = await bot.say(RESELLER, 'TIKET 500.000');
     expect(a).toContain('BCA 1234567890');
     await bot.say(RESELLER, 'TIKET 500000');
@@ -156,22 +156,8 @@ describe('deposit tickets', () => {
     expect(await bot.say(RESELLER, `ACC ${t2![1]}`)).toContain('hanya untuk admin');
   });
 
-  it('ACC whose answer the Redis connection lost credits once and the admin is told it is credited', async () => {
-    bot = await startTestBot({ relay: true });
-    await bot.say(RESELLER, 'TIKET 200000');
-    const id = /Tiket deposit (\S+)/.exec(bot.inbox.get(ADMIN)![0]!.text)![1]!;
-    const { amount } = (await bot.store.getTicket(id))!;
-    bot.relay!.arm(`ticket ${id} by`); // the credit's ledger note: only the credit step carries it
-    expect(await bot.say(ADMIN, `ACC ${id}`)).toContain('diterima: saldo');
-    expect(bot.relay!.cuts).toBe(1);
-    expect(await bot.store.getSaldo(RESELLER)).toBe(1_000_000 + amount);
-    expect((await bot.store.ledger(RESELLER, 10)).filter((e) => e.reason === 'deposit' && e.amount === amount)).toHaveLength(1);
-    expect((await bot.store.getTicket(id))?.paidAt).toBeGreaterThan(0);
-    expect(bot.inbox.get(RESELLER)?.at(-1)?.text).toContain(`Rp ${(1_000_000 + amount).toLocaleString('id-ID')}`);
-  });
-
   it('never asks for less than the nominal: the unique digits go on top', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.say(RESELLER, 'TIKET 99999');
     const amount = Number(/: Rp ([\d.]+)/.exec(bot.inbox.get(ADMIN)!.at(-1)!.text)![1]!.replaceAll('.', ''));
     expect(amount).toBeGreaterThanOrEqual(100_000);
@@ -179,7 +165,7 @@ describe('deposit tickets', () => {
   });
 
   it('expires after 24 hours', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     expect(await bot.say(RESELLER, 'TIKET 100000')).toContain('Hubungi admin');
     const id = /Tiket deposit (\S+)/.exec(bot.inbox.get(ADMIN)![0]!.text)![1]!;
     bot.advance(24 * 3600_000 + 1);
@@ -188,14 +174,14 @@ describe('deposit tickets', () => {
   });
 
   it('refuses a nominal out of range', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     for (const bad of ['TIKET', 'TIKET 500', 'TIKET abc', 'TIKET 999999999999']) expect(await bot.say(RESELLER, bad)).toContain('TIKET <nominal>');
   });
 });
 
-describe('TRANSFER', () => {
+describe.each(STORES)('TRANSFER (%s store)', (kind) => {
   it('moves saldo between resellers, one ledger entry on each side, both told', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.store.setReseller(OTHER, true, undefined, Date.now());
     expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 150.000`)).toContain('Rp 850.000');
     expect(await bot.say(RESELLER, 'MUTASI 1')).toMatch(new RegExp(`-Rp 150\\.000 · transfer keluar TRF-\\w+ ke ${OTHER} · saldo Rp 850\\.000`));
@@ -220,7 +206,7 @@ describe('TRANSFER', () => {
   });
 
   it('refuses a non-reseller, oneself, zero and more than the saldo, changing nothing', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     expect(await bot.say(RESELLER, 'TRANSFER telegram:999 1000')).toContain('bukan reseller');
     await bot.store.setReseller(OTHER, true, undefined, Date.now());
     expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 0`)).toContain('TRANSFER <user> <nominal>');
@@ -233,7 +219,7 @@ describe('TRANSFER', () => {
   });
 
   it('never overdraws under concurrent transfers', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.store.setReseller(OTHER, true, undefined, Date.now());
     const replies = await Promise.all(Array.from({ length: 25 }, (_, i) => bot!.say(RESELLER, `TRANSFER ${OTHER} 100000`, `t${i}`)));
     expect(replies.filter((r) => r.includes('Transfer TRF-'))).toHaveLength(10);
@@ -242,7 +228,7 @@ describe('TRANSFER', () => {
   });
 
   it('is refused while three wrong PINs have locked payments', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.store.setReseller(OTHER, true, undefined, Date.now());
     await withPin(bot);
     await bot.say(RESELLER, 'PLN 123456789');
@@ -255,7 +241,7 @@ describe('TRANSFER', () => {
   });
 
   it('is finished by the worker when the process died between the two halves', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.store.setReseller(OTHER, true, undefined, Date.now());
     const id = 'TRF-CRASHED00000001';
     await bot.store.schedule(RESELLER, id, Date.now() + 1000);
@@ -268,6 +254,64 @@ describe('TRANSFER', () => {
     expect(await bot.store.getSaldo(OTHER)).toBe(70_000);
     expect(await bot.store.getSaldo(RESELLER)).toBe(930_000);
     expect((await bot.store.getTransfer(RESELLER, id))?.state).toBe('done');
+  });
+});
+
+describe.each(STORES)('statements and complaints (%s store)', (kind) => {
+  it('MUTASI lists ledger entries newest first, REKAP sums the day', async () => {
+    bot = await startTestBot({ store: kind });
+    await bot.say(RESELLER, 'PLN 123456789');
+    await bot.say(RESELLER, 'YA');
+    await bot.say(RESELLER, 'PLN 500000000003');
+    await bot.say(RESELLER, 'YA');
+    const mutasi = await bot.say(RESELLER, 'MUTASI 3');
+    const lines = mutasi.split('\n');
+    expect(lines[0]).toContain('3 mutasi');
+    expect(lines[1]).toContain('pengembalian');
+    expect(lines[2]).toContain('bayar');
+    expect(lines[3]).toContain('-Rp 180.300');
+    expect(await bot.say(RESELLER, 'MUTASI 0')).toContain('MUTASI <jumlah>');
+    const rekap = await bot.say(RESELLER, 'REKAP');
+    expect(rekap).toContain('2 transaksi');
+    expect(rekap).toContain('sukses: 1 · Rp 180.300');
+    expect(rekap).toContain('gagal, dana dikembalikan: 1');
+    expect(await bot.say(RESELLER, 'REKAP 01/01/2020')).toContain('Tidak ada transaksi');
+    expect(await bot.say(RESELLER, 'REKAP 31/02/2026')).toContain('REKAP <tanggal>');
+    expect(await bot.say(RESELLER, 'REKAP 2099-01-01')).toContain('REKAP <tanggal>');
+    expect(await bot.say(RESELLER, 'REKAP 2020-01-01')).toMatch(/^Rekap 01\/01\/2020: /);
+    expect(await bot.say(RESELLER, 'REKAP 02.01.2020')).toMatch(/^Rekap 02\/01\/2020: /);
+    expect(await bot.say(ADMIN, 'REKAP')).toContain('Untung operator');
+  });
+
+  it('KOMPLAIN forwards one of their own transactions to the admins; someone else\'s is not found', async () => {
+    bot = await startTestBot({ store: kind });
+    await bot.say(RESELLER, 'PLN 123456789');
+    await bot.say(RESELLER, 'YA');
+    const [tx] = await bot.store.listTx(RESELLER, 1);
+    const reply = await bot.say(RESELLER, `KOMPLAIN ${tx!.id} token belum masuk`);
+    expect(reply).toMatch(/Komplain KMP-[0-9A-F]{6}/);
+    const alert = bot.inbox.get(ADMIN)?.at(-1)?.text ?? '';
+    expect(alert).toContain('token belum masuk');
+    expect(alert).toContain(tx!.id);
+    await bot.store.setReseller(OTHER, true, undefined, Date.now());
+    expect(await bot.app.bot.handle({ user: OTHER, text: `KOMPLAIN ${tx!.id} bukan punya saya` })).toEqual([{ text: expect.stringContaining('tidak ditemukan') }]);
+  });
+});
+
+// Redis only: each loses a Redis answer through the relay, a connection the embedded store does not have.
+describe('ACC and TRANSFER when Redis loses an answer', () => {
+  it('ACC whose answer the Redis connection lost credits once and the admin is told it is credited', async () => {
+    bot = await startTestBot({ relay: true });
+    await bot.say(RESELLER, 'TIKET 200000');
+    const id = /Tiket deposit (\S+)/.exec(bot.inbox.get(ADMIN)![0]!.text)![1]!;
+    const { amount } = (await bot.store.getTicket(id))!;
+    bot.relay!.arm(`ticket ${id} by`); // the credit's ledger note: only the credit step carries it
+    expect(await bot.say(ADMIN, `ACC ${id}`)).toContain('diterima: saldo');
+    expect(bot.relay!.cuts).toBe(1);
+    expect(await bot.store.getSaldo(RESELLER)).toBe(1_000_000 + amount);
+    expect((await bot.store.ledger(RESELLER, 10)).filter((e) => e.reason === 'deposit' && e.amount === amount)).toHaveLength(1);
+    expect((await bot.store.getTicket(id))?.paidAt).toBeGreaterThan(0);
+    expect(bot.inbox.get(RESELLER)?.at(-1)?.text).toContain(`Rp ${(1_000_000 + amount).toLocaleString('id-ID')}`);
   });
 
   it('says "look first", never "try again", when Redis stays down after the debit lost its answer; the worker finishes it', async () => {
@@ -302,46 +346,5 @@ describe('TRANSFER', () => {
     expect(await bot.store.getSaldo(OTHER)).toBe(150_000);
     expect((await bot.store.ledger(RESELLER, 10)).filter((e) => e.reason === 'transfer-out')).toHaveLength(1);
     expect((await bot.store.ledger(OTHER, 10)).filter((e) => e.reason === 'transfer-in')).toHaveLength(1);
-  });
-});
-
-describe('statements and complaints', () => {
-  it('MUTASI lists ledger entries newest first, REKAP sums the day', async () => {
-    bot = await startTestBot();
-    await bot.say(RESELLER, 'PLN 123456789');
-    await bot.say(RESELLER, 'YA');
-    await bot.say(RESELLER, 'PLN 500000000003');
-    await bot.say(RESELLER, 'YA');
-    const mutasi = await bot.say(RESELLER, 'MUTASI 3');
-    const lines = mutasi.split('\n');
-    expect(lines[0]).toContain('3 mutasi');
-    expect(lines[1]).toContain('pengembalian');
-    expect(lines[2]).toContain('bayar');
-    expect(lines[3]).toContain('-Rp 180.300');
-    expect(await bot.say(RESELLER, 'MUTASI 0')).toContain('MUTASI <jumlah>');
-    const rekap = await bot.say(RESELLER, 'REKAP');
-    expect(rekap).toContain('2 transaksi');
-    expect(rekap).toContain('sukses: 1 · Rp 180.300');
-    expect(rekap).toContain('gagal, dana dikembalikan: 1');
-    expect(await bot.say(RESELLER, 'REKAP 01/01/2020')).toContain('Tidak ada transaksi');
-    expect(await bot.say(RESELLER, 'REKAP 31/02/2026')).toContain('REKAP <tanggal>');
-    expect(await bot.say(RESELLER, 'REKAP 2099-01-01')).toContain('REKAP <tanggal>');
-    expect(await bot.say(RESELLER, 'REKAP 2020-01-01')).toMatch(/^Rekap 01\/01\/2020: /);
-    expect(await bot.say(RESELLER, 'REKAP 02.01.2020')).toMatch(/^Rekap 02\/01\/2020: /);
-    expect(await bot.say(ADMIN, 'REKAP')).toContain('Untung operator');
-  });
-
-  it('KOMPLAIN forwards one of their own transactions to the admins; someone else\'s is not found', async () => {
-    bot = await startTestBot();
-    await bot.say(RESELLER, 'PLN 123456789');
-    await bot.say(RESELLER, 'YA');
-    const [tx] = await bot.store.listTx(RESELLER, 1);
-    const reply = await bot.say(RESELLER, `KOMPLAIN ${tx!.id} token belum masuk`);
-    expect(reply).toMatch(/Komplain KMP-[0-9A-F]{6}/);
-    const alert = bot.inbox.get(ADMIN)?.at(-1)?.text ?? '';
-    expect(alert).toContain('token belum masuk');
-    expect(alert).toContain(tx!.id);
-    await bot.store.setReseller(OTHER, true, undefined, Date.now());
-    expect(await bot.app.bot.handle({ user: OTHER, text: `KOMPLAIN ${tx!.id} bukan punya saya` })).toEqual([{ text: expect.stringContaining('tidak ditemukan') }]);
   });
 });

@@ -36,6 +36,7 @@ function tally(replies: string[]) {
 }
 
 describe('the PIN lock under concurrent wrong PINs', () => {
+  // Redis only: two processes share one Redis under one prefix; the embedded store lives in one process (next case).
   it('two processes sharing one Redis: at most three PINs are compared, and payments end locked', async () => {
     const a = await startTestBot();
     bots.push(a);

@@ -1,7 +1,7 @@
 /** Admin: resellers, deposits and markups, from an admin and refused from everyone else. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { audit } from '../../../src/payments/audit.ts';
-import { ADMIN, CUSTOMER, RESELLER, startTestBot, type TestBot } from '../../helpers/app.ts';
+import { ADMIN, CUSTOMER, RESELLER, STORES, startTestBot, type TestBot } from '../../helpers/app.ts';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -11,9 +11,9 @@ afterEach(async () => {
 
 const NEW = 'telegram:777001';
 
-describe('RESELLER', () => {
+describe.each(STORES)('RESELLER (%s store)', (kind) => {
   it('adds, lists and removes a reseller, keeping their saldo and history', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     expect(await bot.say(ADMIN, `RESELLER TAMBAH ${NEW} Toko Makmur`)).toContain('sekarang reseller');
     expect(bot.inbox.get(NEW)).toBeUndefined(); // no test channel for telegram users: the welcome is logged, not lost silently
     expect((await bot.store.getUser(NEW))?.name).toBe('Toko Makmur');
@@ -29,23 +29,23 @@ describe('RESELLER', () => {
   });
 
   it('answers a wrong user name with the expected form', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     for (const bad of ['RESELLER TAMBAH bob', 'RESELLER TAMBAH telegram:abc', 'RESELLER TAMBAH whatsapp:+62812', 'RESELLER HAPUS']) {
       expect(await bot.say(ADMIN, bad)).toContain('telegram:<angka>');
     }
   });
 
   it('is refused to resellers and customers', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     expect(await bot.say(RESELLER, `RESELLER TAMBAH ${NEW}`)).toContain('hanya untuk admin');
     expect(await bot.say(CUSTOMER, 'RESELLER')).toContain('hanya untuk admin');
     expect(await bot.store.getUser(NEW)).toBeNull();
   });
 });
 
-describe('DEPOSIT', () => {
+describe.each(STORES)('DEPOSIT (%s store)', (kind) => {
   it('credits a reseller with a ledger entry and tells them', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     expect(await bot.say(ADMIN, 'DEPOSIT telegram:555 1000')).toContain('bukan reseller');
     expect(await bot.store.getSaldo('telegram:555')).toBe(0);
     await bot.store.setReseller('console:local', true, undefined, Date.now());
@@ -58,7 +58,7 @@ describe('DEPOSIT', () => {
   });
 
   it('acts once on a message delivered twice', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.store.setReseller('console:local', true, undefined, Date.now());
     await bot.say(ADMIN, 'DEPOSIT console:local 100000', 'd1');
     await bot.say(ADMIN, 'DEPOSIT console:local 100000', 'd1');
@@ -66,7 +66,7 @@ describe('DEPOSIT', () => {
   });
 
   it('refuses bad amounts and non-admins, changing nothing', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.store.setReseller('console:local', true, undefined, Date.now());
     for (const bad of ['DEPOSIT console:local 0', 'DEPOSIT console:local -5', 'DEPOSIT console:local abc', 'DEPOSIT console:local 99999999999']) {
       expect(await bot.say(ADMIN, bad)).toContain('DEPOSIT <user> <nominal>');
@@ -76,9 +76,9 @@ describe('DEPOSIT', () => {
   });
 });
 
-describe('MARKUP', () => {
+describe.each(STORES)('MARKUP (%s store)', (kind) => {
   it("adds the operator's margin to the debit, a product's own winning over *", async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     expect(await bot.say(ADMIN, 'MARKUP * 500')).toContain('Rp 500');
     let summary = await bot.say(RESELLER, 'PLN 123456789');
     expect(summary).toContain('Saldo dipotong Rp 180.800'); // 179.600 + 700 + 500
@@ -92,7 +92,7 @@ describe('MARKUP', () => {
   });
 
   it("shows a customer the face value and the biller's admin fee, never the debit or the markup", async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.say(ADMIN, 'MARKUP * 500');
     const customer = await bot.say('telegram:4242', 'HARGA PLN');
     expect(customer).toContain('PLNS100 · ');
@@ -102,7 +102,7 @@ describe('MARKUP', () => {
   });
 
   it('knows product codes with spaces, and refuses unknown ones', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     expect(await bot.say(ADMIN, 'MARKUP PDAM KOT MEDAN 300')).toContain('PDAM KOT MEDAN');
     expect(await bot.say(ADMIN, 'MARKUP NOPE 300')).toContain('tidak ada di katalog');
     expect(await bot.say(ADMIN, 'MARKUP')).toContain('PDAM KOT MEDAN · Rp 300');
@@ -110,9 +110,9 @@ describe('MARKUP', () => {
   });
 });
 
-describe('a user who cannot be reached', () => {
+describe.each(STORES)('a user who cannot be reached (%s store)', (kind) => {
   it('does not turn a DEPOSIT that happened into an error the admin would repeat', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.store.setReseller('console:local', true, undefined, Date.now());
     // The user's channel refuses every message (WhatsApp: the user never wrote; Telegram: blocked).
     await bot.app.attach({

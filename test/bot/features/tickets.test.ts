@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rupiah } from '../../../src/bot/format.ts';
 import { audit } from '../../../src/payments/audit.ts';
-import { ADMIN, RESELLER, startTestBot, type TestBot } from '../../helpers/app.ts';
+import { ADMIN, RESELLER, STORES, startTestBot, type TestBot } from '../../helpers/app.ts';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -22,9 +22,9 @@ function lastTicket(b: TestBot): { id: string; amount: number } {
   return { id: m[1]!, amount: Number(m[2]!.replaceAll('.', '')) };
 }
 
-describe('TIKET under a per-reseller cap', () => {
+describe.each(STORES)('TIKET under a per-reseller cap (%s store)', (kind) => {
   it('one reseller asking 999 times for Rp 100.000 leaves TIKET 100000 open to every other reseller', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.store.setReseller(OTHER, true, 'Toko Dua', Date.now());
     let last = '';
     for (let i = 0; i < 999; i++) last = await bot.say(RESELLER, 'TIKET 100000', `t${i}`);
@@ -37,7 +37,7 @@ describe('TIKET under a per-reseller cap', () => {
   }, 60_000);
 
   it('a fourth ticket of one nominal replaces the oldest: the reseller and the admins are told, and ACC refuses the old one', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     const made = [];
     for (const n of ['100000', '250000', '100000']) {
       await bot.say(RESELLER, `TIKET ${n}`);
@@ -57,7 +57,7 @@ describe('TIKET under a per-reseller cap', () => {
   });
 
   it('at the cap with no open ticket of that nominal, TIKET is refused, naming the open tickets and the cap', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     const made = [];
     for (const n of ['100000', '200000', '300000']) {
       await bot.say(RESELLER, `TIKET ${n}`);
@@ -74,7 +74,7 @@ describe('TIKET under a per-reseller cap', () => {
   });
 
   it('takes its cap from TICKET_MAX_OPEN', async () => {
-    bot = await startTestBot({ env: { TICKET_MAX_OPEN: '1' } });
+    bot = await startTestBot({ store: kind, env: { TICKET_MAX_OPEN: '1' } });
     expect(await bot.say(RESELLER, 'TIKET 50000')).toContain('Tiket deposit');
     expect(await bot.say(RESELLER, 'TIKET 60000')).toContain('sudah punya 1 tiket deposit terbuka');
   });

@@ -9,7 +9,7 @@ import { transferCommands } from '../../../src/bot/features/transfer.ts';
 import { translator } from '../../../src/bot/i18n.ts';
 import { parse } from '../../../src/bot/parse.ts';
 import { audit } from '../../../src/payments/audit.ts';
-import { ADMIN, RESELLER, startTestBot, type TestBot } from '../../helpers/app.ts';
+import { ADMIN, RESELLER, STORES, type StoreKind, startTestBot, type TestBot } from '../../helpers/app.ts';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -22,8 +22,8 @@ const OTHER = 'console:local';
 const PIN = '4829';
 const id = translator('id');
 
-async function withPinAndOther(): Promise<TestBot> {
-  const b = await startTestBot();
+async function withPinAndOther(kind: StoreKind): Promise<TestBot> {
+  const b = await startTestBot({ store: kind });
   await b.store.setReseller(OTHER, true, undefined, Date.now());
   expect(await b.say(RESELLER, `PIN ${PIN}`)).toContain('PIN dibuat');
   return b;
@@ -33,9 +33,9 @@ async function saldos(b: TestBot): Promise<[number, number]> {
   return [await b.store.getSaldo(RESELLER), await b.store.getSaldo(OTHER)];
 }
 
-describe('TRANSFER with a PIN set', () => {
+describe.each(STORES)('TRANSFER with a PIN set (%s store)', (kind) => {
   it('without the PIN moves nothing and gives the form with it', async () => {
-    bot = await withPinAndOther();
+    bot = await withPinAndOther(kind);
     const reply = await bot.say(RESELLER, `TRANSFER ${OTHER} 900000`);
     expect(reply).toBe(id('transfer.pinRequired', { to: OTHER, amount: '900000' }));
     expect(reply).toContain(`TRANSFER ${OTHER} 900000 <PIN>`);
@@ -47,14 +47,14 @@ describe('TRANSFER with a PIN set', () => {
   });
 
   it('with the right PIN moves the saldo, in the spaced and the dotted form', async () => {
-    bot = await withPinAndOther();
+    bot = await withPinAndOther(kind);
     expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 150.000 ${PIN}`)).toContain('Rp 850.000');
     expect(await bot.say(RESELLER, `TRANSFER.${OTHER}.50.000.${PIN}`)).toContain('Rp 800.000');
     expect(await saldos(bot)).toEqual([800_000, 200_000]);
   });
 
   it('counts a wrong PIN with the same lock as YA, tells the admins, and then refuses even the right one', async () => {
-    bot = await withPinAndOther();
+    bot = await withPinAndOther(kind);
     expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 900000 1111`)).toContain('PIN salah. Sisa 2');
     await bot.say(RESELLER, 'PLN 123456789');
     expect(await bot.say(RESELLER, 'YA 2222')).toContain('PIN salah. Sisa 1');
@@ -70,7 +70,7 @@ describe('TRANSFER with a PIN set', () => {
   });
 
   it('has the message carrying the PIN deleted, whatever the answer', async () => {
-    bot = await withPinAndOther();
+    bot = await withPinAndOther(kind);
     const send = (text: string) => bot!.app.bot.handle({ user: RESELLER, text });
     expect((await send(`TRANSFER ${OTHER} 1000 ${PIN}`))[0]).toMatchObject({ text: expect.stringContaining('Transfer TRF-'), deleteIncoming: true });
     expect((await send(`TRANSFER.${OTHER}.1.000.1111`))[0]).toMatchObject({ text: expect.stringContaining('PIN salah'), deleteIncoming: true });
@@ -90,7 +90,7 @@ describe('TRANSFER with a PIN set', () => {
   });
 
   it('the right PIN clears earlier wrong tries, as for YA', async () => {
-    bot = await withPinAndOther();
+    bot = await withPinAndOther(kind);
     await bot.say(RESELLER, `TRANSFER ${OTHER} 1000 1111`);
     await bot.say(RESELLER, `TRANSFER ${OTHER} 1000 1111`);
     expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 1000 ${PIN}`)).toContain('Transfer TRF-');
@@ -98,9 +98,9 @@ describe('TRANSFER with a PIN set', () => {
   });
 });
 
-describe('TRANSFER without a PIN', () => {
+describe.each(STORES)('TRANSFER without a PIN (%s store)', (kind) => {
   it('moves as before without one, and refuses one given (as YA does), moving nothing', async () => {
-    bot = await startTestBot();
+    bot = await startTestBot({ store: kind });
     await bot.store.setReseller(OTHER, true, undefined, Date.now());
     expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 150000 1234`)).toBe(id('pin.notSet'));
     expect(await saldos(bot)).toEqual([1_000_000, 0]);
