@@ -1,15 +1,15 @@
 /**
  * The Store's money methods from before the ledger port (adjustSaldo, acceptTicket, transferOut/In), each
- * one call of the ledger, for the callers not yet moved to it (the chat handlers, test seeding). Both stores
- * share this one implementation, so no money rule lives here. Deprecated: see src/bot/store.ts.
+ * one call of the ledger, for the callers not yet moved to it (test and bench seeding; nothing in src/). Both stores
+ * share this one implementation, so no money rule lives here. Deprecated: see src/bot/store/legacy-money.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { AcceptResult, Store } from '../bot/store.ts';
+import type { AcceptResult, LegacyMoney } from '../bot/store/legacy-money.ts';
+import type { Transactions } from '../bot/store/transactions.ts';
 import { type Ledger, opIds } from '../payments/ledger.ts';
 import { TRANSFER_SENDER } from '../payments/transfers.ts';
-import type { LegacyMoneyPart } from './parts.ts';
 
-export function legacyMoney(money: Ledger, getSaldo: Store['getSaldo']): LegacyMoneyPart {
+export function legacyMoney(money: Ledger, getSaldo: Transactions['getSaldo']): LegacyMoney {
   return {
     async adjustSaldo(user, amount, reason, now, note, opId) {
       // An operation id of the caller's makes the call idempotent; without one, each call is its own operation.

@@ -1,17 +1,21 @@
 /**
- * The Redis store: the book of record when REDIS_URL is set. One file per concern under redis/, each
- * implementing its part of the port; the steps that move money are the ledger's, in redis/ledger.ts.
+ * The Redis store: the book of record when REDIS_URL is set. One file per port or two under redis/, composed
+ * into the one Store; the steps that move money are the ledger's, in redis/ledger.ts.
  */
 import type { Redis } from 'ioredis';
 import type { Store } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import { keys } from './keys.ts';
+import { legacyMoney } from './legacy-money.ts';
 import { createRedisClient, logRedisErrors } from './redis-client.ts';
 import { redisBroadcasts } from './redis/broadcasts.ts';
-import { legacyMoney } from './legacy-money.ts';
+import { redisCaches } from './redis/caches.ts';
+import { redisConversations } from './redis/conversations.ts';
 import { redisDesk } from './redis/desk.ts';
+import { redisHealth } from './redis/health.ts';
 import { redisLedger } from './redis/ledger.ts';
-import { redisPayments } from './redis/payments.ts';
+import { redisPins } from './redis/pins.ts';
+import { redisTransactions } from './redis/transactions.ts';
 import { redisUsers } from './redis/users.ts';
 
 export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: string; log?: Log }): Store & { redis: Redis; prefix: string } {
@@ -20,28 +24,20 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
   const prefix = opts.prefix ?? 'ppob:';
   const context = { redis, k: keys(prefix) };
   const money = redisLedger(context);
-  const payments = redisPayments(context);
+  const transactions = redisTransactions(context);
   return {
     kind: 'redis',
     redis,
     prefix,
     money,
-    ...legacyMoney(money, payments.getSaldo),
+    ...legacyMoney(money, transactions.getSaldo),
+    ...redisConversations(context),
     ...redisUsers(context),
-    ...payments,
+    ...redisPins(context),
+    ...transactions,
     ...redisDesk(context),
     ...redisBroadcasts(context),
-
-    async ping() {
-      try {
-        return (await redis.ping()) === 'PONG';
-      } catch {
-        return false;
-      }
-    },
-
-    async close() {
-      await redis.quit().catch(() => redis.disconnect());
-    },
+    ...redisCaches(context),
+    ...redisHealth(context),
   };
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../../src/bot/store.ts';
-import { STATS_BATCH } from '../../src/sessions/redis/payments.ts';
+import { STATS_BATCH } from '../../src/sessions/redis/health.ts';
 import { OP_RECORD_SECONDS, opIds } from '../../src/payments/ledger.ts';
 import { keys } from '../../src/sessions/keys.ts';
 import { createRedisStore } from '../../src/sessions/redis-store.ts';

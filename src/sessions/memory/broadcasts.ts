@@ -1,9 +1,8 @@
 /** Broadcasts in the embedded store: a lease per broadcast, recipients taken one by one. */
-import type { Broadcast, TakeResult } from '../../bot/store.ts';
-import type { BroadcastsPart } from '../parts.ts';
+import type { Broadcast, Broadcasts, TakeResult } from '../../bot/store/broadcasts.ts';
 import type { MemoryState } from './state.ts';
 
-export function memoryBroadcasts(s: MemoryState): BroadcastsPart {
+export function memoryBroadcasts(s: MemoryState): Broadcasts {
   const { broadcasts, broadcastDue } = s;
   return {
     async createBroadcast(nb, lanes) {

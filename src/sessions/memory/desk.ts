@@ -1,13 +1,13 @@
 /** Deposit tickets and saldo transfers in the embedded store, but for the money they move (ledger.ts). */
 import { randomInt } from 'node:crypto';
-import type { Ticket } from '../../bot/store.ts';
-import type { DeskPart } from '../parts.ts';
+import type { Ticket, Tickets } from '../../bot/store/tickets.ts';
+import type { Transfers } from '../../bot/store/transfers.ts';
 import type { MemoryState } from './state.ts';
 
 /** Thousands above the nominal tried when every suffix of one is held: the scheme of TICKET_CLAIM (scripts.ts). */
 const STEPS = 10;
 
-export function memoryDesk(s: MemoryState): DeskPart {
+export function memoryDesk(s: MemoryState): Tickets & Transfers {
   const { tickets, ticketAmounts, openTickets, transfers } = s;
 
   /** A free amount for `nominal`, held for `id` (TICKET_CLAIM's scheme), or undefined. */

@@ -1,7 +1,6 @@
 /** Broadcasts on Redis: a lease per broadcast, recipients taken one by one (scripts.ts, `{bc:<id>}` keys). */
-import type { Broadcast, TakeResult } from '../../bot/store.ts';
+import type { Broadcast, Broadcasts, TakeResult } from '../../bot/store/broadcasts.ts';
 import { TTL } from '../keys.ts';
-import type { BroadcastsPart } from '../parts.ts';
 import { BC_FINISH, BC_LEASE, BC_RECORD, BC_TAKE, CLAIM_DUE } from '../scripts.ts';
 import { script, type Arg, type RedisContext } from './context.ts';
 
@@ -20,7 +19,7 @@ function parseBroadcast(id: string, h: Record<string, string>): Broadcast | null
   };
 }
 
-export function redisBroadcasts({ redis, k }: RedisContext): BroadcastsPart {
+export function redisBroadcasts({ redis, k }: RedisContext): Broadcasts {
   const claimDue = script(redis, CLAIM_DUE);
   const bcLease = script(redis, BC_LEASE);
   const bcTake = script(redis, BC_TAKE);

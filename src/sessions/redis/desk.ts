@@ -1,7 +1,7 @@
 /** Deposit tickets and saldo transfers on Redis, but for the money they move (redis/ledger.ts). */
 import { randomInt } from 'node:crypto';
-import type { Ticket, Transfer } from '../../bot/store.ts';
-import type { DeskPart } from '../parts.ts';
+import type { Ticket, Tickets } from '../../bot/store/tickets.ts';
+import type { Transfer, Transfers } from '../../bot/store/transfers.ts';
 import { TICKET_CLAIM, TICKET_OPEN } from '../scripts.ts';
 import { script, type RedisContext } from './context.ts';
 import { redisTickets } from './tickets.ts';
@@ -11,7 +11,7 @@ const WEEK_MS = 7 * 86400_000;
 /** Thousands above the nominal tried when every suffix of one is held (see TICKET_CLAIM). */
 export const TICKET_STEPS = 10;
 
-export function redisDesk({ redis, k }: RedisContext): DeskPart {
+export function redisDesk({ redis, k }: RedisContext): Tickets & Transfers {
   const claimAmount = script(redis, TICKET_CLAIM);
   const openTicket = script(redis, TICKET_OPEN);
   const { read: readTicket, release } = redisTickets({ redis, k });

@@ -1,13 +1,13 @@
 /**
- * Quotes, saldo and ledger, transactions and their schedule on Redis. The steps that move money are the
- * ledger's (redis/ledger.ts), each one Lua script on keys of one account's hash tag.
+ * Saldo and ledger, transactions and their schedule on Redis, as read and as written without moving money.
+ * The steps that move money are the ledger's (redis/ledger.ts), each one Lua script on one account's hash tag.
  */
 import type { UserId } from '../../bot/channel.ts';
-import type { LedgerEntry, Quote, Transaction, TxEvent, TxPatch } from '../../bot/store.ts';
-import { parseLedgerEntry, parseQuote, parseTransaction, parseTxEvent } from '../codec.ts';
+import type { Schedule } from '../../bot/store/schedule.ts';
+import type { LedgerEntry, Transaction, Transactions, TxEvent, TxPatch } from '../../bot/store/transactions.ts';
+import { parseLedgerEntry, parseTransaction, parseTxEvent } from '../codec.ts';
 import { dueMember, parseDueMember } from '../keys.ts';
-import type { PaymentsPart } from '../parts.ts';
-import { CLAIM_DUE, PUT_QUOTE, SCHEDULE } from '../scripts.ts';
+import { CLAIM_DUE, SCHEDULE } from '../scripts.ts';
 import { script, type RedisContext } from './context.ts';
 
 function patchArgs(patch: TxPatch | undefined): string[] {
@@ -20,13 +20,9 @@ function patchArgs(patch: TxPatch | undefined): string[] {
   return out;
 }
 
-/** Saldo keys read per round trip by `stats`. */
-export const STATS_BATCH = 500;
-
-export function redisPayments({ redis, k }: RedisContext): PaymentsPart {
+export function redisTransactions({ redis, k }: RedisContext): Transactions & Schedule {
   const claimDue = script(redis, CLAIM_DUE);
   const schedule = script(redis, SCHEDULE);
-  const putQuote = script(redis, PUT_QUOTE);
 
   async function getTx(user: UserId, txId: string): Promise<Transaction | null> {
     const h = await redis.hgetall(k.tx(user, txId));
@@ -34,22 +30,6 @@ export function redisPayments({ redis, k }: RedisContext): PaymentsPart {
   }
 
   return {
-    async putQuote(quote: Quote, sameDay) {
-      // Already expired (ttl <= 0): it replaces the open quote all the same, as a new inquiry does, and is gone.
-      const mark = sameDay ? k.sameDay(quote.user, sameDay.day, sameDay.product, sameDay.customerNo) : k.sameDay(quote.user, '-', '-', '-');
-      const earlier = await putQuote([k.quote(quote.user), mark], [JSON.stringify(quote), quote.expiresAt - Date.now(), sameDay ? '1' : '']);
-      return typeof earlier === 'string' ? earlier : null;
-    },
-
-    async getQuote(user) {
-      const raw = await redis.get(k.quote(user));
-      return raw ? parseQuote(raw) : null;
-    },
-
-    async dropQuote(user) {
-      return (await redis.del(k.quote(user))) === 1;
-    },
-
     async getSaldo(user) {
       return Number((await redis.get(k.saldo(user))) ?? 0);
     },
@@ -111,27 +91,6 @@ export function redisPayments({ redis, k }: RedisContext): PaymentsPart {
     async scheduled(limit) {
       if (limit <= 0) return [];
       return (await redis.zrange(k.due(), 0, limit - 1)).map(parseDueMember);
-    },
-
-    async stats() {
-      const pending = await redis.zcard(k.due());
-      let saldoTotal = 0;
-      // Bounded work per round trip whatever the number of users: SSCAN hands out about STATS_BATCH users
-      // at a time (a little more at times), and their saldos are read at most STATS_BATCH per pipeline, each
-      // awaited before the next, so neither Redis nor the event loop is held for long. Saldo keys carry each
-      // user's own hash tag, so they are read one by one in a pipeline, never MGET. It reads every user: a job
-      // that runs now and then calls it, never a scrape.
-      let cursor = '0';
-      do {
-        const [next, users] = await redis.sscan(k.users(), cursor, 'COUNT', STATS_BATCH);
-        cursor = next;
-        for (let i = 0; i < users.length; i += STATS_BATCH) {
-          const p = redis.pipeline();
-          for (const u of users.slice(i, i + STATS_BATCH)) p.get(k.saldo(u));
-          for (const [, v] of (await p.exec()) ?? []) saldoTotal += Number(v ?? 0);
-        }
-      } while (cursor !== '0');
-      return { pending, saldoTotal };
     },
   };
 }

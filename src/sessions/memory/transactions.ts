@@ -1,32 +1,16 @@
-/** Quotes, saldo and ledger, transactions and their schedule in the embedded store; what moves money is in ledger.ts. */
+/** Saldo and ledger, transactions and their schedule in the embedded store, as read and as written without moving money (that is ledger.ts). */
 import type { UserId } from '../../bot/channel.ts';
-import type { DueItem } from '../../bot/store.ts';
+import type { DueItem, Schedule } from '../../bot/store/schedule.ts';
+import type { Transactions } from '../../bot/store/transactions.ts';
 import { dueMember, parseDueMember } from '../keys.ts';
-import type { PaymentsPart } from '../parts.ts';
 import { applyPatch } from './ledger.ts';
 import { listOf, type MemoryState } from './state.ts';
 
-export function memoryPayments(s: MemoryState): PaymentsPart {
-  const { quotes, saldos, ledgers, txs, txIds, logs, due, owners, sameDay, liveQuote } = s;
+export function memoryTransactions(s: MemoryState): Transactions & Schedule {
+  const { saldos, ledgers, txs, txIds, logs, due, owners } = s;
   const txKey = (user: UserId, id: string) => `${user}|${id}`;
 
   return {
-    async putQuote(quote, mark) {
-      quotes.set(quote.user, structuredClone(quote));
-      return mark ? (sameDay.get(`${quote.user}|${mark.day}|${mark.product}|${mark.customerNo}`) ?? null) : null;
-    },
-
-    async getQuote(user) {
-      const q = liveQuote(user);
-      return q ? structuredClone(q) : null;
-    },
-
-    async dropQuote(user) {
-      const had = liveQuote(user) !== undefined;
-      quotes.delete(user);
-      return had;
-    },
-
     async getSaldo(user) {
       return saldos.get(user) ?? 0;
     },
@@ -82,12 +66,6 @@ export function memoryPayments(s: MemoryState): PaymentsPart {
     async scheduled(limit) {
       if (limit <= 0) return [];
       return [...due].sort((a, b) => a[1] - b[1]).slice(0, limit).map(([m]) => parseDueMember(m));
-    },
-
-    async stats() {
-      let saldoTotal = 0;
-      for (const v of saldos.values()) saldoTotal += v;
-      return { pending: due.size, saldoTotal };
     },
   };
 }
