@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import type { Transaction } from '../../src/bot/store.ts';
 import { keys } from '../../src/sessions/keys.ts';
 import { listOf, type MemoryState } from '../../src/sessions/memory/state.ts';
-import type { Plant } from './ledger-contract.ts';
+import type { Plant } from './contract/fixtures.ts';
 
 export function plantInRedis(redis: Redis, prefix: string): Plant {
   const k = keys(prefix);

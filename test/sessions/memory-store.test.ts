@@ -4,7 +4,7 @@ import { OP_RECORD_SECONDS, opIds } from '../../src/payments/ledger.ts';
 import { createMemoryStore } from '../../src/sessions/memory-store.ts';
 import { memoryState } from '../../src/sessions/memory/state.ts';
 import { plantInMemory } from './legacy-data.ts';
-import { makeQuote, newId, newUser, fresh, storeContract } from './store-contract.ts';
+import { makeQuote, newId, newUser, fresh, storeContract } from './contract/index.ts';
 
 storeContract('memory', async () => {
   const state = memoryState(Date.now);

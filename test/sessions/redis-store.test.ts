@@ -6,7 +6,7 @@ import { keys } from '../../src/sessions/keys.ts';
 import { createRedisStore } from '../../src/sessions/redis-store.ts';
 import { assertRedis, dropPrefix, globEscape, hashTag, redisUrl, scanKeys, uniquePrefix } from '../helpers/redis.ts';
 import { plantInRedis } from './legacy-data.ts';
-import { makeQuote, newId, newUser, fresh, storeContract } from './store-contract.ts';
+import { makeQuote, newId, newUser, fresh, storeContract } from './contract/index.ts';
 
 const url = redisUrl();
 

@@ -1,22 +1,20 @@
 /**
- * The store contract for deposit tickets (the per-reseller cap, replacement, unique amounts) and PIN tries
- * (one atomic count, whatever the number of processes). Part of store-contract.ts: runs against both stores.
+ * The Tickets port (src/bot/store/tickets.ts): deposit tickets, the per-reseller cap, replacement, unique
+ * amounts. Accepting one is the deprecated acceptTicket here (the ledger's own is in ledger.ts).
  */
 import { describe, expect, it } from 'vitest';
-import type { OpenTicketResult, Store, Ticket } from '../../src/bot/store.ts';
-import { newId, newUser } from './store-contract.ts';
+import type { OpenTicketResult, Store, Ticket } from '../../../src/bot/store.ts';
+import { newId, newUser } from './fixtures.ts';
 
 const DAY = 24 * 3600_000;
 const MAX = 3;
-const LOCK_MS = 15 * 60_000;
-const LEASE_MS = 30_000;
 
 function opened(r: OpenTicketResult): Ticket {
   if (!r.ok) throw new Error(`expected a ticket, got ${JSON.stringify(r)}`);
   return r.ticket;
 }
 
-export function ticketAndPinContract(store: () => Store): void {
+export function ticketsContract(store: () => Store): void {
   const open = (user: string, nominal: number, now = Date.now(), maxOpen = MAX, id = newId('D')) =>
     store().openTicket(user, id, nominal, now, DAY, maxOpen);
   const status = async (id: string) => (await store().getTicket(id))?.status;
@@ -152,63 +150,6 @@ export function ticketAndPinContract(store: () => Store): void {
       const more = await Promise.all(Array.from({ length: 333 }, () => open(newUser(), 100_000, now + 30)));
       for (const r of more) expect(opened(r).amount).toBeLessThan(101_000);
       expect(first).toHaveLength(999);
-    });
-  });
-
-  describe('PIN tries', () => {
-    async function withPin(u: string) {
-      await store().setPin(u, 'scrypt$c2FsdA==$aGFzaA==');
-    }
-
-    it('a try is refused without a PIN, and hands back the hash with one', async () => {
-      const u = newUser();
-      expect(await store().pinTry(u, Date.now(), MAX, LEASE_MS)).toEqual({ ok: false, reason: 'none' });
-      await withPin(u);
-      expect(await store().pinTry(u, Date.now(), MAX, LEASE_MS)).toEqual({ ok: true, hash: 'scrypt$c2FsdA==$aGFzaA==' });
-    });
-
-    it('of many concurrent tries exactly the maximum is granted; their failures lock, and then every try is refused as locked', async () => {
-      const u = newUser();
-      await withPin(u);
-      const now = Date.now();
-      const tries = await Promise.all(Array.from({ length: 25 }, () => store().pinTry(u, now, MAX, LEASE_MS)));
-      expect(tries.filter((t) => t.ok)).toHaveLength(MAX);
-      expect(tries.filter((t) => !t.ok && t.reason === 'busy')).toHaveLength(25 - MAX);
-      const after = await Promise.all(Array.from({ length: MAX }, () => store().pinFailed(u, now, MAX, LOCK_MS)));
-      expect(after.map((a) => a.fails).sort()).toEqual([1, 2, 3]);
-      expect((await store().getPin(u)).lockedUntil).toBe(now + LOCK_MS);
-      expect(await store().pinTry(u, now + 1, MAX, LEASE_MS)).toEqual({ ok: false, reason: 'locked', lockedUntil: now + LOCK_MS });
-      // After the lock, a fresh count of three.
-      const later = now + LOCK_MS + 1;
-      const again = await Promise.all(Array.from({ length: 5 }, () => store().pinTry(u, later, MAX, LEASE_MS)));
-      expect(again.filter((t) => t.ok)).toHaveLength(MAX);
-    });
-
-    it('failures count against the tries still free; a right PIN ends its try and restarts the count', async () => {
-      const u = newUser();
-      await withPin(u);
-      const now = Date.now();
-      expect((await store().pinTry(u, now, MAX, LEASE_MS)).ok).toBe(true);
-      expect((await store().pinFailed(u, now, MAX, LOCK_MS)).fails).toBe(1);
-      expect((await store().pinTry(u, now, MAX, LEASE_MS)).ok).toBe(true);
-      expect((await store().pinTry(u, now, MAX, LEASE_MS)).ok).toBe(true);
-      expect(await store().pinTry(u, now, MAX, LEASE_MS)).toEqual({ ok: false, reason: 'busy' });
-      await store().pinPassed(u);
-      expect((await store().getPin(u)).fails).toBe(0);
-      // One try still out, none failed: two are free again.
-      expect((await store().pinTry(u, now, MAX, LEASE_MS)).ok).toBe(true);
-      expect((await store().pinTry(u, now, MAX, LEASE_MS)).ok).toBe(true);
-      expect((await store().pinTry(u, now, MAX, LEASE_MS)).ok).toBe(false);
-      expect((await store().getPin(u)).lockedUntil).toBe(0);
-    });
-
-    it('tries whose process died lapse after the lease', async () => {
-      const u = newUser();
-      await withPin(u);
-      const now = Date.now();
-      for (let i = 0; i < MAX; i++) expect((await store().pinTry(u, now, MAX, LEASE_MS)).ok).toBe(true);
-      expect((await store().pinTry(u, now + LEASE_MS - 1, MAX, LEASE_MS)).ok).toBe(false);
-      expect((await store().pinTry(u, now + LEASE_MS, MAX, LEASE_MS)).ok).toBe(true);
     });
   });
 }

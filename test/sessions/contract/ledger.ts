@@ -2,20 +2,14 @@
  * The ledger port (src/payments/ledger.ts) as every store must keep it: each operation applied once; sent
  * again by the same sender, the recorded outcome with `repeat` and nothing changed; by another sender,
  * `op-conflict`; refusals typed and not recorded; a transaction moved only as the transition table allows.
- * Part of store-contract.ts: runs against both stores.
+ * Run against both stores by contract/index.ts.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { LedgerEntry, Quote, Store, Transaction, TxStatus } from '../../src/bot/store.ts';
-import { type Outcome, opIds, type ResolveOp } from '../../src/payments/ledger.ts';
-import { canMove, NEXT } from '../../src/payments/transitions.ts';
-import { makeQuote, newId, newUser } from './store-contract.ts';
-
-const BIG = 100_000;
-const sum = (entries: LedgerEntry[]) => entries.reduce((s, e) => s + e.amount, 0);
-
-/** Writes a transaction as a version before the ledger left it (RESERVED), with its debit. */
-export type Plant = (tx: Transaction) => Promise<void>;
+import type { Quote, Store, Transaction, TxStatus } from '../../../src/bot/store.ts';
+import { type Outcome, opIds, type ResolveOp } from '../../../src/payments/ledger.ts';
+import { canMove, NEXT } from '../../../src/payments/transitions.ts';
+import { BIG, makeQuote, newId, newUser, type Plant, sum } from './fixtures.ts';
 
 /** The refusal's code, or 'ok' / 'repeat'. */
 function code<T>(r: Outcome<T>): string {
