@@ -28,7 +28,7 @@ import type { Channel, UserId } from '../src/bot/channel.ts';
 import type { Store } from '../src/bot/store.ts';
 import { createTelegramChannel } from '../src/channels/telegram/index.ts';
 import { loadConfig } from '../src/config.ts';
-import { createRedisStore } from '../src/sessions/redis-store.ts';
+import { createRedisStore } from '../src/store/redis-store.ts';
 import { startFakeBotApi } from '../test/helpers/fake-bot-api.ts';
 import { dropPrefix } from '../test/helpers/redis.ts';
 

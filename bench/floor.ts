@@ -4,7 +4,7 @@
  * checks). What the bot reaches against it is the share of its cost that is its own.
  */
 import { performance } from 'node:perf_hooks';
-import { createRedisClient } from '../src/sessions/redis-client.ts';
+import { createRedisClient } from '../src/store/redis-client.ts';
 import { keepAliveAgent, postText } from '../src/providers/http.ts';
 import { customer, REDIS_URL, type Bench } from './harness.ts';
 

@@ -6,7 +6,7 @@ import { createApp, type App } from '../src/app.ts';
 import type { Channel } from '../src/bot/channel.ts';
 import { configSecrets, loadConfig, type Config } from '../src/config.ts';
 import { fork, type ChildProcess } from 'node:child_process';
-import { createRedisStore } from '../src/sessions/redis-store.ts';
+import { createRedisStore } from '../src/store/redis-store.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

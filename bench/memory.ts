@@ -9,7 +9,7 @@
  * Bounded by the work, not a window: 2 × (users + quotes) messages at 64 in flight (about a minute here).
  */
 import { Redis } from 'ioredis';
-import { createRedisStore } from '../src/sessions/redis-store.ts';
+import { createRedisStore } from '../src/store/redis-store.ts';
 import { REDIS_URL, startSimProcess } from './harness.ts';
 import { benchPrefix, botEnv, dropKeys, forkBot, type MemoryUsage } from './processes.ts';
 

@@ -13,7 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import { createRedisStore } from '../src/sessions/redis-store.ts';
+import { createRedisStore } from '../src/store/redis-store.ts';
 import { customer, REDIS_URL, startSimProcess } from './harness.ts';
 import { benchPrefix, botEnv, dropKeys, forkBot, type BotProcess, simRequest } from './processes.ts';
 

@@ -9,7 +9,7 @@
  *   benchScaleOut(opts?) → { onePerSec, twoPerSec, ratio, cpu: { one: Cpu, two: Cpu } }
  */
 import { Redis } from 'ioredis';
-import { createRedisStore } from '../src/sessions/redis-store.ts';
+import { createRedisStore } from '../src/store/redis-store.ts';
 import { REDIS_URL, startSimProcess } from './harness.ts';
 import { benchPrefix, botEnv, type BotProcess, dropKeys, forkBot, machineCpu, machineCpuBetween, redisCpuMs, simRequest } from './processes.ts';
 

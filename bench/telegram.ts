@@ -29,7 +29,7 @@ import type { Store } from '../src/bot/store.ts';
 import { createTelegramChannel, SECRET_HEADER, type TelegramChannel } from '../src/channels/telegram/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { startHttpServer } from '../src/http/server.ts';
-import { createRedisStore } from '../src/sessions/redis-store.ts';
+import { createRedisStore } from '../src/store/redis-store.ts';
 import { startFakeBotApi, textUpdate, type FakeBotApi } from '../test/helpers/fake-bot-api.ts';
 import { dropPrefix } from '../test/helpers/redis.ts';
 

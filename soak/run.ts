@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { audit } from '../src/payments/audit.ts';
 import { startMmbcSimulator, type SimFault } from '../src/providers/mmbc/simulator.ts';
 import { startIakSimulator } from '../src/providers/iak/simulator.ts';
-import { createRedisStore } from '../src/sessions/redis-store.ts';
+import { createRedisStore } from '../src/store/redis-store.ts';
 import { isFinal, type Transaction } from '../src/bot/store.ts';
 import { dropKeys } from '../bench/harness.ts';
 

@@ -1,7 +1,7 @@
 /** `npm run audit`: checks the books in REDIS_URL; exits 1 on any difference. */
 import { loadConfig } from './config.ts';
 import { audit } from './payments/audit.ts';
-import { createRedisStore } from './sessions/redis-store.ts';
+import { createRedisStore } from './store/redis-store.ts';
 
 const config = loadConfig();
 if (!config.REDIS_URL) {

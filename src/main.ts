@@ -15,7 +15,7 @@ import { ConfigError, configSecrets, loadConfig, type Config } from './config.ts
 import { isFinal } from './bot/store.ts';
 import { startHttpServer, type HttpServer } from './http/server.ts';
 import { createLog, type Log } from './log.ts';
-import { SchemaTooNew } from './sessions/migrate.ts';
+import { SchemaTooNew } from './store/migrate.ts';
 
 function channelsWanted(config: Config): string[] {
   if (config.CHANNELS) return config.CHANNELS;

@@ -8,7 +8,7 @@ import { createApp } from '../src/app.ts';
 import { configSecrets, loadConfig } from '../src/config.ts';
 import { signPriceList, signStatus } from '../src/providers/iak/sign.ts';
 import { startMmbcSimulator } from '../src/providers/mmbc/simulator.ts';
-import { createRedisStore } from '../src/sessions/redis-store.ts';
+import { createRedisStore } from '../src/store/redis-store.ts';
 import { dropPrefix, redisUrl, uniquePrefix } from './helpers/redis.ts';
 import { captureLog } from './helpers/log.ts';
 

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../src/bot/store.ts';
 import { startHttpServer, type HttpServer } from '../src/http/server.ts';
 import { createMetrics, startStoreGauges, type StoreGauges, type StoreStats } from '../src/metrics.ts';
-import { createRedisStore } from '../src/sessions/redis-store.ts';
+import { createRedisStore } from '../src/store/redis-store.ts';
 import { startTestBot, type TestBot } from './helpers/app.ts';
 import { type AnswerDropper, answerDropper, assertRedis, dropPrefix, redisUrl, uniquePrefix } from './helpers/redis.ts';
 

@@ -11,7 +11,7 @@ import { translator, type Locale } from './i18n.ts';
 import { parse, READING_KINDS, type Intent } from './parse.ts';
 import { adminAlert } from './render.ts';
 import { type Store, StoreOutcomeUnknown } from './store.ts';
-import { TTL } from '../sessions/keys.ts';
+import { TTL } from '../store/keys.ts';
 import type { Metrics } from '../metrics.ts';
 import { type AnyCommand, Commands, type Role } from './commands.ts';
 import { messageContext, operations } from './context.ts';

@@ -1,7 +1,7 @@
 /**
  * The store: every piece of state the product keeps, as small ports, one file each under store/, and `Store`,
- * their composition, which both implementations in src/sessions/ give (Redis, and the embedded one). Each port
- * has its contract suite in test/sessions/contract/, run against both. Every step that moves money is the
+ * their composition, which both implementations in src/store/ give (Redis, and the embedded one). Each port
+ * has its contract suite in test/store/contract/, run against both. Every step that moves money is the
  * ledger's (`money`, src/payments/ledger.ts): one Lua script on Redis and one synchronous block in memory,
  * idempotent per operation id. Code that needs a part of the store takes that port, not `Store`.
  */

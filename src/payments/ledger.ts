@@ -12,7 +12,7 @@
  * with other parameters), which tells a second YA or an admin's SUKSES racing the worker that the step is
  * someone else's, while the sender whose answer was lost gets its own outcome back and carries on.
  *
- * Implemented by both stores (src/sessions/), each against the contract suite in test/sessions/.
+ * Implemented by both stores (src/store/), each against the contract suite in test/store/.
  */
 import type { UserId } from '../bot/channel.ts';
 import type { LedgerReason, Quote, SameDayMark, Ticket, Transaction, TxEvent, TxPatch, TxStatus } from '../bot/store.ts';

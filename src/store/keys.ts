@@ -1,6 +1,6 @@
 /**
  * Every Redis key the project owns, with its lifetime beside it: the store's, the broadcasts', WhatsApp's
- * (src/channels/whatsapp, src/sessions/whatsapp-auth.ts) and the schema version's. No other file builds a
+ * (src/channels/whatsapp, src/store/whatsapp-auth.ts) and the schema version's. No other file builds a
  * key. Keys one Lua script (or one MULTI) touches share one hash tag: a user's (`{telegram:123}`), a
  * broadcast's (`{bc:<id>}`), WhatsApp's (`{wa}`) or the global one (`{g}`). That keeps each step on one slot;
  * the bot connects with a single-node client, not a Cluster one.
@@ -81,7 +81,7 @@ export function keys(prefix: string) {
     due: () => `${prefix}{g}:due`,
     /** Hash txId → user, for admin look-ups. */
     owner: () => `${prefix}{g}:owner`,
-    /** String integer, kept forever: the version of the data layout under this prefix (src/sessions/migrate.ts). */
+    /** String integer, kept forever: the version of the data layout under this prefix (src/store/migrate.ts). */
     schema: () => `${prefix}{g}:schema`,
     /** String owner token, PX while one process runs the start-up migrations; the others wait for it. */
     schemaLock: () => `${prefix}{g}:schema-lock`,

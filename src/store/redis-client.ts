@@ -1,7 +1,7 @@
 /**
  * The bot's Redis connection: ioredis, pinned to one exact version (package.json) because two of its
  * undocumented internals are used here, each named in `IoredisInternals` below and pinned by
- * test/sessions/redis-client.test.ts, which fails when a new version behaves otherwise.
+ * test/store/redis-client.test.ts, which fails when a new version behaves otherwise.
  *
  * 1. A command whose answer a closing connection lost may have run. The documented option
  *    `autoResendUnfulfilledCommands: false` keeps ioredis from sending it again (by default it would, and a
@@ -55,7 +55,7 @@ export function logRedisErrors(redis: Redis, log: Log, what: string): void {
 
 /**
  * The undocumented parts of ioredis this file uses, all of them: the version in package.json is exact for
- * their sake, and test/sessions/redis-client.test.ts pins what each does.
+ * their sake, and test/store/redis-client.test.ts pins what each does.
  */
 export interface IoredisInternals {
   /** The current connection's socket (declared by ioredis's types, but @ignore: not documented). */

@@ -8,7 +8,7 @@ import { FORMS } from '../../src/bot/forms.ts';
 import { translator } from '../../src/bot/i18n.ts';
 import type { CatalogueEntry, Family } from '../../src/bot/provider.ts';
 import type { Payments } from '../../src/payments/payments.ts';
-import { createMemoryStore } from '../../src/sessions/memory-store.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
 
 function entry(code: string, family: Family): CatalogueEntry {
   return { provider: 'mmbc', code, name: code, group: family, family, admin: 0, debit: { kind: 'unknown' }, available: true };

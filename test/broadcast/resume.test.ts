@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createRedisStore } from '../../src/sessions/redis-store.ts';
+import { createRedisStore } from '../../src/store/redis-store.ts';
 import { startTelegramBot, tg, type TelegramTestBot } from '../channels/telegram/harness.ts';
 import { startFakeBotApi, type FakeBotApi } from '../helpers/fake-bot-api.ts';
 import { dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.ts';

@@ -6,8 +6,8 @@
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/bot/store.ts';
-import { createMemoryStore } from '../../src/sessions/memory-store.ts';
-import { createRedisStore } from '../../src/sessions/redis-store.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
+import { createRedisStore } from '../../src/store/redis-store.ts';
 import { assertRedis, dropPrefix, hashTag, redisUrl, scanKeys, uniquePrefix } from '../helpers/redis.ts';
 
 const LEASE = 1_000;

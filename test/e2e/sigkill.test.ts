@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { audit } from '../../src/payments/audit.ts';
 import { startMmbcSimulator, type MmbcSimulator } from '../../src/providers/mmbc/simulator.ts';
-import { createRedisStore } from '../../src/sessions/redis-store.ts';
+import { createRedisStore } from '../../src/store/redis-store.ts';
 import { ADMIN, startTestBot, type TestBot } from '../helpers/app.ts';
 import { dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.ts';
 

@@ -9,8 +9,8 @@ import type { Channel, IncomingMessage, Reply, UserId } from '../../src/bot/chan
 import { loadConfig } from '../../src/config.ts';
 import { startIakSimulator, type IakSimulator } from '../../src/providers/iak/simulator.ts';
 import { startMmbcSimulator, type MmbcSimulator } from '../../src/providers/mmbc/simulator.ts';
-import { createRedisStore } from '../../src/sessions/redis-store.ts';
-import { createMemoryStore } from '../../src/sessions/memory-store.ts';
+import { createRedisStore } from '../../src/store/redis-store.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
 import type { Store } from '../../src/bot/store.ts';
 import { type AnswerDropper, answerDropper, assertRedis, dropPrefix, redisUrl, uniquePrefix } from './redis.ts';
 

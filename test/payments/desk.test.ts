@@ -9,8 +9,8 @@ import { audit } from '../../src/payments/audit.ts';
 import { createDesk, type Desk, transferIdOf } from '../../src/payments/desk.ts';
 import { opIds } from '../../src/payments/ledger.ts';
 import { recheckTransfer } from '../../src/payments/transfers.ts';
-import { createMemoryStore } from '../../src/sessions/memory-store.ts';
-import { createRedisStore } from '../../src/sessions/redis-store.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
+import { createRedisStore } from '../../src/store/redis-store.ts';
 import { type AnswerDropper, answerDropper, assertRedis, dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.ts';
 
 const ADMIN = 'test:admin';

@@ -23,9 +23,9 @@ import { type LedgerEntry, type Quote, type Store, StoreOutcomeUnknown } from '.
 import { type Ledger, type Outcome, opIds } from '../../src/payments/ledger.ts';
 import { withRetries } from '../../src/payments/retry.ts';
 import { completeTransfer, TRANSFER_SENDER } from '../../src/payments/transfers.ts';
-import { createMemoryStore } from '../../src/sessions/memory-store.ts';
-import { createRedisClient } from '../../src/sessions/redis-client.ts';
-import { createRedisStore } from '../../src/sessions/redis-store.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
+import { createRedisClient } from '../../src/store/redis-client.ts';
+import { createRedisStore } from '../../src/store/redis-store.ts';
 import { type Answer, answerOf, type BookEntry, Books, type Op } from '../helpers/ledger-books.ts';
 import { type AnswerDropper, answerDropper, assertRedis, dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.ts';
 

@@ -3,9 +3,9 @@
  * over HTTP. Every test checks the books too: saldo equals the sum of the ledger.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { createRedisStore } from '../../src/sessions/redis-store.ts';
+import type { createRedisStore } from '../../src/store/redis-store.ts';
 import { ADMIN, CUSTOMER, ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
-import { plantInRedis } from '../sessions/legacy-data.ts';
+import { plantInRedis } from '../store/legacy-data.ts';
 
 type RedisStore = ReturnType<typeof createRedisStore>;
 

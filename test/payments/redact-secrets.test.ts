@@ -9,7 +9,7 @@ import type { Channel } from '../../src/bot/channel.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startIakSimulator } from '../../src/providers/iak/simulator.ts';
 import { startMmbcSimulator, type MmbcSimulator } from '../../src/providers/mmbc/simulator.ts';
-import { createRedisStore } from '../../src/sessions/redis-store.ts';
+import { createRedisStore } from '../../src/store/redis-store.ts';
 import { ADMIN, ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
 import { captureLog } from '../helpers/log.ts';
 import { assertRedis, dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.ts';

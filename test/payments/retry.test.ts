@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { StoreOutcomeUnknown } from '../../src/bot/store.ts';
 import type { Ledger } from '../../src/payments/ledger.ts';
 import { isTransient, retrying, withRetries } from '../../src/payments/retry.ts';
-import { createMemoryStore } from '../../src/sessions/memory-store.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
 
 /** A step that fails `n` times with `err`, then answers. */
 function failing<T>(n: number, err: Error, answer: T) {

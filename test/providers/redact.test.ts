@@ -8,7 +8,7 @@ import { ProviderUnreadable } from '../../src/providers/errors.ts';
 import { createRedactor } from '../../src/providers/redact.ts';
 import { redactingProvider } from '../../src/providers/redacting.ts';
 import { createProviderRouter } from '../../src/providers/router.ts';
-import { createMemoryStore } from '../../src/sessions/memory-store.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { captureLog } from '../helpers/log.ts';
 
 const SECRET = 'S3cret!pass/word';

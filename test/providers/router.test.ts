@@ -4,7 +4,7 @@ import type { CatalogueEntry, InquiryOutcome, InquiryRequest, Provider, Provider
 import { fallsOver } from '../../src/providers/fallover.ts';
 import { createProviderRouter, type Preference } from '../../src/providers/router.ts';
 import { mergeCatalogue } from '../../src/providers/shared.ts';
-import { createMemoryStore } from '../../src/sessions/memory-store.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
 
 const log = pino({ level: 'silent' });
 

@@ -1,7 +1,7 @@
 /** Contract rule 9: with REDIS_URL the bot checks that Redis keeps its data, and says so loudly when it does not. */
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkRedisDurability } from '../../src/sessions/durability.ts';
+import { checkRedisDurability } from '../../src/store/durability.ts';
 import { captureLog } from '../helpers/log.ts';
 import { assertRedis, redisUrl } from '../helpers/redis.ts';
 
@@ -44,7 +44,7 @@ describe('Redis durability check', () => {
 
 describe('the store ping behind /healthz', () => {
   it('is false when Redis does not answer (the test timeout catches a hang)', async () => {
-    const { createRedisStore } = await import('../../src/sessions/redis-store.ts');
+    const { createRedisStore } = await import('../../src/store/redis-store.ts');
     const dead = createRedisStore({ url: 'redis://127.0.0.1:1' });
     dead.redis.on('error', () => {});
     expect(await dead.ping()).toBe(false);

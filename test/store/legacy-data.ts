@@ -4,8 +4,8 @@
  */
 import type { Redis } from 'ioredis';
 import type { Transaction } from '../../src/bot/store.ts';
-import { keys } from '../../src/sessions/keys.ts';
-import { listOf, type MemoryState } from '../../src/sessions/memory/state.ts';
+import { keys } from '../../src/store/keys.ts';
+import { listOf, type MemoryState } from '../../src/store/memory/state.ts';
 import type { Plant } from './contract/fixtures.ts';
 
 export function plantInRedis(redis: Redis, prefix: string): Plant {

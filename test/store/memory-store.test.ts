@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/bot/store.ts';
 import { OP_RECORD_SECONDS, opIds } from '../../src/payments/ledger.ts';
-import { createMemoryStore } from '../../src/sessions/memory-store.ts';
-import { memoryState } from '../../src/sessions/memory/state.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
+import { memoryState } from '../../src/store/memory/state.ts';
 import { plantInMemory } from './legacy-data.ts';
 import { makeQuote, newId, newUser, fresh, storeContract } from './contract/index.ts';
 

@@ -7,12 +7,12 @@
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { keys } from '../../src/sessions/keys.ts';
-import { createMemoryStore } from '../../src/sessions/memory-store.ts';
-import { type Migration, type MigrationContext, migrateRedis, migrateStore, SCHEMA_VERSION, SchemaTooNew, schemaVersion } from '../../src/sessions/migrate.ts';
-import { MIGRATIONS } from '../../src/sessions/migrations/index.ts';
-import { createRedisClient } from '../../src/sessions/redis-client.ts';
-import { createRedisStore } from '../../src/sessions/redis-store.ts';
+import { keys } from '../../src/store/keys.ts';
+import { createMemoryStore } from '../../src/store/memory-store.ts';
+import { type Migration, type MigrationContext, migrateRedis, migrateStore, SCHEMA_VERSION, SchemaTooNew, schemaVersion } from '../../src/store/migrate.ts';
+import { MIGRATIONS } from '../../src/store/migrations/index.ts';
+import { createRedisClient } from '../../src/store/redis-client.ts';
+import { createRedisStore } from '../../src/store/redis-store.ts';
 import { captureLog } from '../helpers/log.ts';
 import { assertRedis, dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.ts';
 import { type DumpedKey, dumpKeys, loadKeys, readBack } from './schema-snapshot.ts';

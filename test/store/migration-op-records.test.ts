@@ -1,5 +1,5 @@
 /**
- * Migration 002 (src/sessions/migrations/002-op-records.ts) on a store written by schema 1's code (the frozen
+ * Migration 002 (src/store/migrations/002-op-records.ts) on a store written by schema 1's code (the frozen
  * fixture), with two transfers that code left half done: one debited and credited but not marked done, one
  * debited only. After the upgrade the worker finishes both, and credits each once: never the first again.
  */
@@ -8,11 +8,11 @@ import type { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OP_RECORD_SECONDS } from '../../src/payments/ledger.ts';
 import { recheckTransfer } from '../../src/payments/transfers.ts';
-import { keys } from '../../src/sessions/keys.ts';
-import { migrateRedis } from '../../src/sessions/migrate.ts';
-import { MIGRATIONS } from '../../src/sessions/migrations/index.ts';
-import { createRedisClient } from '../../src/sessions/redis-client.ts';
-import { createRedisStore } from '../../src/sessions/redis-store.ts';
+import { keys } from '../../src/store/keys.ts';
+import { migrateRedis } from '../../src/store/migrate.ts';
+import { MIGRATIONS } from '../../src/store/migrations/index.ts';
+import { createRedisClient } from '../../src/store/redis-client.ts';
+import { createRedisStore } from '../../src/store/redis-store.ts';
 import { captureLog } from '../helpers/log.ts';
 import { assertRedis, dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.ts';
 import { type DumpedKey, dumpKeys, loadKeys, readBack } from './schema-snapshot.ts';

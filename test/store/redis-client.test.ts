@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreOutcomeUnknown } from '../../src/bot/store.ts';
-import { createRedisClient, FIXED_OPTIONS, type IoredisInternals, logRedisErrors } from '../../src/sessions/redis-client.ts';
+import { createRedisClient, FIXED_OPTIONS, type IoredisInternals, logRedisErrors } from '../../src/store/redis-client.ts';
 import { captureLog } from '../helpers/log.ts';
 import { type AnswerDropper, answerDropper, assertRedis, rawClient, redisUrl, uniquePrefix } from '../helpers/redis.ts';
 
@@ -171,7 +171,7 @@ describe('the Redis client', () => {
 });
 
 /**
- * ioredis's own behaviour, pinned: src/sessions/redis-client.ts relies on each of these. When one fails after an
+ * ioredis's own behaviour, pinned: src/store/redis-client.ts relies on each of these. When one fails after an
  * upgrade, read the new version's event_handler.js before changing the expectation: the client's close hook,
  * or its options, may have to change with it (ioredis 6.1.0, for one, rejects the dropped commands itself once
  * it reconnects, as AbortError, not StoreOutcomeUnknown).

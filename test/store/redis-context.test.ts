@@ -2,8 +2,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { script } from '../../src/sessions/redis/context.ts';
-import { createRedisClient } from '../../src/sessions/redis-client.ts';
+import { script } from '../../src/store/redis/context.ts';
+import { createRedisClient } from '../../src/store/redis-client.ts';
 import { assertRedis, rawClient, redisUrl } from '../helpers/redis.ts';
 
 const clients: Redis[] = [];

@@ -1,9 +1,9 @@
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../../src/bot/store.ts';
-import { STATS_BATCH } from '../../src/sessions/redis/health.ts';
+import { STATS_BATCH } from '../../src/store/redis/health.ts';
 import { OP_RECORD_SECONDS, opIds } from '../../src/payments/ledger.ts';
-import { keys } from '../../src/sessions/keys.ts';
-import { createRedisStore } from '../../src/sessions/redis-store.ts';
+import { keys } from '../../src/store/keys.ts';
+import { createRedisStore } from '../../src/store/redis-store.ts';
 import { assertRedis, dropPrefix, globEscape, hashTag, redisUrl, scanKeys, uniquePrefix } from '../helpers/redis.ts';
 import { plantInRedis } from './legacy-data.ts';
 import { makeQuote, newId, newUser, fresh, storeContract } from './contract/index.ts';

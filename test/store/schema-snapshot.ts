@@ -1,12 +1,12 @@
 /**
  * A store's keys as data, for the migration tests: taken from Redis (`dumpKeys`), put back under another prefix
- * (`loadKeys`), and what the store's port reads from them (`readBack`). test/sessions/fixtures/schema-1.json
+ * (`loadKeys`), and what the store's port reads from them (`readBack`). test/store/fixtures/schema-1.json
  * holds such a dump, written by the store as it was at schema version 1, with what that store read back.
  */
 import type { Redis } from 'ioredis';
 import type { Store } from '../../src/bot/store.ts';
 import { createRedisContacts } from '../../src/channels/whatsapp/contacts.ts';
-import { createRedisWhatsAppAuth } from '../../src/sessions/whatsapp-auth.ts';
+import { createRedisWhatsAppAuth } from '../../src/store/whatsapp-auth.ts';
 
 export interface DumpedKey {
   /** The key without the store's prefix. */

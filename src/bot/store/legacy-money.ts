@@ -1,5 +1,5 @@
 /**
- * The store's money methods from before the ledger port, each one call of `money` (src/sessions/legacy-money.ts).
+ * The store's money methods from before the ledger port, each one call of `money` (src/store/legacy-money.ts).
  * No code in src/ calls them any more; test and bench seeding still does (see the issue 17 report). Deprecated:
  * seed with `store.money` or createDesk (src/payments/desk.ts), and this port goes with the last caller.
  */

@@ -30,7 +30,7 @@ export type OpenTicketResult =
 export interface Tickets {
   /**
    * A deposit ticket whose amount no other open ticket has (see the scheme at TICKET_CLAIM in
-   * src/sessions/scripts.ts). A reseller holds at most `maxOpen` open tickets: at the cap, the new one replaces
+   * src/store/scripts.ts). A reseller holds at most `maxOpen` open tickets: at the cap, the new one replaces
    * its oldest open ticket of the same nominal (status `replaced`, its amount free again), or is refused (`full`).
    * Atomic per reseller.
    */

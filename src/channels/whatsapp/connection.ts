@@ -5,7 +5,7 @@
  * and backoff otherwise. Only the process holding the lease connects.
  */
 import type { Log } from '../../log.ts';
-import type { WhatsAppAuth, WhatsAppLogin } from '../../sessions/whatsapp-auth.ts';
+import type { WhatsAppAuth, WhatsAppLogin } from '../../store/whatsapp-auth.ts';
 import { createLeaseHolder } from './holder.ts';
 import type { Lease } from './lease.ts';
 import { CLOSE, closeCode, type SocketParams, type SocketFactory, type WaSocket } from './socket.ts';

@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { UserId } from '../../bot/channel.ts';
-import { keys } from '../../sessions/keys.ts';
+import { keys } from '../../store/keys.ts';
 
 export interface Contact {
   /** The chat to write to: the one the user wrote from. */

@@ -6,7 +6,7 @@
  */
 import { type Channel, type IncomingMessage, RecipientUnreachable, type Reply } from '../../bot/channel.ts';
 import type { Log } from '../../log.ts';
-import type { WhatsAppAuth } from '../../sessions/whatsapp-auth.ts';
+import type { WhatsAppAuth } from '../../store/whatsapp-auth.ts';
 import { createConnection, type ReconnectOptions, type WhatsAppState } from './connection.ts';
 import { type Contacts, createMemoryContacts } from './contacts.ts';
 import { readMessage } from './inbound.ts';

@@ -5,7 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { UserId } from '../../bot/channel.ts';
-import { keys } from '../../sessions/keys.ts';
+import { keys } from '../../store/keys.ts';
 
 export interface OutItem {
   user: UserId;

@@ -5,7 +5,7 @@
  */
 import { BufferJSON, proto } from '@whiskeysockets/baileys';
 import type { Redis } from 'ioredis';
-import { keys, TTL } from '../../sessions/keys.ts';
+import { keys, TTL } from '../../store/keys.ts';
 
 export interface SentMessages {
   put(id: string, message: proto.IMessage): Promise<void>;

@@ -5,8 +5,8 @@
  */
 import type { Redis } from 'ioredis';
 import type { Log } from '../../log.ts';
-import { keys } from '../../sessions/keys.ts';
-import { createMemoryWhatsAppAuth, createRedisWhatsAppAuth, type WhatsAppAuth } from '../../sessions/whatsapp-auth.ts';
+import { keys } from '../../store/keys.ts';
+import { createMemoryWhatsAppAuth, createRedisWhatsAppAuth, type WhatsAppAuth } from '../../store/whatsapp-auth.ts';
 import { type Contacts, createMemoryContacts, createRedisContacts } from './contacts.ts';
 import { createLocalLease, createRedisLease, type Lease } from './lease.ts';
 import { createMemoryOutbox, createRedisOutbox, type Outbox } from './outbox.ts';

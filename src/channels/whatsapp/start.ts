@@ -4,7 +4,7 @@
  * without it, in memory for this process only. The QR code (or the pairing code) is printed on stderr, so it
  * shows in the terminal without mixing into the JSON logs on stdout.
  */
-import { createRedisClient, logRedisErrors } from '../../sessions/redis-client.ts';
+import { createRedisClient, logRedisErrors } from '../../store/redis-client.ts';
 import qrcode from 'qrcode-terminal';
 import type { WAVersion } from '@whiskeysockets/baileys';
 import type { App } from '../../app.ts';

@@ -9,7 +9,7 @@ import { createApp } from '../../../src/app.ts';
 import { translator } from '../../../src/bot/i18n.ts';
 import { loadConfig } from '../../../src/config.ts';
 import * as pins from '../../../src/payments/pin.ts';
-import { createMemoryStore } from '../../../src/sessions/memory-store.ts';
+import { createMemoryStore } from '../../../src/store/memory-store.ts';
 import { RESELLER, startTestBot, type TestBot } from '../../helpers/app.ts';
 
 vi.mock('../../../src/payments/pin.ts', async (importOriginal) => {

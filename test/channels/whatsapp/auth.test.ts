@@ -6,7 +6,7 @@
 import { proto } from '@whiskeysockets/baileys';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryWhatsAppAuth, createRedisWhatsAppAuth, type WhatsAppAuth } from '../../../src/sessions/whatsapp-auth.ts';
+import { createMemoryWhatsAppAuth, createRedisWhatsAppAuth, type WhatsAppAuth } from '../../../src/store/whatsapp-auth.ts';
 import { assertRedis, dropPrefix, hashTag, redisUrl, scanKeys, uniquePrefix, globEscape } from '../../helpers/redis.ts';
 
 const prefix = uniquePrefix('wa-auth');

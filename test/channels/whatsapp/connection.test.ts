@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createWhatsAppChannel, type WhatsAppChannel, type WhatsAppChannelOptions } from '../../../src/channels/whatsapp/index.ts';
 import { redisShared } from '../../../src/channels/whatsapp/shared.ts';
-import { createRedisWhatsAppAuth } from '../../../src/sessions/whatsapp-auth.ts';
+import { createRedisWhatsAppAuth } from '../../../src/store/whatsapp-auth.ts';
 import { assertRedis, dropPrefix, redisUrl, uniquePrefix } from '../../helpers/redis.ts';
 import { fakeSockets, type FakeSockets, sleep, textMessage, waitFor } from './fake-socket.ts';
 import { captureLog, startWhatsAppBot, WA_RESELLER, type LogLine, type WhatsAppTestBot } from './harness.ts';
