@@ -1,12 +1,13 @@
 /**
  * Every product family through the whole bot: a reseller's message, the summary, YA, the receipt, against the
- * MMBC (PPOB and multipayment) and IAK simulators over HTTP and real Redis. Each flow checks the money too:
- * debited once, paid once at the provider, the books balanced. Then the router (preference, fall-over, never
- * re-routed), the e-wallet minimum, REFUND, pending → status → settled, IAK signatures, and bad numbers.
+ * MMBC (PPOB and multipayment) and IAK simulators over HTTP, on real Redis and on the embedded store `npm start`
+ * uses. Each flow checks the money too: debited once, paid once at the provider, the books balanced. Then the
+ * router (preference, fall-over, never re-routed), the e-wallet minimum, REFUND, pending → status → settled, IAK
+ * signatures, and bad numbers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { rupiah } from '../../src/bot/format.ts';
-import { ADMIN, ledgerBalances, RESELLER, startTestBot, type TestBot } from '../helpers/app.ts';
+import { ADMIN, ledgerBalances, RESELLER, STORES, type StoreKind, startTestBot, type TestBot } from '../helpers/app.ts';
 
 const SALDO = 5_000_000;
 let bot: TestBot | undefined;
@@ -17,8 +18,8 @@ afterEach(async () => {
   bot = undefined;
 });
 
-async function start(env: Record<string, string> = {}): Promise<TestBot> {
-  bot = await startTestBot({ saldo: SALDO, env });
+async function start(kind: StoreKind, env: Record<string, string> = {}): Promise<TestBot> {
+  bot = await startTestBot({ store: kind, saldo: SALDO, env });
   return bot;
 }
 
@@ -68,9 +69,9 @@ const FAMILIES: Array<[string, string[], string[], string[]]> = [
   ['pbbkab bandung 320401000100200300', ['DEDE KURNIASIH', 'Denda         Rp 8.250'], [], []],
 ];
 
-describe('every family: summary and receipt with its own details, paid once', () => {
+describe.each(STORES)('every family: summary and receipt with its own details, paid once (%s store)', (kind) => {
   it.each(FAMILIES)('%s', async (text, both, receiptOnly, neither) => {
-    const b = await start();
+    const b = await start(kind);
     const { summary, receipt } = await payOnce(b, text);
     for (const line of both) {
       expect(squash(summary), `summary of ${text}:\n${summary}`).toContain(squash(line));
@@ -83,14 +84,14 @@ describe('every family: summary and receipt with its own details, paid once', ()
   });
 
   it('the receipt of a token has the 20 digits in groups of four, as MMBC booked them', async () => {
-    const b = await start();
+    const b = await start(kind);
     const { receipt } = await payOnce(b, 'PLNS50 123456789');
     const token = b.sim.payments.at(-1)!.token!;
     expect(receipt).toContain(`TOKEN: ${token.match(/\d{4}/g)!.join(' ')}`);
   });
 
   it('English labels in the en locale', async () => {
-    const b = await start({ LOCALE: 'en' });
+    const b = await start(kind, { LOCALE: 'en' });
     const { summary, receipt } = await payOnce(b, 'MCF 1234567890');
     for (const s of [summary, receipt]) {
       expect(s).toMatch(/^Instalment no\.?\s+4$/im);
@@ -101,9 +102,9 @@ describe('every family: summary and receipt with its own details, paid once', ()
   });
 });
 
-describe('e-wallet top-ups', () => {
+describe.each(STORES)('e-wallet top-ups (%s store)', (kind) => {
   it('a nominal under Rp 50.000 is refused with the minimum, before any call', async () => {
-    const b = await start();
+    const b = await start(kind);
     expect(await b.say(RESELLER, 'GOPAY 081234567890 49999')).toBe('Nominal GOPAY paling sedikit Rp 50.000. Tagihan tidak dicek.');
     expect(await b.say(RESELLER, 'GOPAY.081234567890.10000')).toContain('paling sedikit Rp 50.000');
     expect(b.sim.calls.inquiry_merchant).toBe(0);
@@ -111,7 +112,7 @@ describe('e-wallet top-ups', () => {
   });
 
   it('REFUND gives the money back at once, with a ledger entry', async () => {
-    const b = await start();
+    const b = await start(kind);
     await b.say(RESELLER, 'GOPAY 081200000003 100000');
     const reply = await b.say(RESELLER, 'YA');
     expect(reply).toContain('GAGAL');
@@ -123,7 +124,7 @@ describe('e-wallet top-ups', () => {
   });
 
   it('PENDING → status_reload → settled: the receipt follows, no admin needed', async () => {
-    const b = await start();
+    const b = await start(kind);
     await b.say(RESELLER, 'GOPAY 081200000001 150000');
     expect(await b.say(RESELLER, 'YA')).toContain('sedang diproses');
     const [tx] = await b.store.listTx(RESELLER, 1);
@@ -140,7 +141,7 @@ describe('e-wallet top-ups', () => {
   });
 
   it('PENDING → status_reload says REFUND → refunded and told', async () => {
-    const b = await start();
+    const b = await start(kind);
     await b.say(RESELLER, 'GOPAY 081200000005 100000');
     await b.say(RESELLER, 'YA');
     const [tx] = await b.store.listTx(RESELLER, 1);
@@ -152,7 +153,7 @@ describe('e-wallet top-ups', () => {
   });
 
   it('a timed-out top-up has no invoice to ask about: pending, the admins told at once, never sent again', async () => {
-    const b = await start();
+    const b = await start(kind);
     await b.say(RESELLER, 'GOPAY 081200000002 100000');
     expect(await b.say(RESELLER, 'YA')).toContain('sedang diproses');
     const [tx] = await b.store.listTx(RESELLER, 1);
@@ -165,9 +166,9 @@ describe('e-wallet top-ups', () => {
   });
 });
 
-describe('IAK outcomes', () => {
+describe.each(STORES)('IAK outcomes (%s store)', (kind) => {
   it('39 → checkstatus by our ref_id → settled, without bothering the admins', async () => {
-    const b = await start();
+    const b = await start(kind);
     await b.say(RESELLER, 'PLNPOSTPAID 539900000001');
     expect(await b.say(RESELLER, 'YA')).toContain('sedang diproses');
     const [tx] = await b.store.listTx(RESELLER, 1);
@@ -184,7 +185,7 @@ describe('IAK outcomes', () => {
   });
 
   it('a hung payment is asked about by ref_id and settled; one that never arrived (42) is refunded', async () => {
-    const b = await start();
+    const b = await start(kind);
     await b.say(RESELLER, 'PLNPOSTPAID 539900000002');
     expect(await b.say(RESELLER, 'YA')).toContain('sedang diproses');
     const [hung] = await b.store.listTx(RESELLER, 1);
@@ -202,14 +203,17 @@ describe('IAK outcomes', () => {
   });
 
   it('a bill paid elsewhere between inquiry and payment (34) is refunded at once', async () => {
-    const b = await start();
+    const b = await start(kind);
     await b.say(RESELLER, 'PLNPOSTPAID 539900000003');
     expect(await b.say(RESELLER, 'YA')).toContain('tagihan ini sudah dibayar; kata biller: BILL HAS BEEN PAID (RC 34)');
     expect(await b.store.getSaldo(RESELLER)).toBe(SALDO);
   });
+});
 
+// Redis only: the second process shares the first one's Redis prefix; the embedded store lives in one process.
+describe('IAK signatures (redis store)', () => {
   it('signatures: IAK refuses a wrong one, the inquiry says so and a payment signed wrong is refunded', async () => {
-    const b = await start();
+    const b = await start('redis');
     await b.say(RESELLER, 'PLNPOSTPAID 531234567890');
     // A second process on the same Redis whose IAK key is wrong (rotated on IAK's side): its catalogue comes from the cache.
     const wrong = await startTestBot({ sim: b.sim, iak: b.iak, prefix: b.prefix, env: { IAK_API_KEY: 'rotated-away' } });
@@ -224,14 +228,14 @@ describe('IAK outcomes', () => {
   });
 });
 
-describe('the product router', () => {
+describe.each(STORES)('the product router (%s store)', (kind) => {
   it('PLN goes to the cheapest by default (MMBC here), and to IAK when preferred; the payment follows the inquiry', async () => {
-    const b = await start();
+    const b = await start(kind);
     await payOnce(b, 'PLN 123456789');
     expect([b.sim.calls.cektagihan, b.sim.payments.length, b.iak.calls['inq-pasca']]).toEqual([1, 1, 0]);
     await b.stop();
 
-    const i = await start({ PROVIDER_PREFERENCE: 'iak' });
+    const i = await start(kind, { PROVIDER_PREFERENCE: 'iak' });
     const { summary, receipt } = await payOnce(i, 'PLN 123456789');
     expect(summary).toContain('SUYITNO');
     expect(receipt).toContain('Lembar tagihan 1');
@@ -242,14 +246,14 @@ describe('the product router', () => {
   });
 
   it('falls over to IAK when MMBC cannot answer the inquiry, and pays IAK', async () => {
-    const b = await start({ PROVIDER_PREFERENCE: 'mmbc' });
+    const b = await start(kind, { PROVIDER_PREFERENCE: 'mmbc' });
     const { summary } = await payOnce(b, 'PLN 532199887766');
     expect(summary).toContain('YULIANA');
     expect([b.sim.calls.cektagihan, b.sim.calls.bayartagihan, b.iak.payments.length]).toEqual([1, 0, 1]);
   });
 
   it("HARGA gives IAK's fee per bill sheet, and a four-sheet bill is debited four fees and one markup", async () => {
-    const b = await start();
+    const b = await start(kind);
     await b.say(ADMIN, 'MARKUP PLNPOSTPAID 100');
     const prices = await b.say(RESELLER, 'HARGA PLNPOSTPAID');
     const m = /tagihan \+ Rp ([\d.]+) per lembar \+ Rp 100 · Admin Rp [\d.]+ per lembar/.exec(prices);
@@ -261,7 +265,7 @@ describe('the product router', () => {
   });
 
   it("charges the asked product's markup when another biller serves it", async () => {
-    const b = await start({ PROVIDER_PREFERENCE: 'mmbc' });
+    const b = await start(kind, { PROVIDER_PREFERENCE: 'mmbc' });
     await b.say(ADMIN, 'MARKUP PLN 5000');
     await b.say(ADMIN, 'MARKUP PLNPOSTPAID 0');
     const summary = await b.say(RESELLER, 'PLN 532199887766'); // MMBC answers 502, IAK serves it
@@ -272,13 +276,13 @@ describe('the product router', () => {
   });
 
   it('does not fall over on an answer about the bill', async () => {
-    const b = await start();
+    const b = await start(kind);
     expect(await b.say(RESELLER, 'PLN 500000000009')).toContain('IDPEL TIDAK DITEMUKAN');
     expect(b.iak.calls['inq-pasca']).toBe(0);
   });
 
   it('a payment is never re-routed: the quote\'s provider answers HTTP 502, it stays there, pending, then settled', async () => {
-    const b = await start({ PROVIDER_PREFERENCE: 'iak' });
+    const b = await start(kind, { PROVIDER_PREFERENCE: 'iak' });
     await b.say(RESELLER, 'PLN 123456789');
     b.iak.setFault('123456789', 'http502');
     expect(await b.say(RESELLER, 'YA')).toContain('sedang diproses');
@@ -291,7 +295,7 @@ describe('the product router', () => {
   });
 
   it('HARGA shows PLN once at the preferred price, IAK\'s own code and the e-wallets beside it', async () => {
-    const b = await start();
+    const b = await start(kind);
     const pln = await b.say(RESELLER, 'HARGA PLN');
     expect(pln.match(/^PLN · /gm)).toHaveLength(1);
     expect(pln).toContain('PLN · PLN Bulanan · tagihan + Rp 700');
@@ -303,7 +307,7 @@ describe('the product router', () => {
   });
 });
 
-describe('numbers that cannot be right are refused with the expected form, before any call', () => {
+describe.each(STORES)('numbers that cannot be right are refused with the expected form, before any call (%s store)', (kind) => {
   it.each([
     ['PLN 12345abcd', '9 sampai 12 angka'],
     ['PLN 12345678', '9 sampai 12 angka'],
@@ -325,7 +329,7 @@ describe('numbers that cannot be right are refused with the expected form, befor
     ['PBBKOT.CIMAHI 3273010001', 'NOP, 18 angka'],
     ['PBBKOT.CIMAHI 3277030004010056101', 'NOP, 18 angka'],
   ])('%s', async (text, form) => {
-    const b = await start();
+    const b = await start(kind);
     const reply = await b.say(RESELLER, text);
     expect(reply).toContain('tidak sesuai');
     expect(reply).toContain(form);
@@ -336,7 +340,7 @@ describe('numbers that cannot be right are refused with the expected form, befor
   });
 
   it('the documents\' 9-digit PLN number is accepted', async () => {
-    const b = await start();
+    const b = await start(kind);
     expect(await b.say(RESELLER, 'PLN 123456789')).toContain('SUYITNO');
   });
 });
