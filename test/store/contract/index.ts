@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../../src/bot/store.ts';
+import { broadcastsContract } from './broadcasts.ts';
 import { cachesContract } from './caches.ts';
 import { conversationsContract } from './conversations.ts';
 import type { Plant } from './fixtures.ts';
@@ -46,6 +47,7 @@ export function storeContract(name: string, make: () => Promise<StoreHandle>): v
     transactionsContract(store);
     scheduleContract(store);
     ticketsContract(store);
+    broadcastsContract(store);
     cachesContract(store);
     legacyMoneyContract(store);
     ledgerContract(store, () => h!.plant);
