@@ -7,6 +7,7 @@
  * being delivered while the process stops. So the same policy is kept here, bounded on every path, and a
  * stop ends the waits without touching a request that is being answered.
  */
+import { setMaxListeners } from 'node:events';
 import { HttpError, type Transformer } from 'grammy';
 
 export interface RetryOptions {
@@ -41,6 +42,8 @@ export const DEFAULT_RETRY: Required<RetryOptions> = { attempts: 3, maxDelaySeco
 export function retrying(options: RetryOptions = {}, onRetry?: (notice: RetryNotice) => void): Retrying {
   const { attempts, maxDelaySeconds, baseMs } = { ...DEFAULT_RETRY, ...options };
   const halted = new AbortController();
+  // Every request in flight listens for the halt (and lets go when it ends): dozens at once is normal, not a leak.
+  setMaxListeners(0, halted.signal);
   let graceMs = 0;
 
   /** The signal one attempt is made with: the caller's, and the grace deadline once halted. */
