@@ -1,14 +1,23 @@
 /** What every benchmark needs: a bot process on real Redis with the simulator answering at once. */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createLog, logDestination, type Log } from '../src/log.ts';
 import { createApp, type App } from '../src/app.ts';
-import type { Channel } from '../src/bot/channel.ts';
+import type { Channel, UserId } from '../src/bot/channel.ts';
+import type { Store } from '../src/bot/store.ts';
 import { configSecrets, loadConfig, type Config } from '../src/config.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRedisStore } from '../src/store/redis-store.ts';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Seeds a saldo as a `deposit` through the ledger, under a fresh operation id; throws if the ledger refuses. */
+export async function credit(store: Pick<Store, 'money'>, user: UserId, amount: number, note?: string): Promise<number> {
+  const opId = `bench-credit:${randomUUID()}`;
+  const r = await store.money.adjust({ opId, by: 'bench', now: Date.now(), user, amount, reason: 'deposit', ...(note ? { note } : {}) });
+  if (!r.ok) throw new Error(`credit of ${amount} to ${user} refused: ${JSON.stringify(r.refusal)}`);
+  return r.saldo;
+}
 
 /** Deletes every key under `prefix` (SCAN + UNLINK), so a run leaves the shared Redis as it found it. */
 export async function dropKeys(redis: Redis, prefix: string): Promise<void> {
@@ -71,7 +80,7 @@ export async function startBench(resellers: string[], saldo = 10_000_000_000): P
   await app.attach(quiet);
   const p = store.redis.pipeline();
   await Promise.all(resellers.map((u) => store.setReseller(u, true, undefined, Date.now())));
-  await Promise.all(resellers.map((u) => store.adjustSaldo(u, saldo, 'deposit', Date.now())));
+  await Promise.all(resellers.map((u) => credit(store, u, saldo)));
   await p.exec();
   const redis = new Redis(REDIS_URL);
   return {

@@ -10,7 +10,7 @@
  */
 import { Redis } from 'ioredis';
 import { createRedisStore } from '../src/store/redis-store.ts';
-import { REDIS_URL, startSimProcess } from './harness.ts';
+import { credit, REDIS_URL, startSimProcess } from './harness.ts';
 import { benchPrefix, botEnv, dropKeys, forkBot, type MemoryUsage } from './processes.ts';
 
 export interface MemoryRound {
@@ -49,7 +49,7 @@ export async function benchMemory(
         Array.from({ length: Math.min(1000, 2 * quotes - i) }, async (_, k) => {
           const u = `bench:q:${i + k}`;
           await store.setReseller(u, true, undefined, Date.now());
-          await store.adjustSaldo(u, 1_000_000_000, 'deposit', Date.now());
+          await credit(store, u, 1_000_000_000);
         }),
       );
     }

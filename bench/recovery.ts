@@ -14,7 +14,7 @@
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { createRedisStore } from '../src/store/redis-store.ts';
-import { customer, REDIS_URL, startSimProcess } from './harness.ts';
+import { credit, customer, REDIS_URL, startSimProcess } from './harness.ts';
 import { benchPrefix, botEnv, dropKeys, forkBot, type BotProcess, simRequest } from './processes.ts';
 
 export interface RecoveryResult {
@@ -45,7 +45,7 @@ export async function benchRecovery(opts: { pending?: number; limitSeconds?: num
     await Promise.all(
       users.map(async (u) => {
         await store.setReseller(u, true, undefined, Date.now());
-        await store.adjustSaldo(u, 1_000_000_000, 'deposit', Date.now());
+        await credit(store, u, 1_000_000_000);
       }),
     );
     await simRequest(sim, { op: 'setFaults', fault: 'pending', customerNos: users.map((_, i) => customer(CUSTOMER_BASE + i)) });

@@ -10,7 +10,7 @@
  */
 import { Redis } from 'ioredis';
 import { createRedisStore } from '../src/store/redis-store.ts';
-import { REDIS_URL, startSimProcess } from './harness.ts';
+import { credit, REDIS_URL, startSimProcess } from './harness.ts';
 import { benchPrefix, botEnv, type BotProcess, dropKeys, forkBot, machineCpu, machineCpuBetween, redisCpuMs, simRequest } from './processes.ts';
 
 export interface Cpu {
@@ -52,7 +52,7 @@ export async function benchScaleOut(opts: { seconds?: number; inFlight?: number;
     await Promise.all(
       users.flat().map(async (u) => {
         await store.setReseller(u, true, undefined, Date.now());
-        await store.adjustSaldo(u, 10_000_000_000_000, 'deposit', Date.now());
+        await credit(store, u, 10_000_000_000_000);
       }),
     );
     bots.push(...(await Promise.all([0, 1].map(() => forkBot(botEnv(sim, prefix))))));

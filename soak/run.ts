@@ -14,7 +14,7 @@ import { startMmbcSimulator, type SimFault } from '../src/providers/mmbc/simulat
 import { startIakSimulator } from '../src/providers/iak/simulator.ts';
 import { createRedisStore } from '../src/store/redis-store.ts';
 import { isFinal, type Transaction } from '../src/bot/store.ts';
-import { dropKeys } from '../bench/harness.ts';
+import { credit, dropKeys } from '../bench/harness.ts';
 
 const RESELLERS = Number(process.env.SOAK_RESELLERS ?? 200);
 const PAYMENTS = Number(process.env.SOAK_PAYMENTS ?? 10_000);
@@ -97,7 +97,7 @@ bots.push(await spawnBot(), await spawnBot());
 const resellers = Array.from({ length: RESELLERS }, (_, i) => `telegram:${100_000 + i}`);
 for (const u of resellers) {
   await store.setReseller(u, true, undefined, Date.now());
-  await store.adjustSaldo(u, 1_000_000_000, 'deposit', Date.now(), 'soak');
+  await credit(store, u, 1_000_000_000, 'soak');
 }
 
 let kills = 0;

@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config.ts';
 import { startIakSimulator, type IakSimulator } from '../src/providers/iak/simulator.ts';
 import { startMmbcSimulator, type MmbcSimulator } from '../src/providers/mmbc/simulator.ts';
 import { dropPrefix, redisUrl, uniquePrefix } from './helpers/redis.ts';
+import { credit } from './helpers/credit.ts';
 
 let mmbc: MmbcSimulator;
 let iak: IakSimulator;
@@ -51,7 +52,7 @@ async function say(app: App, user: UserId, text: string): Promise<string> {
 
 async function resellerWithSaldo(app: App, user: UserId): Promise<void> {
   await app.store.setReseller(user, true, 'Toko', Date.now());
-  await app.store.adjustSaldo(user, 1_000_000, 'deposit', Date.now(), 'test');
+  await credit(app.store, user, 1_000_000, { note: 'test' });
 }
 
 describe('production: a biller without credentials is off, never simulated', () => {

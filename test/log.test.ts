@@ -11,6 +11,7 @@ import { startMmbcSimulator } from '../src/providers/mmbc/simulator.ts';
 import { createRedisStore } from '../src/store/redis-store.ts';
 import { dropPrefix, redisUrl, uniquePrefix } from './helpers/redis.ts';
 import { captureLog } from './helpers/log.ts';
+import { credit } from './helpers/credit.ts';
 
 const MMBC_SECRET = 'mmbc-Secret-7f3a9c';
 const IAK_SECRET = 'iak-Key-2b8e41';
@@ -44,7 +45,7 @@ describe('logs', () => {
     try {
       const user = 'telegram:42';
       await store.setReseller(user, true, undefined, Date.now());
-      await store.adjustSaldo(user, 5_000_000, 'deposit', Date.now());
+      await credit(store, user, 5_000_000);
       const say = (text: string) => app.bot.handle({ user, text });
       await say(`PIN ${PIN}`);
       for (const no of ['123456789', '500000000002', '500000000003', '500000000004', '500000000001']) {

@@ -12,6 +12,7 @@ import { createMetrics, startStoreGauges, type StoreGauges, type StoreStats } fr
 import { createRedisStore } from '../src/store/redis-store.ts';
 import { startTestBot, type TestBot } from './helpers/app.ts';
 import { type AnswerDropper, answerDropper, assertRedis, dropPrefix, redisUrl, uniquePrefix } from './helpers/redis.ts';
+import { credit } from './helpers/credit.ts';
 
 const silent = pino({ level: 'silent' });
 let bot: TestBot | undefined;
@@ -44,8 +45,8 @@ async function storeWithSaldo(): Promise<Store> {
   relay = await answerDropper();
   prefix = uniquePrefix('metrics');
   store = createRedisStore({ url: relay.url, prefix, log: silent });
-  await store.adjustSaldo('telegram:1', 250_000, 'deposit', Date.now(), 'test');
-  await store.adjustSaldo('telegram:2', 100_000, 'deposit', Date.now(), 'test');
+  await credit(store, 'telegram:1', 250_000, { note: 'test' });
+  await credit(store, 'telegram:2', 100_000, { note: 'test' });
   return store;
 }
 

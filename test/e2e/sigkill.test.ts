@@ -10,6 +10,7 @@ import { startMmbcSimulator, type MmbcSimulator } from '../../src/providers/mmbc
 import { createRedisStore } from '../../src/store/redis-store.ts';
 import { ADMIN, startTestBot, type TestBot } from '../helpers/app.ts';
 import { dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { credit } from '../helpers/credit.ts';
 
 const USER = 'console:local';
 let sim: MmbcSimulator | undefined;
@@ -38,7 +39,7 @@ describe('SIGKILL between the debit and the provider answer', () => {
     prefix = uniquePrefix('sigkill');
     const seed = createRedisStore({ url: redisUrl(), prefix });
     await seed.setReseller(USER, true, 'Kasir', Date.now());
-    await seed.adjustSaldo(USER, 1_000_000, 'deposit', Date.now(), 'test');
+    await credit(seed, USER, 1_000_000, { note: 'test' });
     await seed.close();
 
     // node --import tsx, not tsx's CLI: the CLI is a wrapper whose death would leave the real bot running.

@@ -13,6 +13,7 @@ import { createRedisStore } from '../../src/store/redis-store.ts';
 import { createMemoryStore } from '../../src/store/memory-store.ts';
 import type { Store } from '../../src/bot/store.ts';
 import { type AnswerDropper, answerDropper, assertRedis, dropPrefix, redisUrl, uniquePrefix } from './redis.ts';
+import { credit } from './credit.ts';
 
 export const RESELLER: UserId = 'test:reseller';
 export const ADMIN: UserId = 'test:admin';
@@ -110,7 +111,7 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
   await app.attach(recordingChannel(inbox, 'console'));
   if (!opts.prefix) {
     await store.setReseller(RESELLER, true, 'Toko Test', Date.now());
-    if (opts.saldo !== 0) await store.adjustSaldo(RESELLER, opts.saldo ?? 1_000_000, 'deposit', Date.now(), 'test');
+    if (opts.saldo !== 0) await credit(store, RESELLER, opts.saldo ?? 1_000_000, { note: 'test' });
   }
   return {
     app,

@@ -13,6 +13,7 @@ import { createRedisStore } from '../../src/store/redis-store.ts';
 import { ADMIN, ledgerBalances, RESELLER, STORES, type StoreKind, startTestBot, type TestBot } from '../helpers/app.ts';
 import { captureLog } from '../helpers/log.ts';
 import { assertRedis, dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.ts';
+import { credit } from '../helpers/credit.ts';
 
 const PASSWORD = 'S3cret!pass/word';
 const FORMS = [PASSWORD, encodeURIComponent(PASSWORD), new URLSearchParams({ p: PASSWORD }).toString().slice(2)];
@@ -88,7 +89,7 @@ describe('a biller quoting the password, in the log', () => {
     const silent: Channel = { name: 'test', async start() {}, async send() {}, async stop() {} };
     await app.attach(silent);
     await store.setReseller(RESELLER, true, 'Toko Test', Date.now());
-    await store.adjustSaldo(RESELLER, 1_000_000, 'deposit', Date.now(), 'test');
+    await credit(store, RESELLER, 1_000_000, { note: 'test' });
 
     // PLN falls over from MMBC's refusal (about its login, not the bill) to IAK, logging MMBC's words on the way.
     sim.setFault('532100112233', 'inquiry-leak-password');

@@ -5,6 +5,7 @@ import { createMemoryStore } from '../../src/store/memory-store.ts';
 import { memoryState } from '../../src/store/memory/state.ts';
 import { plantInMemory } from './legacy-data.ts';
 import { makeQuote, newId, newUser, fresh, storeContract } from './contract/index.ts';
+import { credit } from '../helpers/credit.ts';
 
 storeContract('memory', async () => {
   const state = memoryState(Date.now);
@@ -37,7 +38,7 @@ describe('memory store', () => {
     it('a quote expires when the clock passes expiresAt', async () => {
       const { store, advance, now } = clocked();
       const u = newUser();
-      await store.adjustSaldo(u, 50_000, 'deposit', now());
+      await credit(store, u, 50_000, { now: now() });
       const q = makeQuote(u, 10_000, { now: now(), ttlMs: 300_000 });
       await store.putQuote(q);
       advance(299_000);
@@ -51,7 +52,7 @@ describe('memory store', () => {
     it('an expired quote cannot be reserved even without a getQuote first', async () => {
       const { store, advance, now } = clocked();
       const u = newUser();
-      await store.adjustSaldo(u, 50_000, 'deposit', now());
+      await credit(store, u, 50_000, { now: now() });
       const q = makeQuote(u, 10_000, { now: now(), ttlMs: 1_000 });
       await store.putQuote(q);
       advance(1_001);
@@ -102,7 +103,7 @@ describe('memory store', () => {
     const a = createMemoryStore();
     const b = createMemoryStore();
     const u = newUser();
-    await a.adjustSaldo(u, 1_000, 'deposit', 1);
+    await credit(a, u, 1_000, { now: 1 });
     expect(await b.getSaldo(u)).toBe(0);
     await a.close();
     await b.close();

@@ -95,8 +95,12 @@ describe('migration 002: transfer credit and deposit marks become operation reco
     expect(strip(after.filter((d) => !added.has(d.key)))).toEqual(strip(fixture.keys.filter((d) => !moved.has(d.key))));
     const store = createRedisStore({ redis, prefix });
     expect(await readBack(store, redis, prefix)).toEqual(fixture.reads);
-    // A DEPOSIT sent again under that message id (the deprecated port's opId) is still credited once.
-    expect(await store.adjustSaldo(A, 1_000_000, 'deposit', Date.now(), 'by admin', 'admin-msg-1')).toBe(1_000_000);
+    // A DEPOSIT sent again under that message id (the operation id the removed adjustSaldo gave it) is still credited once.
+    const again = 'adjusted:admin-msg-1';
+    expect(await store.money.adjust({ opId: again, by: again, now: Date.now(), user: A, amount: 1_000_000, reason: 'deposit', note: 'by admin' })).toMatchObject({
+      ok: true,
+      saldo: 1_000_000,
+    });
     expect(await redis.exists(k.op(A, 'adjusted:admin-msg-1'))).toBe(1);
   });
 

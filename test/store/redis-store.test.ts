@@ -7,6 +7,7 @@ import { createRedisStore } from '../../src/store/redis-store.ts';
 import { assertRedis, dropPrefix, globEscape, hashTag, redisUrl, scanKeys, uniquePrefix } from '../helpers/redis.ts';
 import { plantInRedis } from './legacy-data.ts';
 import { makeQuote, newId, newUser, fresh, storeContract } from './contract/index.ts';
+import { credit } from '../helpers/credit.ts';
 
 const url = redisUrl();
 
@@ -59,7 +60,7 @@ describe('redis store', () => {
     const a = mk();
     const b = mk();
     const u = newUser();
-    await a.adjustSaldo(u, 100_000, 'deposit', Date.now());
+    await credit(a, u, 100_000);
     const q = makeQuote(u, 40_000);
     await b.putQuote(q);
     expect(await a.getQuote(u)).toEqual(q);
@@ -80,7 +81,7 @@ describe('redis store', () => {
     const a = mk();
     const b = mk();
     const u = newUser();
-    await a.adjustSaldo(u, 10_000, 'deposit', 1);
+    await credit(a, u, 10_000, { now: 1 });
     const q = makeQuote(u, 10_000);
     await a.putQuote(q);
     const txId = newId('T');
@@ -160,7 +161,7 @@ describe('redis store', () => {
     try {
       const a = mk();
       const u = newUser();
-      await a.adjustSaldo(u, 5_000, 'deposit', 1);
+      await credit(a, u, 5_000, { now: 1 });
       await a.touchUser(u, 1);
       expect(await other.getSaldo(u)).toBe(0);
       expect(await other.getUser(u)).toBeNull();
@@ -180,7 +181,7 @@ describe('redis store', () => {
         await fresh(s, u, `m${i}`, 3_600);
         await s.touchUser(u, now);
         await s.setReseller(u, true, `Agen ${i}`, now);
-        await s.adjustSaldo(u, 100_000, 'deposit', now, 'awal');
+        await credit(s, u, 100_000, { now, note: 'awal' });
         const q1 = makeQuote(u, 10_000);
         await s.putQuote(q1);
         const t1 = newId('T');
@@ -207,7 +208,10 @@ describe('redis store', () => {
         const tickets = [];
         for (let n = 0; n < 4; n++) tickets.push(await s.openTicket(u, newId('D'), 100_000, now + n, 86_400_000, 3));
         const replacing = tickets[3]!;
-        if (replacing.ok) expect((await s.acceptTicket(replacing.ticket.id, now + 5, 'test:admin')).ok).toBe(true);
+        if (replacing.ok) {
+          const opId = `acc:${replacing.ticket.id}`;
+          expect((await s.money.acceptTicket({ opId, by: opId, now: now + 5, ticketId: replacing.ticket.id, acceptedBy: 'test:admin' })).ok).toBe(true);
+        }
         expect(await s.pinTry(u, now, 3, 30_000)).toEqual({ ok: false, reason: 'none' });
       }
       const all = await scanKeys(url, `${globEscape(p)}*`);
@@ -234,7 +238,7 @@ describe('redis store', () => {
     const s = createRedisStore({ url, prefix: p });
     try {
       const users = Array.from({ length: 1_300 }, () => newUser());
-      await Promise.all(users.map((u, i) => s.adjustSaldo(u, 1_000 + i, 'deposit', 1)));
+      await Promise.all(users.map((u, i) => credit(s, u, 1_000 + i, { now: 1 })));
       await s.schedule(users[0]!, 'T1', Date.now());
       const sizes: number[] = [];
       const pipeline = s.redis.pipeline.bind(s.redis);

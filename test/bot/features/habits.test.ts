@@ -5,7 +5,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { translator } from '../../../src/bot/i18n.ts';
 import { audit } from '../../../src/payments/audit.ts';
+import { opIds } from '../../../src/payments/ledger.ts';
 import { ADMIN, RESELLER, STORES, startTestBot, type TestBot } from '../../helpers/app.ts';
+import { credit } from '../../helpers/credit.ts';
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -212,7 +214,7 @@ describe.each(STORES)('TRANSFER (%s store)', (kind) => {
     expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 0`)).toContain('TRANSFER <user> <nominal>');
     expect(await bot.say(RESELLER, `TRANSFER ${OTHER} 2000000`)).toContain('Saldo tidak cukup');
     await bot.store.setReseller('telegram:5', true, undefined, Date.now());
-    await bot.store.adjustSaldo('telegram:5', 1000, 'deposit', Date.now());
+    await credit(bot.store, 'telegram:5', 1000);
     expect(await bot.app.bot.handle({ user: 'telegram:5', text: 'TRANSFER telegram:5 100' })).toEqual([{ text: expect.stringContaining('diri sendiri') }]);
     expect(await bot.store.getSaldo(RESELLER)).toBe(1_000_000);
     expect(await bot.store.getSaldo(OTHER)).toBe(0);
@@ -245,7 +247,7 @@ describe.each(STORES)('TRANSFER (%s store)', (kind) => {
     await bot.store.setReseller(OTHER, true, undefined, Date.now());
     const id = 'TRF-CRASHED00000001';
     await bot.store.schedule(RESELLER, id, Date.now() + 1000);
-    await bot.store.transferOut({ id, from: RESELLER, to: OTHER, amount: 70_000, at: Date.now() });
+    await bot.store.money.transferOut({ opId: opIds.transferOut(id), by: 'dead', now: Date.now(), transferId: id, from: RESELLER, to: OTHER, amount: 70_000 });
     expect(await bot.store.getSaldo(OTHER)).toBe(0);
     expect(await bot.say(ADMIN, `TRX ${id}`)).toContain('belum ditambah');
     bot.advance(2_000);

@@ -11,6 +11,7 @@ import { loadConfig } from '../../../src/config.ts';
 import * as pins from '../../../src/payments/pin.ts';
 import { createMemoryStore } from '../../../src/store/memory-store.ts';
 import { RESELLER, startTestBot, type TestBot } from '../../helpers/app.ts';
+import { credit } from '../../helpers/credit.ts';
 
 vi.mock('../../../src/payments/pin.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../../src/payments/pin.ts')>();
@@ -67,7 +68,7 @@ describe('the PIN lock under concurrent wrong PINs', () => {
     const app = await createApp(config, { log: pino({ level: 'silent' }), store, autostartWorker: false });
     try {
       await store.setReseller(RESELLER, true, 'Toko Test', Date.now());
-      await store.adjustSaldo(RESELLER, 1_000_000, 'deposit', Date.now(), 'test');
+      await credit(store, RESELLER, 1_000_000, { note: 'test' });
       const say = async (text: string, messageId?: string) =>
         (await app.bot.handle({ user: RESELLER, text, ...(messageId ? { messageId } : {}) })).map((r) => r.text).join('\n');
       expect(await say('PIN 4829')).toContain('PIN dibuat');

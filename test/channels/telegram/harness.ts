@@ -8,6 +8,7 @@ import type { UserId } from '../../../src/bot/channel.ts';
 import { createTelegramChannel, type TelegramChannel, type TelegramChannelOptions } from '../../../src/channels/telegram/index.ts';
 import { type SentMessage, startFakeBotApi, type FakeBotApi } from '../../helpers/fake-bot-api.ts';
 import { startTestBot, type TestBot, type TestBotOptions } from '../../helpers/app.ts';
+import { credit } from '../../helpers/credit.ts';
 
 export const TG_RESELLER = 7001;
 export const TG_CUSTOMER = 7002;
@@ -38,7 +39,7 @@ export async function startTelegramBot(opts: TelegramTestOptions = {}): Promise<
   if (!opts.prefix) {
     for (const id of [TG_RESELLER, TG_RESELLER2]) {
       await base.store.setReseller(tg(id), true, `Toko ${id}`, Date.now());
-      await base.store.adjustSaldo(tg(id), 1_000_000, 'deposit', Date.now(), 'test');
+      await credit(base.store, tg(id), 1_000_000, { note: 'test' });
     }
   }
   const channel = createTelegramChannel({

@@ -11,6 +11,7 @@ import { startTestBot, type TestBot, type TestBotOptions } from '../../helpers/a
 import { captureLog, type LogLine } from '../../helpers/log.ts';
 import { redisUrl } from '../../helpers/redis.ts';
 import { fakeSockets, type FakeSockets, waitFor } from './fake-socket.ts';
+import { credit } from '../../helpers/credit.ts';
 
 export const WA_RESELLER = '6281234567890';
 export const WA_CUSTOMER = '6289876543210';
@@ -39,7 +40,7 @@ export async function startWhatsAppBot(opts: WhatsAppTestOptions = {}): Promise<
   const base = await startTestBot(opts);
   if (!opts.prefix) {
     await base.store.setReseller(wa(WA_RESELLER), true, 'Toko WA', Date.now());
-    await base.store.adjustSaldo(wa(WA_RESELLER), 1_000_000, 'deposit', Date.now(), 'test');
+    await credit(base.store, wa(WA_RESELLER), 1_000_000, { note: 'test' });
   }
   const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
   const socks = opts.socks ?? fakeSockets();

@@ -1,6 +1,6 @@
 /**
  * The Tickets port (src/bot/store/tickets.ts): deposit tickets, the per-reseller cap, replacement, unique
- * amounts. Accepting one is the deprecated acceptTicket here (the ledger's own is in ledger.ts).
+ * amounts. A ticket is accepted through the ledger (`money.acceptTicket`, its own contract in ledger.ts).
  */
 import { describe, expect, it } from 'vitest';
 import type { OpenTicketResult, Store, Ticket } from '../../../src/bot/store.ts';
@@ -18,6 +18,11 @@ export function ticketsContract(store: () => Store): void {
   const open = (user: string, nominal: number, now = Date.now(), maxOpen = MAX, id = newId('D')) =>
     store().openTicket(user, id, nominal, now, DAY, maxOpen);
   const status = async (id: string) => (await store().getTicket(id))?.status;
+  /** An admin's ACC: the ledger's acceptTicket under a fresh operation. */
+  const accept = (ticketId: string, now: number) => {
+    const opId = newId('acc');
+    return store().money.acceptTicket({ opId, by: opId, now, ticketId, acceptedBy: 'test:admin' });
+  };
 
   describe('deposit tickets', () => {
     it('asks for the nominal rounded up to a thousand plus 1–999, keeps the nominal, and getTicket reads it back', async () => {
@@ -49,11 +54,11 @@ export function ticketsContract(store: () => Store): void {
       expect(r.ok && r.replaced).toMatchObject({ id: t1.id, amount: t1.amount, status: 'replaced', replacedBy: t4.id });
       expect(await store().getTicket(t1.id)).toMatchObject({ status: 'replaced', replacedBy: t4.id });
       expect([await status(t2.id), await status(t3.id), await status(t4.id)]).toEqual(['open', 'open', 'open']);
-      const acc = await store().acceptTicket(t1.id, now + 4, 'test:admin');
-      expect(acc).toMatchObject({ ok: false, reason: 'replaced', ticket: { id: t1.id, replacedBy: t4.id } });
+      const acc = await accept(t1.id, now + 4);
+      expect(acc).toMatchObject({ ok: false, refusal: { code: 'ticket-replaced', ticket: { id: t1.id, replacedBy: t4.id } } });
       expect(await store().getSaldo(u)).toBe(0);
       expect(await store().ledger(u, 10)).toEqual([]);
-      expect(await store().acceptTicket(t4.id, now + 5, 'test:admin')).toMatchObject({ ok: true, saldo: t4.amount });
+      expect(await accept(t4.id, now + 5)).toMatchObject({ ok: true, saldo: t4.amount });
     });
 
     it('at the cap with no open ticket of that nominal, refuses and names the open ones, oldest first', async () => {
@@ -67,7 +72,7 @@ export function ticketsContract(store: () => Store): void {
       expect(!r.ok && r.reason).toBe('full');
       expect(!r.ok && r.reason === 'full' && r.open.map((t) => t.id)).toEqual(ids);
       expect(await store().getTicket(id)).toBeNull();
-      expect(await store().acceptTicket(id, now + 6, 'test:admin')).toEqual({ ok: false, reason: 'unknown' });
+      expect(await accept(id, now + 6)).toEqual({ ok: false, refusal: { code: 'unknown-ticket' } });
       // The cap is per reseller: another one opens freely.
       expect((await open(newUser(), 400_000, now + 7)).ok).toBe(true);
     });
@@ -78,7 +83,7 @@ export function ticketsContract(store: () => Store): void {
       const paid = opened(await open(u, 100_000, now));
       opened(await open(u, 200_000, now + 1));
       opened(await open(u, 300_000, now + 2));
-      expect((await store().acceptTicket(paid.id, now + 3, 'test:admin')).ok).toBe(true);
+      expect((await accept(paid.id, now + 3)).ok).toBe(true);
       const r = await open(u, 400_000, now + 4);
       expect(r.ok && r.replaced).toBeUndefined();
       expect(r.ok).toBe(true);
@@ -132,7 +137,7 @@ export function ticketsContract(store: () => Store): void {
       expect(next.amount).toBeLessThan(102_000);
       // One of them is paid: its amount can be held again.
       const paid = opened(rs[0]!);
-      expect((await store().acceptTicket(paid.id, now + 1, 'test:admin')).ok).toBe(true);
+      expect((await accept(paid.id, now + 1)).ok).toBe(true);
       expect(opened(await open(newUser(), 100_000, now + 2)).amount).toBe(paid.amount);
     });
 
