@@ -10,7 +10,6 @@ import type { Broadcasts } from './store/broadcasts.ts';
 import type { Caches } from './store/caches.ts';
 import type { Conversations } from './store/conversations.ts';
 import type { Health } from './store/health.ts';
-import type { LegacyMoney } from './store/legacy-money.ts';
 import type { Markups } from './store/markups.ts';
 import type { Pins } from './store/pins.ts';
 import type { Schedule } from './store/schedule.ts';
@@ -24,7 +23,6 @@ export type * from './store/broadcasts.ts';
 export type * from './store/caches.ts';
 export type * from './store/conversations.ts';
 export type * from './store/health.ts';
-export type * from './store/legacy-money.ts';
 export type * from './store/markups.ts';
 export { StoreOutcomeUnknown } from './store/outcome-unknown.ts';
 export type * from './store/pins.ts';
@@ -35,7 +33,7 @@ export type * from './store/transfers.ts';
 export type * from './store/users.ts';
 
 export interface Store
-  extends Conversations, Users, Pins, Markups, Transactions, Schedule, Tickets, Transfers, Broadcasts, Caches, Health, LegacyMoney {
+  extends Conversations, Users, Pins, Markups, Transactions, Schedule, Tickets, Transfers, Broadcasts, Caches, Health {
   readonly kind: 'redis' | 'memory';
   /** Every step that moves money, each idempotent per operation id (src/payments/ledger.ts). */
   readonly money: Ledger;

@@ -1,6 +1,5 @@
 /** The embedded store: one process, lost on exit. One file per port or two under memory/, over shared state. */
 import type { Store } from '../bot/store.ts';
-import { legacyMoney } from './legacy-money.ts';
 import { memoryBroadcasts } from './memory/broadcasts.ts';
 import { memoryCaches } from './memory/caches.ts';
 import { memoryConversations } from './memory/conversations.ts';
@@ -16,15 +15,13 @@ import { memoryUsers } from './memory/users.ts';
 export function createMemoryStore(opts: { clock?: () => number; state?: MemoryState } = {}): Store {
   const state = opts.state ?? memoryState(opts.clock ?? Date.now);
   const money = memoryLedger(state);
-  const transactions = memoryTransactions(state);
   return {
     kind: 'memory',
     money,
-    ...legacyMoney(money, transactions.getSaldo),
     ...memoryConversations(state),
     ...memoryUsers(state),
     ...memoryPins(state),
-    ...transactions,
+    ...memoryTransactions(state),
     ...memoryDesk(state),
     ...memoryBroadcasts(state),
     ...memoryCaches(state),

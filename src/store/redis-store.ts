@@ -6,7 +6,6 @@ import type { Redis } from 'ioredis';
 import type { Store } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import { keys } from './keys.ts';
-import { legacyMoney } from './legacy-money.ts';
 import { createRedisClient, logRedisErrors } from './redis-client.ts';
 import { redisBroadcasts } from './redis/broadcasts.ts';
 import { redisCaches } from './redis/caches.ts';
@@ -24,17 +23,15 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
   const prefix = opts.prefix ?? 'ppob:';
   const context = { redis, k: keys(prefix) };
   const money = redisLedger(context);
-  const transactions = redisTransactions(context);
   return {
     kind: 'redis',
     redis,
     prefix,
     money,
-    ...legacyMoney(money, transactions.getSaldo),
     ...redisConversations(context),
     ...redisUsers(context),
     ...redisPins(context),
-    ...transactions,
+    ...redisTransactions(context),
     ...redisDesk(context),
     ...redisBroadcasts(context),
     ...redisCaches(context),

@@ -80,8 +80,8 @@ export const BIG = 100_000;
 export const sum = (entries: LedgerEntry[]) => entries.reduce((s, e) => s + e.amount, 0);
 
 /** Credits `amount` through the ledger under a fresh operation (a scene's saldo). */
-export async function credit(s: Store, user: string, amount: number, now = Date.now()): Promise<number> {
-  const r = await s.money.adjust({ opId: newId('op'), by: 'test', now, user, amount, reason: 'deposit' });
+export async function credit(s: Store, user: string, amount: number, now = Date.now(), note?: string): Promise<number> {
+  const r = await s.money.adjust({ opId: newId('op'), by: 'test', now, user, amount, reason: 'deposit', ...(note ? { note } : {}) });
   if (!r.ok) throw new Error(`setup credit failed: ${JSON.stringify(r)}`);
   return r.saldo;
 }

@@ -8,7 +8,6 @@ import { broadcastsContract } from './broadcasts.ts';
 import { cachesContract } from './caches.ts';
 import { conversationsContract } from './conversations.ts';
 import type { Plant } from './fixtures.ts';
-import { legacyMoneyContract } from './legacy-money.ts';
 import { ledgerContract } from './ledger.ts';
 import { markupsContract } from './markups.ts';
 import { pinsContract } from './pins.ts';
@@ -49,7 +48,6 @@ export function storeContract(name: string, make: () => Promise<StoreHandle>): v
     ticketsContract(store);
     broadcastsContract(store);
     cachesContract(store);
-    legacyMoneyContract(store);
     ledgerContract(store, () => h!.plant);
   });
 }

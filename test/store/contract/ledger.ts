@@ -420,6 +420,23 @@ export function ledgerContract(store: () => Store, plant: () => Plant): void {
       expect(await money().adjust(op)).toEqual({ ok: true, repeat: false, saldo: 0 });
     });
 
+    // Moved from the removed legacy suite, each debit now a ledger operation of its own.
+    it('1,000 concurrent debits against a saldo covering exactly 100: 100 succeed, saldo 0, never negative', async () => {
+      const u = newUser();
+      await credit(u, 100 * 2_500, 1);
+      const results = await Promise.all(
+        Array.from({ length: 1_000 }, (_, i) => money().adjust({ opId: newId('op'), by: 'test', now: 2 + i, user: u, amount: -2_500, reason: 'adjustment' })),
+      );
+      const ok = results.flatMap((r) => (r.ok ? [r.saldo] : []));
+      expect(ok).toHaveLength(100);
+      expect(Math.min(...ok)).toBe(0);
+      expect(new Set(ok).size).toBe(100);
+      expect(await s().getSaldo(u)).toBe(0);
+      const { entries } = await expectBalanced(u);
+      expect(entries).toHaveLength(101);
+      expect(entries.every((e) => e.saldoAfter >= 0)).toBe(true);
+    });
+
     it('refuses an amount that is not a whole number of rupiah', async () => {
       await expect(money().adjust({ opId: 'x', by: 'b', now: 1, user: newUser(), amount: 1.5, reason: 'deposit' })).rejects.toThrow();
     });

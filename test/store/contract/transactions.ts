@@ -1,7 +1,7 @@
 /** The Transactions port (src/bot/store/transactions.ts): transactions as read, and the writes that move no money. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/bot/store.ts';
-import { credit, makeQuote, newId, newUser, storeSteps } from './fixtures.ts';
+import { credit, makeQuote, newId, newUser, storeSteps, sum } from './fixtures.ts';
 
 export function transactionsContract(store: () => Store): void {
   let s: Store;
@@ -39,6 +39,38 @@ export function transactionsContract(store: () => Store): void {
     });
   });
 
+  // Moved from the removed legacy suite (it seeded through adjustSaldo): reads of the Transactions port.
+  describe('saldo and ledger reads', () => {
+    it('an unknown user has saldo 0 and an empty ledger', async () => {
+      const u = newUser();
+      expect(await s.getSaldo(u)).toBe(0);
+      expect(await s.ledger(u, 10)).toEqual([]);
+    });
+
+    it('ledger(limit) gives the last `limit` entries (MUTASI n); their sum is the saldo when all are asked', async () => {
+      // The port does not document the order inside the answer; CONTRACT's `MUTASI [n]` says "the last n ledger entries".
+      const u = newUser();
+      for (let i = 1; i <= 7; i++) await credit(s, u, i * 1_000, i * 10, `n${i}`);
+      const all = await s.ledger(u, 100);
+      expect(all).toHaveLength(7);
+      expect(sum(all)).toBe(28_000);
+      const last3 = await s.ledger(u, 3);
+      expect(last3).toHaveLength(3);
+      expect(last3.map((e) => e.note).sort()).toEqual(['n5', 'n6', 'n7']);
+    });
+
+    it('a limit of 0 gives nothing (ledger, listTx, scheduled, claimDue)', async () => {
+      const u = newUser();
+      const { txId } = await paid(u, 1_000, 5_000);
+      await s.schedule(u, txId, 1);
+      expect.soft(await s.ledger(u, 0)).toEqual([]);
+      expect.soft(await s.listTx(u, 0)).toEqual([]);
+      expect.soft(await s.scheduled(0)).toEqual([]);
+      expect.soft(await s.claimDue(10, 1_000, 0)).toEqual([]);
+      // and nothing was leased by the empty claim
+      expect(await s.claimDue(10, 1_000, 10)).toEqual([{ user: u, txId }]);
+    });
+  });
 
   describe('transaction record', () => {
     it('logTx/txLog keep the order of appends', async () => {
