@@ -61,7 +61,11 @@ export interface Desk {
   transfer(req: TransferRequest): Promise<Outcome<{ id: string; saldo: number; received: number }>>;
 }
 
-/** The transfer an operation makes: the same operation always names the same transfer (`TRF-` + txIdOf). */
+/**
+ * The transfer an operation makes: the same operation at the same `now` always names the same transfer
+ * (`TRF-` + txIdOf). `now` is part of the operation: a caller sends it unchanged with every retry, as the chat
+ * handlers do (read once per message); a retry with a later `now` would name a second transfer.
+ */
 export function transferIdOf(opId: OpId, now: number): string {
   return `${TRANSFER_PREFIX}${txIdOf(now, opId)}`;
 }

@@ -214,8 +214,12 @@ export function createPayments(deps: PaymentDeps): Payments {
       const r = await patiently(txId, () => money.resolve(op));
       // Refused: final meanwhile, or the step is someone else's (the worker's, another admin's).
       if (!r.ok) return { ok: false, reason: 'final', tx: (await store.getTx(tx.user, txId)) ?? tx };
-      await store.unschedule(tx.user, txId);
+      // The payer is told first: a schedule entry that outlives a blip is dropped by the worker (the transaction
+      // is final), while a receipt never told could never be told again (SUKSES once more is "already final").
       await emit({ type: r.tx.status === 'SETTLED' ? 'settled' : 'failed', tx: r.tx });
+      await store.unschedule(tx.user, txId).catch((err: unknown) => {
+        log.warn({ tx: txId, err: err instanceof Error ? err.message : String(err) }, 'settled by hand; its schedule entry is left for the worker to drop');
+      });
       return { ok: true, tx: r.tx };
     },
 

@@ -33,6 +33,12 @@ export async function completeTransfer(
 ): Promise<{ saldo: number } | null> {
   const tr = known ?? (await store.getTransfer(from, id));
   if (!tr) return null;
+  // Done is written only after the credit: a transfer still scheduled when its credit's op record has expired
+  // (7 days, the worker down or failing all along) must not be credited again.
+  if ('state' in tr && tr.state === 'done') {
+    await store.unschedule(from, id);
+    return { saldo: await store.getSaldo(tr.to) };
+  }
   const money = withRetries(store.money, opts);
   const r = await money.transferIn({ opId: opIds.transferIn(id), by: TRANSFER_SENDER, now: tr.at, transferId: id, from, to: tr.to, amount: tr.amount });
   await store.unschedule(from, id);
