@@ -7,8 +7,10 @@
  *   finished by the worker after the upgrade: its credit then finds this record (op-conflict) and is not made
  *   again; the transfer is marked done.
  * - `{user}:adjusted:<message id>` (the saldo after, TTL.messageSeconds): a DEPOSIT under that message id was
- *   credited. It becomes `{user}:op:adjusted:<message id>`, the record Store.adjustSaldo's operation id leads
- *   to, with the saldo it answers and the time it had left.
+ *   credited. It becomes `{user}:op:adjusted:<message id>` (op id `adjusted:<message id>`), with the saldo it
+ *   answers and the time it had left. Today's DEPOSIT names its operation `msg:<admin>:<message id>`, so the
+ *   moved record guards only a resend under the old id; a redelivered message is dropped earlier anyway, by
+ *   the replay claim (TTL.messageSeconds), which the upgrade leaves in place.
  * Each mark goes in the same atomic step as its record is written (both on the account's tag), so a step cut
  * short and run again finds the marks it has not yet moved, and only those: idempotent.
  */
@@ -47,7 +49,7 @@ async function move(ctx: MigrationContext, kind: 'credited' | 'adjusted'): Promi
     for (const full of found) {
       const parts = split(full.slice(ctx.prefix.length), kind);
       if (!parts) continue;
-      // The op ids today's code gives these steps: opIds.transferIn(id), and adjustSaldo's for a message id.
+      // The op ids: opIds.transferIn(id) for a transfer's credit; `adjusted:<message id>` for an old DEPOSIT mark.
       const record = ctx.k.op(parts.account, `${kind}:${parts.rest}`);
       const by = kind === 'credited' ? MIGRATED_BY : `adjusted:${parts.rest}`;
       const ttl = kind === 'credited' ? TTL.opSeconds : 0;
