@@ -150,9 +150,14 @@ export function createBot(deps: BotDeps): Bot {
       if (msg.kind === 'media') return text(t('input.media'));
       // Characters, not UTF-16 units: an emoji is one character to the user.
       if (msg.text.length > MAX_TEXT && [...msg.text].length > MAX_TEXT) return text(t('input.tooLong', { max: MAX_TEXT }));
-      // Not read above when longer than MAX_TEXT in UTF-16 units but not in characters (emoji).
-      const parsed = intent ?? parse(msg.text.normalize('NFKC'), catalogue, commands);
-      seen.secret = commands.carriesPin(parsed, typed);
+      // Not read above when longer than MAX_TEXT in UTF-16 units but not in characters (emoji): read it now, and
+      // only then see whether it carried a PIN (a message read above was looked at once, there).
+      let parsed = intent;
+      if (!parsed) {
+        const late = msg.text.normalize('NFKC');
+        parsed = parse(late, catalogue, commands);
+        seen.secret = commands.carriesPin(parsed, late);
+      }
       const ctx = messageContext(ops, {
         user: msg.user, role: who.role, hasPin: who.hasPin, now: clock(), catalogue, messageId: msg.messageId, ref: msg.ref, openQuote,
       });
