@@ -6,11 +6,13 @@
  * idempotent per operation id. Code that needs a part of the store takes that port, not `Store`.
  */
 import type { Ledger } from '../payments/ledger.ts';
+import type { Accounts } from './store/accounts.ts';
 import type { Broadcasts } from './store/broadcasts.ts';
 import type { Caches } from './store/caches.ts';
 import type { Conversations } from './store/conversations.ts';
 import type { Health } from './store/health.ts';
 import type { Markups } from './store/markups.ts';
+import type { Network } from './store/network.ts';
 import type { Pins } from './store/pins.ts';
 import type { Schedule } from './store/schedule.ts';
 import type { Tickets } from './store/tickets.ts';
@@ -19,11 +21,14 @@ import type { Transfers } from './store/transfers.ts';
 import type { Users } from './store/users.ts';
 
 export { isFinal } from '../payments/transitions.ts';
+export type * from './store/accounts.ts';
 export type * from './store/broadcasts.ts';
 export type * from './store/caches.ts';
 export type * from './store/conversations.ts';
 export type * from './store/health.ts';
 export type * from './store/markups.ts';
+export { markupKey } from './store/network.ts';
+export type * from './store/network.ts';
 export { StoreOutcomeUnknown } from './store/outcome-unknown.ts';
 export type * from './store/pins.ts';
 export type * from './store/schedule.ts';
@@ -33,7 +38,7 @@ export type * from './store/transfers.ts';
 export type * from './store/users.ts';
 
 export interface Store
-  extends Conversations, Users, Pins, Markups, Transactions, Schedule, Tickets, Transfers, Broadcasts, Caches, Health {
+  extends Conversations, Users, Accounts, Network, Pins, Markups, Transactions, Schedule, Tickets, Transfers, Broadcasts, Caches, Health {
   readonly kind: 'redis' | 'memory';
   /** Every step that moves money, each idempotent per operation id (src/payments/ledger.ts). */
   readonly money: Ledger;

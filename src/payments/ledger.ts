@@ -15,10 +15,10 @@
  * Implemented by both stores (src/store/), each against the contract suite in test/store/.
  */
 import type { UserId } from '../bot/channel.ts';
+import type { AccountId } from '../bot/store/users.ts';
 import type { LedgerReason, Quote, SameDayMark, Ticket, Transaction, TxEvent, TxPatch, TxStatus } from '../bot/store.ts';
 
-/** The holder of a saldo. Today one per user; accounts with several identities come with the network. */
-export type AccountId = UserId;
+export type { AccountId };
 
 /** Made by the caller before the first try; the same for every retry of that operation. */
 export type OpId = string;
@@ -38,6 +38,8 @@ export const opIds = {
   transferOut: (transferId: string) => transferId,
   /** On the receiver's account: the credit of that transfer. */
   transferIn: (transferId: string) => `credited:${transferId}`,
+  /** An upline's commission on a SETTLED transaction; level 1 is the nearest upline. */
+  commission: (txId: string, level: number) => `${txId}:komisi:${level}`,
 } as const;
 
 /** Why an operation changed nothing. Typed, so a caller says the right sentence. */
@@ -74,6 +76,8 @@ export interface ReserveOp extends OpBase {
   txId: string;
   /** The incoming message that paid: kept on the transaction. */
   messageId?: string;
+  /** The identity that paid, when it is not the account itself: later notices go there. */
+  paidBy?: UserId;
   /** The duplicate guard's mark to set. */
   sameDay?: SameDayMark;
   /** The quote as the caller read it (same id): the store need not send it back. */
@@ -119,6 +123,22 @@ export interface TransferOp extends OpBase {
   amount: number;
 }
 
+export interface CommissionOp extends OpBase {
+  /** The upline earning it. */
+  user: AccountId;
+  amount: number;
+  /** The SETTLED transaction it is earned on, and the downline that paid it. */
+  txId: string;
+  from: AccountId;
+  level: number;
+}
+
+export interface RedeemOp extends OpBase {
+  user: AccountId;
+  /** How much commission to move into saldo; absent: all of it. */
+  amount?: number;
+}
+
 export interface Ledger {
   /**
    * QUOTED → SENDING, the one claim to call the biller: consumes the open quote `quoteId`, checks and debits
@@ -141,4 +161,11 @@ export interface Ledger {
   transferOut(op: TransferOp): Promise<Outcome<{ saldo: number }>>;
   /** Second half: credits the receiver and marks the transfer done. opId: opIds.transferIn(id). */
   transferIn(op: TransferOp): Promise<Outcome<{ saldo: number }>>;
+  /** Credits an upline's commission book (reason `komisi`, the transaction on the entry). opId: opIds.commission. */
+  creditCommission(op: CommissionOp): Promise<Outcome<{ commission: number }>>;
+  /**
+   * `TUKAR KOMISI`: moves commission into saldo, one entry in each book. Refused as `insufficient` (its `saldo`
+   * the commission balance) when there is less than asked, or nothing at all.
+   */
+  redeemCommission(op: RedeemOp): Promise<Outcome<{ amount: number; commission: number; saldo: number }>>;
 }

@@ -32,6 +32,7 @@ const quote = z.object({
   ]),
   bill,
   markup: rupiah,
+  network: z.array(z.object({ account: z.string(), markup: rupiah.nonnegative() })).optional(),
   price: rupiah.nonnegative(),
   createdAt: z.number(),
   expiresAt: z.number(),
@@ -53,7 +54,7 @@ const receipt = z.object({
 const ledgerEntry = z.object({
   at: z.number(),
   amount: rupiah,
-  reason: z.enum(['payment', 'refund', 'deposit', 'transfer-in', 'transfer-out', 'adjustment']),
+  reason: z.enum(['payment', 'refund', 'deposit', 'transfer-in', 'transfer-out', 'adjustment', 'komisi', 'tukar-komisi']),
   txId: z.string().optional(),
   saldoAfter: rupiah,
   note: z.string().optional(),
@@ -73,6 +74,8 @@ const txHash = z.object({
   receipt: z.string().optional(),
   reason: z.string().optional(),
   flagged: z.string().optional(),
+  paidBy: z.string().optional(),
+  commissioned: z.string().optional(),
 });
 
 export function parseQuote(raw: string): Quote {
@@ -103,5 +106,7 @@ export function parseTransaction(id: string, hash: Record<string, string>): Tran
   if (h.receipt) tx.receipt = receipt.parse(JSON.parse(h.receipt)) as Transaction['receipt'];
   if (h.reason) tx.reason = h.reason;
   if (h.flagged) tx.flagged = h.flagged;
+  if (h.paidBy) tx.paidBy = h.paidBy;
+  if (h.commissioned === '1') tx.commissioned = true;
   return tx;
 }

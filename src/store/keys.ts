@@ -29,14 +29,25 @@ export function keys(prefix: string) {
     /** String counter, PX the flood window from the window's first message: messages in the window. */
     flood: (user: UserId) => `${u(user)}:flood`,
     /**
-     * Hash {reseller, name, firstSeen, pin, pinFails, pinLockedUntil, pinTries, pinTriesUntil}; kept forever.
-     * pinTries: PIN comparisons claimed and not yet ended, counted only until pinTriesUntil.
+     * Hash {reseller, name, firstSeen, pin, pinFails, pinLockedUntil, pinTries, pinTriesUntil, account,
+     * identities, last, upline, chain}; kept forever. One hash serves the identity (firstSeen, account: the
+     * account it is linked to) and the account named as it (the rest; identities and chain as JSON lists, last:
+     * the identity last written from). pinTries: PIN comparisons claimed and not yet ended, counted only until
+     * pinTriesUntil.
      */
     user: (user: UserId) => `${u(user)}:user`,
     /** String JSON Quote; PX until the quote's expiresAt. */
     quote: (user: UserId) => `${u(user)}:quote`,
     /** String integer rupiah; kept forever. */
     saldo: (user: UserId) => `${u(user)}:saldo`,
+    /** String integer rupiah, the commission balance; kept forever (it is the sum of commissionLedger). */
+    commission: (account: UserId) => `${u(account)}:commission`,
+    /** List of JSON LedgerEntry of the commission book (`saldoAfter`: the commission balance), oldest first; kept forever. */
+    commissionLedger: (account: UserId) => `${u(account)}:commission-ledger`,
+    /** Set of the account's direct downlines; kept forever. */
+    downlines: (account: UserId) => `${u(account)}:downlines`,
+    /** Hash markupKey (`*`, a code, `<downline>|<code or *>`) → what this upline adds, in rupiah; kept forever. */
+    netMarkups: (account: UserId) => `${u(account)}:netmarkups`,
     /** List of JSON LedgerEntry, oldest first; kept forever (the saldo is its sum). */
     ledger: (user: UserId) => `${u(user)}:ledger`,
     /** Hash of one Transaction's fields; kept forever. */
@@ -62,6 +73,8 @@ export function keys(prefix: string) {
      * src/payments/ledger.ts). Sent again, the operation answers this record and changes nothing.
      */
     op: (account: UserId, opId: string) => `${u(account)}:op:${opId}`,
+    /** String account, PX 10 minutes (TAUTKAN): a link code; taken with GETDEL so it is used once. */
+    linkCode: (code: string) => `${prefix}{link:${code}}`,
     /** Hash ticket id → user. */
     ticketOwner: () => `${prefix}{g}:ticket-owner`,
     /**

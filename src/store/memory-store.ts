@@ -1,5 +1,6 @@
 /** The embedded store: one process, lost on exit. One file per port or two under memory/, over shared state. */
 import type { Store } from '../bot/store.ts';
+import { memoryAccounts } from './memory/accounts.ts';
 import { memoryBroadcasts } from './memory/broadcasts.ts';
 import { memoryCaches } from './memory/caches.ts';
 import { memoryConversations } from './memory/conversations.ts';
@@ -20,6 +21,7 @@ export function createMemoryStore(opts: { clock?: () => number; state?: MemorySt
     money,
     ...memoryConversations(state),
     ...memoryUsers(state),
+    ...memoryAccounts(state),
     ...memoryPins(state),
     ...memoryTransactions(state),
     ...memoryDesk(state),

@@ -7,6 +7,7 @@ import type { Store } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import { keys } from './keys.ts';
 import { createRedisClient, logRedisErrors } from './redis-client.ts';
+import { redisAccounts } from './redis/accounts.ts';
 import { redisBroadcasts } from './redis/broadcasts.ts';
 import { redisCaches } from './redis/caches.ts';
 import { redisConversations } from './redis/conversations.ts';
@@ -30,6 +31,7 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
     money,
     ...redisConversations(context),
     ...redisUsers(context),
+    ...redisAccounts(context),
     ...redisPins(context),
     ...redisTransactions(context),
     ...redisDesk(context),

@@ -19,11 +19,15 @@ if ARGV[4] == '1' then return {1, n, redis.call('GET', KEYS[3])} end
 return {1, n}
 `;
 
-/** KEYS: user. ARGV: now. Creates the record once; returns {created, reseller, name, firstSeen, hasPin}. */
+/**
+ * KEYS: user. ARGV: now, user. Creates the record once; returns {created, reseller, name, firstSeen, hasPin,
+ * account, identities, chain}. An account with linked identities written to as itself is its last used.
+ */
 export const TOUCH = `
 local created = redis.call('HSETNX', KEYS[1], 'firstSeen', ARGV[1])
-local v = redis.call('HMGET', KEYS[1], 'reseller', 'name', 'firstSeen', 'pin')
-return {created, v[1] or '', v[2] or '', v[3], v[4] and '1' or ''}
+local v = redis.call('HMGET', KEYS[1], 'reseller', 'name', 'firstSeen', 'pin', 'account', 'identities', 'chain')
+if v[6] and not v[5] then redis.call('HSET', KEYS[1], 'last', ARGV[2]) end
+return {created, v[1] or '', v[2] or '', v[3], v[4] and '1' or '', v[5] or '', v[6] or '', v[7] or ''}
 `;
 
 /** KEYS: owner, due. ARGV: txId, user, due member, due at. Who owns a transaction, and when to look at it. */

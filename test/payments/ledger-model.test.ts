@@ -104,6 +104,8 @@ function losing(ledger: Ledger, how: 'lost' | 'unsent'): Ledger {
     acceptTicket: (op) => lose(() => ledger.acceptTicket(op)),
     transferOut: (op) => lose(() => ledger.transferOut(op)),
     transferIn: (op) => lose(() => ledger.transferIn(op)),
+    creditCommission: (op) => lose(() => ledger.creditCommission(op)),
+    redeemCommission: (op) => lose(() => ledger.redeemCommission(op)),
   };
 }
 

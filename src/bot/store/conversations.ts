@@ -14,7 +14,12 @@ export interface Quote {
   bill: Bill;
   /** The operator's margin over the provider's debit. */
   markup: number;
-  /** What this user's saldo is debited: the provider's debit plus the markup. */
+  /**
+   * Each upline's markup on this sale, nearest upline first (level 1), fixed when the quote is made: a later
+   * MARKUP changes no open quote, and the commissions of a SETTLED transaction need no look-up of today's.
+   */
+  network?: NetworkShare[];
+  /** What this user's saldo is debited: the provider's debit, the operator's markup and every upline's. */
   price: number;
   createdAt: number;
   expiresAt: number;
@@ -22,6 +27,12 @@ export interface Quote {
   pinOk?: boolean;
   /** Made in sandbox mode against a simulated biller: its summary and receipt say no payment is real. */
   sandbox?: true;
+}
+
+/** One upline's part of a downline's price. */
+export interface NetworkShare {
+  account: UserId;
+  markup: number;
 }
 
 /** What a payment's reserve also records: the duplicate guard's mark for that day, product and number. */

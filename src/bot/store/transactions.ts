@@ -30,6 +30,10 @@ export interface Transaction {
   reason?: string;
   /** Admins were told this needs a hand (no status call possible, or 24 h old). */
   flagged?: string;
+  /** The identity that paid it (`telegram:…`): later notices (receipt, refund) go there. Absent: the account itself. */
+  paidBy?: UserId;
+  /** Every upline's commission on it is credited (SETTLED only): the worker has nothing left to do for it. */
+  commissioned?: true;
 }
 
 /** Fields a state change may set on a transaction. */
@@ -38,9 +42,16 @@ export interface TxPatch {
   receipt?: Receipt;
   reason?: string;
   flagged?: string;
+  /** Set by the worker once every upline's commission on it is credited. */
+  commissioned?: true;
 }
 
-export type LedgerReason = 'payment' | 'refund' | 'deposit' | 'transfer-in' | 'transfer-out' | 'adjustment';
+/**
+ * Why a saldo (or a commission balance) changed. `komisi`: an upline's commission on a downline's SETTLED
+ * transaction, in the commission book; `tukar-komisi`: commission moved into saldo, one entry in each book.
+ */
+export type LedgerReason =
+  | 'payment' | 'refund' | 'deposit' | 'transfer-in' | 'transfer-out' | 'adjustment' | 'komisi' | 'tukar-komisi';
 
 export interface LedgerEntry {
   at: number;
@@ -61,6 +72,10 @@ export interface TxEvent {
 
 export interface Transactions {
   getSaldo(user: UserId): Promise<number>;
+  /** The account's commission balance (what its downlines' sales earned it and it has not moved to saldo). */
+  getCommission(account: UserId): Promise<number>;
+  /** The last `limit` entries of the commission book, newest first; `saldoAfter` is the commission balance after. */
+  commissionLedger(account: UserId, limit: number): Promise<LedgerEntry[]>;
   /** The last `limit` ledger entries, newest first. */
   ledger(user: UserId, limit: number): Promise<LedgerEntry[]>;
   getTx(user: UserId, txId: string): Promise<Transaction | null>;

@@ -14,6 +14,8 @@ import { listOf, type MemoryState } from './state.ts';
 export interface OpRecord {
   by: string;
   saldo?: number;
+  commission?: number;
+  amount?: number;
   expiresAt: number;
 }
 
@@ -29,6 +31,7 @@ export function applyPatch(tx: Transaction, patch: TxPatch | undefined): void {
   if (patch.receipt !== undefined) tx.receipt = structuredClone(patch.receipt);
   if (patch.reason !== undefined) tx.reason = patch.reason;
   if (patch.flagged !== undefined) tx.flagged = patch.flagged;
+  if (patch.commissioned) tx.commissioned = true;
 }
 
 export function memoryLedger(s: MemoryState): Ledger {
@@ -46,8 +49,8 @@ export function memoryLedger(s: MemoryState): Ledger {
     return rec;
   }
 
-  function remember(account: UserId, opId: string, by: string, saldo?: number): void {
-    ops.set(opKey(account, opId), { by, ...(saldo === undefined ? {} : { saldo }), expiresAt: s.clock() + TTL.opSeconds * 1000 });
+  function remember(account: UserId, opId: string, by: string, saldo?: number, more?: Pick<OpRecord, 'commission' | 'amount'>): void {
+    ops.set(opKey(account, opId), { by, ...(saldo === undefined ? {} : { saldo }), ...more, expiresAt: s.clock() + TTL.opSeconds * 1000 });
   }
 
   /** The answer to an operation applied before: its record's saldo to the same sender, a conflict to another. */
@@ -71,6 +74,7 @@ export function memoryLedger(s: MemoryState): Ledger {
       const after = pushLedger(user, -quote.price, 'payment', op.now, txId);
       const tx: Transaction = { id: txId, user, quote, status: RESERVED_AS, createdAt: op.now, updatedAt: op.now, saldoAfter: after };
       if (op.messageId) tx.messageId = op.messageId;
+      if (op.paidBy) tx.paidBy = op.paidBy;
       txs.set(txKey(user, txId), tx);
       listOf(txIds, user).unshift(txId);
       quotes.delete(user);
@@ -164,6 +168,31 @@ export function memoryLedger(s: MemoryState): Ledger {
       const t = transfers.get(`${from}|${id}`);
       if (t) t.state = 'done';
       return out;
+    },
+
+    async creditCommission(op) {
+      if (!Number.isSafeInteger(op.amount) || op.amount <= 0) throw new Error('a commission must be a positive whole number of rupiah');
+      const rec = prior(op.user, op.opId);
+      if (rec) return rec.by === op.by ? { ok: true, repeat: true, commission: rec.commission ?? 0 } : conflict;
+      const commission = s.pushCommission(op.user, op.amount, 'komisi', op.now, op.txId, `${op.from} L${op.level}`);
+      remember(op.user, op.opId, op.by, undefined, { commission });
+      return { ok: true, repeat: false, commission };
+    },
+
+    async redeemCommission(op) {
+      const rec = prior(op.user, op.opId);
+      if (rec) {
+        if (rec.by !== op.by) return conflict;
+        return { ok: true, repeat: true, amount: rec.amount ?? 0, commission: rec.commission ?? 0, saldo: rec.saldo ?? 0 };
+      }
+      const balance = s.commissions.get(op.user) ?? 0;
+      const amount = op.amount ?? balance;
+      if (!Number.isSafeInteger(amount)) throw new Error('an amount must be a whole number of rupiah');
+      if (amount <= 0 || amount > balance) return refused({ code: 'insufficient', saldo: balance, price: amount });
+      const commission = s.pushCommission(op.user, -amount, 'tukar-komisi', op.now);
+      const saldo = pushLedger(op.user, amount, 'tukar-komisi', op.now);
+      remember(op.user, op.opId, op.by, saldo, { commission, amount });
+      return { ok: true, repeat: false, amount, commission, saldo };
     },
   };
 }

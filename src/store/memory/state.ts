@@ -47,6 +47,20 @@ export function memoryState(clock: () => number) {
     return after;
   }
 
+  const commissions = new Map<UserId, number>();
+  const commissionLedgers = new Map<UserId, LedgerEntry[]>();
+
+  /** The one way a commission balance changes: the balance and its entry in the commission book together. */
+  function pushCommission(user: UserId, amount: number, reason: LedgerReason, now: number, txId?: string, note?: string): number {
+    const after = (commissions.get(user) ?? 0) + amount;
+    commissions.set(user, after);
+    const entry: LedgerEntry = { at: now, amount, reason, saldoAfter: after };
+    if (txId) entry.txId = txId;
+    if (note) entry.note = note;
+    listOf(commissionLedgers, user).push(entry);
+    return after;
+  }
+
   const quotes = new Map<UserId, Quote>();
 
   /** The user's open quote, if it has not expired (an expired one is dropped on sight). */
@@ -64,6 +78,7 @@ export function memoryState(clock: () => number) {
     saldos,
     ledgers,
     pushLedger,
+    pushCommission,
     quotes,
     liveQuote,
     messages: new Map<string, number>(),
@@ -90,5 +105,16 @@ export function memoryState(clock: () => number) {
     transfers: new Map<string, Transfer>(),
     broadcasts: new Map<string, HeldBroadcast>(),
     broadcastDue: new Map<string, number>(),
+    /** TAUTKAN codes: code → the account it links to, until it expires. */
+    linkCodes: new Map<string, Expiring<UserId>>(),
+    /** Each account's direct downlines. */
+    downlines: new Map<UserId, Set<UserId>>(),
+    /** Each upline's markups by key (markupKey). */
+    netMarkups: new Map<UserId, Map<string, number>>(),
+    /** Commission balances and their books, kept as saldos and ledgers are. */
+    commissions,
+    commissionLedgers,
+    /** The identity each account last wrote from. */
+    lastIdentity: new Map<UserId, UserId>(),
   };
 }

@@ -15,6 +15,15 @@ export function memoryTransactions(s: MemoryState): Transactions & Schedule {
       return saldos.get(user) ?? 0;
     },
 
+    async getCommission(account) {
+      return s.commissions.get(account) ?? 0;
+    },
+
+    async commissionLedger(account, limit) {
+      if (limit <= 0) return [];
+      return (s.commissionLedgers.get(account) ?? []).slice(-limit).reverse().map((e) => ({ ...e }));
+    },
+
     async ledger(user, limit) {
       if (limit <= 0) return [];
       return (ledgers.get(user) ?? []).slice(-limit).reverse().map((e) => ({ ...e }));

@@ -9,6 +9,8 @@ export function memoryUsers(s: MemoryState): Users & Markups {
     async touchUser(user, now) {
       const rec = users.get(user) ?? { id: user, reseller: false, firstSeen: now };
       users.set(user, rec);
+      // An account with linked identities that writes as itself is the one its notices go to now.
+      if (rec.identities && !rec.account) s.lastIdentity.set(user, user);
       return { ...rec, ...(pins.get(user)?.hash ? { hasPin: true } : {}) };
     },
 

@@ -57,7 +57,7 @@ end
  */
 const RESERVE = {
   keys: ['quote', 'saldo', 'ledger', 'tx', 'txs', 'sameDay', 'op'],
-  args: ['quoteId', 'txId', 'now', 'messageId', 'sameDayTtl', 'status', 'sendQuote', 'by'],
+  args: ['quoteId', 'txId', 'now', 'messageId', 'sameDayTtl', 'status', 'sendQuote', 'by', 'paidBy'],
   lua: `${prelude}${priorWithTx}
 local q = redis.call('GET', K.quote)
 if not q then return {'no-quote'} end
@@ -74,6 +74,10 @@ local fields = {'user', quote.user, 'status', A.status, 'quote', q, 'createdAt',
 if A.messageId ~= '' then
   fields[#fields + 1] = 'messageId'
   fields[#fields + 1] = A.messageId
+end
+if A.paidBy ~= '' then
+  fields[#fields + 1] = 'paidBy'
+  fields[#fields + 1] = A.paidBy
 end
 redis.call('HSET', K.tx, unpack(fields))
 redis.call('LPUSH', K.txs, A.txId)
@@ -191,9 +195,48 @@ return {'ok', int(after)}
 `,
 } as const;
 
+/** Credits the commission book once. Returns {'ok', commission}. */
+const CREDIT_COMMISSION = {
+  keys: ['commission', 'commissionLedger', 'op'],
+  args: ['amount', 'txId', 'now', 'note', 'by'],
+  lua: `${prelude}
+local seen = prior(K.op, A.by)
+if seen then return seen end
+local after = redis.call('INCRBY', K.commission, A.amount)
+redis.call('RPUSH', K.commissionLedger, entry(A.now, A.amount, 'komisi', A.txId, after, A.note))
+remember(K.op, A.by, ',"commission":' .. int(after))
+return {'ok', int(after)}
+`,
+} as const;
+
+/**
+ * Moves commission into saldo (all of it when amount is ''), one entry in each book. Returns {'ok', amount,
+ * commission, saldo} or {'insufficient', commission, asked}.
+ */
+const REDEEM_COMMISSION = {
+  keys: ['commission', 'commissionLedger', 'saldo', 'ledger', 'op'],
+  args: ['amount', 'now', 'by'],
+  lua: `${prelude}
+local seen = prior(K.op, A.by)
+if seen then return seen end
+local balance = tonumber(redis.call('GET', K.commission) or '0')
+local amount = balance
+if A.amount ~= '' then amount = tonumber(A.amount) end
+if amount <= 0 or amount > balance then return {'insufficient', int(balance), int(amount)} end
+local left = redis.call('DECRBY', K.commission, int(amount))
+redis.call('RPUSH', K.commissionLedger, entry(A.now, '-' .. int(amount), 'tukar-komisi', nil, left, nil))
+local after = redis.call('INCRBY', K.saldo, int(amount))
+redis.call('RPUSH', K.ledger, entry(A.now, int(amount), 'tukar-komisi', nil, after, nil))
+remember(K.op, A.by, ',"amount":' .. int(amount) .. ',"commission":' .. int(left) .. ',"saldo":' .. int(after))
+return {'ok', int(amount), int(left), int(after)}
+`,
+} as const;
+
 /** The recorded outcome of an operation applied before, as the script handed it back. */
 interface Recorded {
   saldo?: number;
+  commission?: number;
+  amount?: number;
   status?: Transaction['status'];
 }
 
@@ -224,6 +267,7 @@ function applyPatch(tx: Transaction, patch: TxPatch | undefined): void {
   if (patch.receipt !== undefined) tx.receipt = patch.receipt;
   if (patch.reason !== undefined) tx.reason = patch.reason;
   if (patch.flagged !== undefined) tx.flagged = patch.flagged;
+  if (patch.commissioned) tx.commissioned = true;
 }
 
 function patchArgs(patch: TxPatch | undefined, reason: string | undefined): string[] {
@@ -248,6 +292,8 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
   const acceptTicket = namedScript(redis, ACCEPT_TICKET);
   const transferOut = namedScript(redis, TRANSFER_OUT);
   const transferIn = namedScript(redis, TRANSFER_IN);
+  const creditCommission = namedScript(redis, CREDIT_COMMISSION);
+  const redeemCommission = namedScript(redis, REDEEM_COMMISSION);
   const { read: readTicket, release: releaseAmount } = redisTickets({ redis, k });
 
   /** The answers every script shares: a repeat's record, another sender's id, or a saldo. */
@@ -266,7 +312,7 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
         { quote: k.quote(user), saldo: k.saldo(user), ledger: k.ledger(user), tx: k.tx(user, txId), txs: k.txs(user), sameDay: day, op: k.op(user, op.opId) },
         {
           quoteId, txId, now: op.now, messageId: messageId ?? '', sameDayTtl: sameDay ? SAME_DAY_SECONDS : 0, status: RESERVED_AS,
-          sendQuote: known ? '' : '1', by: op.by,
+          sendQuote: known ? '' : '1', by: op.by, paidBy: op.paidBy ?? '',
         },
       )) as Reply;
       if (r[0] === 'op-conflict') return conflict;
@@ -281,6 +327,7 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
         id: txId, user, quote: known ?? parseQuote(r[2]!), status: RESERVED_AS, createdAt: op.now, updatedAt: op.now, saldoAfter: Number(r[1]),
       };
       if (messageId) tx.messageId = messageId;
+      if (op.paidBy) tx.paidBy = op.paidBy;
       return { ok: true, repeat: false, tx };
     },
 
@@ -364,6 +411,33 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
       // this id, another sender's included, means it was made.
       await Promise.all([redis.sadd(k.users(), to), redis.hset(k.transfer(from, id), 'state', 'done')]);
       return saldoOutcome(r);
+    },
+
+    async creditCommission(op) {
+      const { user } = op;
+      if (op.amount <= 0) throw new Error('a commission must be a positive whole number of rupiah');
+      const r = (await creditCommission(
+        { commission: k.commission(user), commissionLedger: k.commissionLedger(user), op: k.op(user, op.opId) },
+        { amount: integer(op.amount), txId: op.txId, now: op.now, note: `${op.from} L${op.level}`, by: op.by },
+      )) as Reply;
+      if (r[0] === 'op-conflict') return conflict;
+      if (r[0] === 'repeat') return { ok: true, repeat: true, commission: (JSON.parse(r[1]!) as Recorded).commission ?? 0 };
+      return { ok: true, repeat: false, commission: Number(r[1]) };
+    },
+
+    async redeemCommission(op) {
+      const { user } = op;
+      const r = (await redeemCommission(
+        { commission: k.commission(user), commissionLedger: k.commissionLedger(user), saldo: k.saldo(user), ledger: k.ledger(user), op: k.op(user, op.opId) },
+        { amount: op.amount === undefined ? '' : integer(op.amount), now: op.now, by: op.by },
+      )) as Reply;
+      if (r[0] === 'op-conflict') return conflict;
+      if (r[0] === 'insufficient') return refused({ code: 'insufficient', saldo: Number(r[1]), price: Number(r[2]) });
+      if (r[0] === 'repeat') {
+        const rec = JSON.parse(r[1]!) as Recorded;
+        return { ok: true, repeat: true, amount: rec.amount ?? 0, commission: rec.commission ?? 0, saldo: rec.saldo ?? 0 };
+      }
+      return { ok: true, repeat: false, amount: Number(r[1]), commission: Number(r[2]), saldo: Number(r[3]) };
     },
   };
 

@@ -17,6 +17,7 @@ function patchArgs(patch: TxPatch | undefined): string[] {
   if (patch.receipt !== undefined) out.push('receipt', JSON.stringify(patch.receipt));
   if (patch.reason !== undefined) out.push('reason', patch.reason);
   if (patch.flagged !== undefined) out.push('flagged', patch.flagged);
+  if (patch.commissioned) out.push('commissioned', '1');
   return out;
 }
 
@@ -32,6 +33,16 @@ export function redisTransactions({ redis, k }: RedisContext): Transactions & Sc
   return {
     async getSaldo(user) {
       return Number((await redis.get(k.saldo(user))) ?? 0);
+    },
+
+    async getCommission(account) {
+      return Number((await redis.get(k.commission(account))) ?? 0);
+    },
+
+    async commissionLedger(account, limit) {
+      if (limit <= 0) return [];
+      const raw = await redis.lrange(k.commissionLedger(account), -limit, -1);
+      return raw.reverse().map(parseLedgerEntry);
     },
 
     async ledger(user, limit): Promise<LedgerEntry[]> {

@@ -3,22 +3,23 @@ import type { Markups } from '../../bot/store/markups.ts';
 import type { Users } from '../../bot/store/users.ts';
 import { TOUCH } from '../scripts.ts';
 import { script, type Arg, type RedisContext } from './context.ts';
+import { userRecord } from './user-record.ts';
 
 export function redisUsers({ redis, k }: RedisContext): Users & Markups {
   const touch = script(redis, TOUCH);
   return {
     async touchUser(user, now) {
-      const [created, reseller, name, firstSeen, pin] = (await touch([k.user(user)], [now])) as [number, string, string, string, string];
+      const [created, reseller, name, firstSeen, pin, account, identities, chain] = (await touch([k.user(user)], [now, user])) as [
+        number, string, string, string, string, string, string, string,
+      ];
       if (created === 1) await redis.sadd(k.users(), user);
-      return { id: user, reseller: reseller === '1', firstSeen: Number(firstSeen), ...(name ? { name } : {}), ...(pin ? { hasPin: true } : {}) };
+      return userRecord(user, { reseller, name, firstSeen, pin, account, identities, chain });
     },
 
     async getUser(user) {
       const h = await redis.hgetall(k.user(user));
       if (!h.firstSeen) return null;
-      return {
-        id: user, reseller: h.reseller === '1', firstSeen: Number(h.firstSeen), ...(h.name ? { name: h.name } : {}), ...(h.pin ? { hasPin: true } : {}),
-      };
+      return userRecord(user, h);
     },
 
     async allUsers() {
