@@ -17,7 +17,12 @@ import type {
 import { pinGate } from './features/pin.ts';
 
 export interface CommandContext {
+  /** The account the message acts for: saldo, PIN, history and network are its. */
   user: UserId;
+  /** The identity that wrote (`telegram:…`): the same as `user` unless it is linked to another account. */
+  identity: UserId;
+  /** The account's uplines, nearest first (empty for a reseller of the operator's). */
+  chain: readonly UserId[];
   role: Role;
   /** Without a PIN there is no PIN state to read: the gate needs no store call. */
   hasPin: boolean;
@@ -32,12 +37,14 @@ export interface CommandContext {
   catalogue: Catalogue;
   admins: ReadonlySet<UserId>;
   log: Log;
-  /** Reaches another user (or an admin) on their own channel; never throws. */
+  /** Reaches another account (at the identity it last wrote from) or an admin, on their own channel; never throws. */
   notify(user: UserId, reply: Reply): Promise<void>;
 
   /** Every step that moves money: payments, deposits, tickets accepted, transfers, settling by hand. */
   payments: PaymentOps;
   users: Users;
+  accounts: Accounts;
+  network: Network;
   quotes: Quotes;
   pins: Pins;
   markups: Markups;
@@ -48,6 +55,12 @@ export interface CommandContext {
 }
 
 export type PaymentOps = Pick<Payments, 'inquire' | 'confirm' | 'settleByHand'> & Money;
+
+/** Linking identities to accounts (TAUTKAN, AKUN, LEPAS). */
+export type Accounts = Pick<Store, 'accountOf' | 'putLinkCode' | 'peekLinkCode' | 'takeLinkCode' | 'link' | 'unlink'>;
+
+/** The reseller network as commands change it; commissions move through `payments`. */
+export type Network = Pick<Store, 'register' | 'downlines' | 'netMarkups' | 'setNetMarkup' | 'detach'>;
 
 export interface Users {
   get(user: UserId): Promise<UserRecord | null>;
@@ -91,6 +104,9 @@ export interface Complaints {
 
 export interface Statements {
   saldo(user: UserId): Promise<number>;
+  commission(account: UserId): Promise<number>;
+  /** The commission book, newest first. */
+  commissionLedger(account: UserId, limit: number): Promise<LedgerEntry[]>;
   /** Newest first. */
   ledger(user: UserId, limit: number): Promise<LedgerEntry[]>;
   tx(user: UserId, txId: string): Promise<Transaction | null>;
@@ -105,7 +121,9 @@ export interface Statements {
 }
 
 /** What the core learnt of one message before its command runs. */
-export type MessageFacts = Pick<CommandContext, 'user' | 'role' | 'hasPin' | 'messageId' | 'ref' | 'openQuote' | 'now' | 'catalogue'>;
+export type MessageFacts = Pick<
+  CommandContext, 'user' | 'identity' | 'chain' | 'role' | 'hasPin' | 'messageId' | 'ref' | 'openQuote' | 'now' | 'catalogue'
+>;
 
 /**
  * One message's context: its facts and the bot's operations. Every field is named, so every context has the
@@ -114,9 +132,9 @@ export type MessageFacts = Pick<CommandContext, 'user' | 'role' | 'hasPin' | 'me
  */
 export function messageContext(ops: Operations, m: MessageFacts): CommandContext {
   const ctx: CommandContext = {
-    user: m.user, role: m.role, hasPin: m.hasPin, now: m.now, catalogue: m.catalogue,
+    user: m.user, identity: m.identity, chain: m.chain, role: m.role, hasPin: m.hasPin, now: m.now, catalogue: m.catalogue,
     t: ops.t, admins: ops.admins, log: ops.log, notify: ops.notify,
-    payments: ops.payments, users: ops.users, quotes: ops.quotes, pins: ops.pins, markups: ops.markups,
+    payments: ops.payments, users: ops.users, accounts: ops.accounts, network: ops.network, quotes: ops.quotes, pins: ops.pins, markups: ops.markups,
     tickets: ops.tickets, complaints: ops.complaints, statements: ops.statements,
   };
   if (m.messageId) ctx.messageId = m.messageId;
@@ -128,7 +146,7 @@ export function messageContext(ops: Operations, m: MessageFacts): CommandContext
 /** The operations every message's context shares, built once per bot. */
 export type Operations = Pick<
   CommandContext,
-  'payments' | 'users' | 'quotes' | 'pins' | 'markups' | 'tickets' | 'complaints' | 'statements' | 't' | 'admins' | 'log' | 'notify'
+  'payments' | 'users' | 'accounts' | 'network' | 'quotes' | 'pins' | 'markups' | 'tickets' | 'complaints' | 'statements' | 't' | 'admins' | 'log' | 'notify'
 >;
 
 export function operations(
@@ -148,6 +166,21 @@ export function operations(
       all: () => store.allUsers(),
       resellers: () => store.resellers(),
       setReseller: (user, reseller, name, now) => store.setReseller(user, reseller, name, now),
+    },
+    accounts: {
+      accountOf: (identity) => store.accountOf(identity),
+      putLinkCode: (code, account, ttlMs) => store.putLinkCode(code, account, ttlMs),
+      peekLinkCode: (code) => store.peekLinkCode(code),
+      takeLinkCode: (code) => store.takeLinkCode(code),
+      link: (identity, account, now) => store.link(identity, account, now),
+      unlink: (identity, account, fresh) => store.unlink(identity, account, fresh),
+    },
+    network: {
+      register: (account, upline, name, now) => store.register(account, upline, name, now),
+      downlines: (account) => store.downlines(account),
+      netMarkups: (account) => store.netMarkups(account),
+      setNetMarkup: (account, key, amount) => store.setNetMarkup(account, key, amount),
+      detach: (removed) => store.detach(removed),
     },
     quotes: {
       open: (user) => store.getQuote(user),
@@ -170,6 +203,8 @@ export function operations(
     },
     statements: {
       saldo: (user) => store.getSaldo(user),
+      commission: (account) => store.getCommission(account),
+      commissionLedger: (account, limit) => store.commissionLedger(account, limit),
       ledger: (user, limit) => store.ledger(user, limit),
       tx: (user, txId) => store.getTx(user, txId),
       txs: (user, limit) => store.listTx(user, limit),

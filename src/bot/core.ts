@@ -44,6 +44,15 @@ export interface BotDeps {
 
 export type { Role } from './commands.ts';
 
+interface Who {
+  account: UserId;
+  /** The identity is linked to another account (its open quote lives there). */
+  linked: boolean;
+  role: Role;
+  hasPin: boolean;
+  chain: readonly UserId[];
+}
+
 /** The core's own commands: paying, reading one's account, the admin's money desk. */
 export function coreCommands(opts: { quoteTtlSeconds: number }) {
   return [...paymentCommands(opts), ...accountCommands(), ...deskCommands()];
@@ -64,10 +73,19 @@ export function createBot(deps: BotDeps): Bot {
   for (const kind of READING_KINDS) if (!commands.has(kind)) throw new Error(`no command answers ${kind}`);
   const ops = operations(store, payments, { t, admins: deps.admins, log, notify: send });
 
-  async function whoIs(user: UserId): Promise<{ role: Role; hasPin: boolean }> {
-    const rec = await store.touchUser(user, clock());
-    const role: Role = deps.admins.has(user) ? 'admin' : rec.reseller ? 'reseller' : 'customer';
-    return { role, hasPin: rec.hasPin === true };
+  /**
+   * The account an identity acts for, and its role. An identity never linked is its own account: its record,
+   * read by the touch every message makes, is all there is to read. A linked one reads its account's too. An
+   * identity in ADMIN_IDS is an admin, and so is every identity of an account one of whose identities is.
+   */
+  async function whoIs(identity: UserId): Promise<Who> {
+    const now = clock();
+    const rec = await store.touchUser(identity, now);
+    const linked = rec.account !== undefined;
+    const acc = rec.account === undefined ? rec : await store.touchAccount(rec.account, identity, now);
+    const admin = deps.admins.has(identity) || (acc.identities ?? []).some((i) => deps.admins.has(i));
+    const role: Role = admin ? 'admin' : acc.reseller ? 'reseller' : 'customer';
+    return { account: rec.account ?? identity, linked, role, hasPin: acc.hasPin === true, chain: acc.chain ?? [] };
   }
 
   return {
@@ -88,7 +106,11 @@ export function createBot(deps: BotDeps): Bot {
       }
       // Told later than its debit: the saldo shown is the one the user has now, not the one right after it.
       const final = tx.status === 'SETTLED' || tx.status === 'FAILED';
-      await send(tx.user, outcomeReply(tx, t, final ? await saldoNow(ops, tx.user) : undefined));
+      const reply = outcomeReply(tx, t, final ? await saldoNow(ops, tx.user) : undefined);
+      // To the identity that paid it; a transaction paid before accounts existed (or by the account's namesake)
+      // goes where the account last wrote from.
+      if (tx.paidBy) await sendTo(tx.paidBy, reply);
+      else await send(tx.user, reply);
     },
   };
 
@@ -98,11 +120,22 @@ export function createBot(deps: BotDeps): Bot {
    * reply, which an admin would take as "try again" (a second DEPOSIT).
    */
   async function send(user: UserId, reply: Reply): Promise<void> {
+    let to = user;
     try {
-      await notifier.send(user, reply);
-      deps.metrics?.messagesOut.inc({ channel: channelOf(user) });
+      to = await store.reachOf(user);
     } catch (err) {
-      log.warn({ user, err: err instanceof Error ? err.message : String(err) }, 'a notification could not be delivered');
+      log.warn({ user, err: err instanceof Error ? err.message : String(err) }, 'where to reach an account could not be read; sent to its name');
+    }
+    await sendTo(to, reply);
+  }
+
+  /** A message to one identity, as it is. */
+  async function sendTo(identity: UserId, reply: Reply): Promise<void> {
+    try {
+      await notifier.send(identity, reply);
+      deps.metrics?.messagesOut.inc({ channel: channelOf(identity) });
+    } catch (err) {
+      log.warn({ user: identity, err: err instanceof Error ? err.message : String(err) }, 'a notification could not be delivered');
     }
   }
 
@@ -141,7 +174,7 @@ export function createBot(deps: BotDeps): Bot {
         await admission;
         return [];
       }
-      const [{ fresh, count, quote: openQuote }, who] = await Promise.all([admission, whoIs(msg.user)]);
+      const [{ fresh, count, quote: ownQuote }, who] = await Promise.all([admission, whoIs(msg.user)]);
       if (!fresh) {
         log.info({ user: msg.user, messageId: msg.messageId }, 'replayed delivery ignored');
         return [];
@@ -158,8 +191,14 @@ export function createBot(deps: BotDeps): Bot {
         parsed = parse(late, catalogue, commands);
         seen.secret = commands.carriesPin(parsed, late);
       }
+      // A linked identity's open quote is its account's, which the admit step (on the identity's keys) could not read.
+      const openQuote = who.linked && ownQuote !== undefined ? await store.getQuote(who.account) : ownQuote;
       const ctx = messageContext(ops, {
-        user: msg.user, role: who.role, hasPin: who.hasPin, now: clock(), catalogue, messageId: msg.messageId, ref: msg.ref, openQuote,
+        user: who.account, identity: msg.user, chain: who.chain, role: who.role, hasPin: who.hasPin, now: clock(), catalogue,
+        // A message id is unique per chat; two identities of one account may share one, so a linked identity's
+        // money operations are named by the identity as well.
+        messageId: who.linked && msg.messageId ? `${msg.user}/${msg.messageId}` : msg.messageId,
+        ref: msg.ref, openQuote,
       });
       running = parsed;
       return await commands.run(parsed, ctx);

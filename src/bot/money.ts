@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { createDesk, type Desk } from '../payments/desk.ts';
 import { opIds } from '../payments/ledger.ts';
+import { withRetries } from '../payments/retry.ts';
 import type { Log } from '../log.ts';
 import type { UserId } from './channel.ts';
 import type { Store } from './store.ts';
@@ -42,7 +43,15 @@ export interface TransferOp extends FromMessage {
   amount: number;
 }
 
+export interface RedeemOp extends FromMessage {
+  account: UserId;
+  /** Absent: all of the commission. */
+  amount?: number;
+}
+
 export interface Money {
+  /** `TUKAR KOMISI`: commission into saldo, once per message. */
+  redeemCommission(op: RedeemOp): ReturnType<Store['money']['redeemCommission']>;
   deposit(op: DepositOp): ReturnType<Desk['deposit']>;
   acceptTicket(op: AcceptOp): ReturnType<Desk['acceptTicket']>;
   transfer(op: TransferOp): ReturnType<Desk['transfer']>;
@@ -58,7 +67,12 @@ export function money(store: Store, graceMs: number, log: Log): Money {
   // A DEPOSIT the channel gave no id is sent once: a lost answer is told to the admin to look first, as it
   // always was.
   const once = createDesk({ store, graceMs, log, patienceMs: 0 });
+  const ledger = withRetries(store.money, { log, patienceMs: COMMAND_PATIENCE_MS });
   return {
+    redeemCommission: ({ account, amount, now, messageId }) => {
+      const opId = messageOp(account, messageId);
+      return ledger.redeemCommission({ opId, by: opId, now, user: account, ...(amount === undefined ? {} : { amount }) });
+    },
     deposit: ({ to, amount, by, now, messageId }) =>
       (messageId ? desk : once).deposit({ opId: messageOp(by, messageId), admin: by, to, amount, now }),
     acceptTicket: ({ ticketId, by, now, messageId }) => desk.acceptTicket({ opId: messageOp(by, messageId), admin: by, ticketId, now }),

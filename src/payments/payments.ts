@@ -18,6 +18,8 @@ import { newQuoteId, newTxId, txIdTime } from './ids.ts';
 import { opIds, type ReserveOp, type ResolveOp } from './ledger.ts';
 import { retrying } from './retry.ts';
 import { RESERVED_AS } from './transitions.ts';
+import { creditCommissions, owesCommission } from './commissions.ts';
+import { normaliseCode } from '../bot/catalogue.ts';
 
 export interface PaymentSettings {
   quoteTtlMs: number;
@@ -47,11 +49,15 @@ export type ConfirmResult =
   | { kind: 'done'; tx: Transaction };
 
 export interface Payments {
+  /** `chain`: the account's uplines, nearest first; each one's markup is added to the price and kept on the quote. */
   inquire(
-    user: UserId, entry: CatalogueEntry, customerNo: string, amount?: number, opts?: { pinOk?: boolean; sameDay?: boolean },
+    user: UserId, entry: CatalogueEntry, customerNo: string, amount?: number, opts?: { pinOk?: boolean; sameDay?: boolean; chain?: readonly UserId[] },
   ): Promise<InquiryResult>;
-  /** Pays the open quote (`quoteId` when a button named it); `known` is that quote when the caller already read it. */
-  confirm(user: UserId, messageId?: string, quoteId?: string, known?: Quote): Promise<ConfirmResult>;
+  /**
+   * Pays the open quote (`quoteId` when a button named it); `known` is that quote when the caller already read
+   * it; `paidBy` the identity that wrote, when it is not the account itself (later notices go there).
+   */
+  confirm(user: UserId, messageId?: string, quoteId?: string, known?: Quote, paidBy?: UserId): Promise<ConfirmResult>;
   /** Carries a scheduled transaction one step towards final; used by the recheck worker. */
   recheck(user: UserId, txId: string): Promise<void>;
   /**
@@ -141,7 +147,11 @@ export function createPayments(deps: PaymentDeps): Payments {
     // A final step takes the schedule entry with it, in the same round trip; if only the step lands, the
     // worker finds a final transaction and drops the entry itself. A pending one books the next look.
     const final = op.to !== 'PENDING';
-    const r = await patiently(tx.id, final ? () => Promise.all([money.resolve(op), store.unschedule(tx.user, tx.id)]).then(first) : () => money.resolve(op));
+    // A settle that owes commissions keeps its entry, due now: the worker credits them after the payer is told.
+    const after = final && op.to === 'SETTLED' && owesCommission({ ...tx, status: 'SETTLED' })
+      ? () => store.schedule(tx.user, tx.id, now)
+      : () => store.unschedule(tx.user, tx.id);
+    const r = await patiently(tx.id, final ? () => Promise.all([money.resolve(op), after()]).then(first) : () => money.resolve(op));
     if (!r.ok) {
       // Someone else moved it (the worker, an admin): keep the answer on record all the same.
       if (entry) await store.logTx(tx.user, tx.id, entry);
@@ -217,7 +227,8 @@ export function createPayments(deps: PaymentDeps): Payments {
       // The payer is told first: a schedule entry that outlives a blip is dropped by the worker (the transaction
       // is final), while a receipt never told could never be told again (SUKSES once more is "already final").
       await emit({ type: r.tx.status === 'SETTLED' ? 'settled' : 'failed', tx: r.tx });
-      await store.unschedule(tx.user, txId).catch((err: unknown) => {
+      const leave = owesCommission(r.tx) ? store.schedule(tx.user, txId, clock()) : store.unschedule(tx.user, txId);
+      await leave.catch((err: unknown) => {
         log.warn({ tx: txId, err: err instanceof Error ? err.message : String(err) }, 'settled by hand; its schedule entry is left for the worker to drop');
       });
       return { ok: true, tx: r.tx };
@@ -236,6 +247,9 @@ export function createPayments(deps: PaymentDeps): Payments {
       if (!res.ok) return { ok: false, reason: res.kind, message: res.reason };
       // The operator's margin is on what the user asked for (PLN), whichever biller served it (IAK's PLNPOSTPAID).
       const markup = Math.max(0, Math.trunc((await deps.markupFor?.(asked)) ?? 0));
+      // Every upline's part, fixed now: a later MARKUP changes no open quote, and the commissions need no look-up.
+      const network = opts?.chain?.length ? await store.shares(user, opts.chain, normaliseCode(asked.code)) : [];
+      const shares = network.reduce((sum, s) => sum + s.markup, 0);
       const quote: Quote = {
         id: newQuoteId(),
         txId,
@@ -245,7 +259,8 @@ export function createPayments(deps: PaymentDeps): Payments {
         family: entry.family,
         bill: res.bill,
         markup,
-        price: res.bill.debit + markup,
+        ...(network.length ? { network } : {}),
+        price: res.bill.debit + markup + shares,
         createdAt: clock(),
         expiresAt: clock() + settings.quoteTtlMs,
         ...(opts?.pinOk ? { pinOk: true } : {}),
@@ -256,7 +271,7 @@ export function createPayments(deps: PaymentDeps): Payments {
       return earlier ? { ok: true, quote, earlierTxId: earlier } : { ok: true, quote };
     },
 
-    async confirm(user, messageId, quoteId, known) {
+    async confirm(user, messageId, quoteId, known, paidBy) {
       const quote = known ?? (await store.getQuote(user));
       if (!quote || (quoteId && quote.id !== quoteId)) return { kind: 'no-quote' };
       const now = clock();
@@ -266,6 +281,7 @@ export function createPayments(deps: PaymentDeps): Payments {
       const sameDay = { day: wibDay(now), product: quote.product, customerNo: quote.bill.customerNo };
       const op: ReserveOp = { opId: opIds.reserve(txId), by, now, user, quoteId: quote.id, txId, sameDay, quote };
       if (messageId) op.messageId = messageId;
+      if (paidBy && paidBy !== user) op.paidBy = paidBy;
       // Scheduled before the debit: if this process dies anywhere after it, the worker finds the transaction.
       // Not unscheduled when the reserve is refused: a concurrent YA may have won with this same id. The worker
       // drops an entry with no transaction once its quote can no longer be paid. Issued in this order on the
@@ -296,7 +312,10 @@ export function createPayments(deps: PaymentDeps): Payments {
         else await store.schedule(user, txId, now + settings.quoteTtlMs + graceMs);
         return;
       }
-      if (isFinal(tx.status)) return store.unschedule(user, txId);
+      if (isFinal(tx.status)) {
+        await creditCommissions(store, tx, now, log);
+        return store.unschedule(user, txId);
+      }
       if (tx.status === 'RESERVED') {
         // Debited, never sent (left by a version before the reserve wrote SENDING): safe to give the money back.
         const log = { at: now, type: 'abandoned', data: { status: 'RESERVED' } };

@@ -51,7 +51,7 @@ describe('a command registered by a feature', () => {
     expect(ctx).toMatchObject({ user: RESELLER, role: 'reseller' });
     expect('store' in ctx).toBe(false);
     // The only way to move money: the payments operations.
-    expect(Object.keys(ctx.payments).sort()).toEqual(['acceptTicket', 'confirm', 'deposit', 'inquire', 'settleByHand', 'transfer']);
+    expect(Object.keys(ctx.payments).sort()).toEqual(['acceptTicket', 'confirm', 'deposit', 'inquire', 'redeemCommission', 'settleByHand', 'transfer']);
     // The core's own commands still answer beside it.
     expect((await say(RESELLER, 'SALDO'))[0]!.text).toContain('1.000.000');
   });

@@ -39,7 +39,7 @@ export async function saldoNow(ctx: Pick<CommandContext, 'statements' | 'log'>, 
 
 async function pay(ctx: CommandContext, quoteId?: string, known?: Quote): Promise<Reply[]> {
   const { t } = ctx;
-  const r = known ? await ctx.payments.confirm(ctx.user, ctx.messageId, quoteId ?? ctx.ref, known) : { kind: 'no-quote' as const };
+  const r = known ? await ctx.payments.confirm(ctx.user, ctx.messageId, quoteId ?? ctx.ref, known, ctx.identity) : { kind: 'no-quote' as const };
   if (r.kind === 'no-quote') return text(t('confirm.noQuote'));
   if (r.kind === 'insufficient') return text(t('confirm.insufficient', { saldo: rupiah(r.saldo), price: rupiah(r.price) }));
   // The reply's receipt shows the saldo its debit left (read with the debit, no round trip more); a refund's
@@ -68,7 +68,7 @@ async function inquiry(intent: Inquiry, ctx: CommandContext, quoteTtlSeconds: nu
   }
   // A deliberate repeat (`2.`) skips the duplicate guard; otherwise the earlier payment is shown and YA is asked.
   const guard = canPay && intent.repeat === undefined;
-  const r = await ctx.payments.inquire(ctx.user, intent.entry, intent.customerNo, intent.amount, { pinOk: withPin, sameDay: guard });
+  const r = await ctx.payments.inquire(ctx.user, intent.entry, intent.customerNo, intent.amount, { pinOk: withPin, sameDay: guard, chain: ctx.chain });
   if (!r.ok) {
     if (r.reason === 'closed') return text(t('inquiry.closed', { code: intent.entry.code }));
     if (r.reason === 'refused') return text(t('inquiry.refused', { reason: reasonText(r.message, t) }));
