@@ -4,6 +4,8 @@
  */
 import { Catalogue, normaliseCode } from './bot/catalogue.ts';
 import { resellerCommands } from './bot/features/resellers.ts';
+import { linkCommands } from './bot/features/links.ts';
+import { networkCommands } from './bot/features/network.ts';
 import { pinCommands } from './bot/features/pin.ts';
 import { ticketCommands } from './bot/features/tickets.ts';
 import { transferCommands } from './bot/features/transfer.ts';
@@ -193,6 +195,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     onEvent: (event) => bot.onPaymentEvent(event),
     markupFor: async (entry) => markupOf(await cached.markups(), normaliseCode(entry.code)),
   });
+  const limits = { maxMarkup: config.MAX_MARKUP, maxDepth: config.MAX_NETWORK_DEPTH };
   bot = createBot({
     store: cached, payments, notifier, log, clock, metrics,
     catalogue: () => catalogue,
@@ -200,7 +203,9 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     admins,
     quoteTtlSeconds: config.QUOTE_TTL_SECONDS,
     commands: [
-      ...resellerCommands(),
+      ...resellerCommands(limits),
+      ...linkCommands(),
+      ...networkCommands(limits),
       ...pinCommands(),
       ...ticketCommands(config.DEPOSIT_BANK_INFO, config.TICKET_MAX_OPEN),
       ...transferCommands(),

@@ -38,6 +38,8 @@ const schema = z.object({
   HTTP_HOST: z.string().regex(/^[\w.:-]{1,253}$/, 'an interface address such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   SANDBOX: z.enum(['0', '1'], { error: '1 for sandbox mode (every biller simulated), 0 or unset to decide by the credentials' }).optional(),
   TICKET_MAX_OPEN: int(1, 100, 'open deposit tickets per reseller').default(3),
+  MAX_MARKUP: int(0, 1_000_000, 'rupiah, the most one upline may add per sale').default(5000),
+  MAX_NETWORK_DEPTH: int(1, 20, 'levels, the deepest chain of resellers').default(5),
   QUOTE_TTL_SECONDS: int(1, 86400, 'seconds').default(300),
   PROVIDER_TIMEOUT_MS: int(100, 600000, 'milliseconds').default(30000),
   PENDING_RECHECK_SECONDS: int(1, 86400, 'seconds').default(30),

@@ -101,13 +101,18 @@ async function main(): Promise<void> {
 
   if (withConsole) {
     const interactive = Boolean(process.stdin.isTTY);
-    const console: Channel & { done: Promise<void> } = createConsoleChannel({ input: process.stdin, output: process.stdout, interactive });
+    // In the sandbox one terminal may play several users (a downline, another chat account of a reseller).
+    const switching = app.config.sandbox ? (user: string) => t('console.switched', { user }) : undefined;
+    const console: Channel & { done: Promise<void> } = createConsoleChannel({
+      input: process.stdin, output: process.stdout, interactive, ...(switching ? { switching } : {}),
+    });
     const role = app.admins.has(SANDBOX_USER) ? 'admin' : (await app.store.getUser(SANDBOX_USER))?.reseller ? 'reseller' : 'customer';
     process.stdout.write(`${t('console.welcome', { user: SANDBOX_USER, role: t(`role.${role}`) })}\n`);
     if (app.config.sandbox) {
       const url = [app.simulator?.url, app.iakSimulator?.url].filter(Boolean).join(', ');
       const demo = app.admins.has(SANDBOX_USER) && app.store.kind === 'memory';
       process.stdout.write(`${demo ? t('console.sandbox', { url, saldo: rupiah(SANDBOX_SALDO) }) : t('console.sandboxNoDemo', { url })}\n`);
+      process.stdout.write(`${t('console.switchHint')}\n`);
     }
     process.stdout.write('\n');
     await app.attach(console);

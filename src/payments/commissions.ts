@@ -26,8 +26,9 @@ export async function creditCommissions(store: Store, tx: Transaction, now: numb
       if (share.markup <= 0) return undefined;
       const level = i + 1;
       const opId = opIds.commission(tx.id, level);
+      const via = i === 0 ? tx.user : shares[i - 1]!.account;
       return retrying(opId, () => store.money.creditCommission({
-        opId, by: BY, now, user: share.account, amount: share.markup, txId: tx.id, from: tx.user, level,
+        opId, by: BY, now, user: share.account, amount: share.markup, txId: tx.id, from: tx.user, via, level,
       }), log ? { log } : {});
     }),
   );

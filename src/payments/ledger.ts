@@ -130,6 +130,8 @@ export interface CommissionOp extends OpBase {
   /** The SETTLED transaction it is earned on, and the downline that paid it. */
   txId: string;
   from: AccountId;
+  /** The upline's direct downline on the payer's side (the payer itself at level 1): the entry's note. */
+  via: AccountId;
   level: number;
 }
 

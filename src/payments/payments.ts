@@ -201,6 +201,18 @@ export function createPayments(deps: PaymentDeps): Payments {
     return event.tx;
   }
 
+  /**
+   * Credits a sale's commissions soon after its receipt is on its way, rather than at the worker's next pass;
+   * the schedule entry stays until they are, so a failure here (or a crash) leaves them to the worker.
+   */
+  function kickCommissions(tx: Transaction): void {
+    setTimeout(() => {
+      creditCommissions(store, tx, clock(), log)
+        .then(() => store.unschedule(tx.user, tx.id))
+        .catch((err: unknown) => log.warn({ tx: tx.id, err: String(err) }, 'commissions left to the worker'));
+    }, 0).unref();
+  }
+
   async function flagForAdmin(tx: Transaction, why: string): Promise<void> {
     if (tx.flagged === why) return;
     await store.patchTx(tx.user, tx.id, { flagged: why });
@@ -298,6 +310,7 @@ export function createPayments(deps: PaymentDeps): Payments {
       // (the worker, after a long outage) is not sent again.
       if (r.tx.status !== RESERVED_AS) return { kind: 'done', tx: r.tx };
       const after = await send(r.tx, by);
+      if (after && owesCommission(after)) kickCommissions(after);
       return { kind: 'done', tx: after ?? (await store.getTx(user, txId)) ?? r.tx };
     },
 

@@ -27,6 +27,26 @@ export function withReadCache(store: Store, opts: { ttlMs?: number; maxUsers?: n
       users.delete(user);
       await store.setReseller(user, reseller, name, now);
     },
+    // Links and the network change who acts for whom and what a price adds: dropped here at once, as roles are.
+    async link(identity: UserId, account: UserId, now: number) {
+      users.delete(identity);
+      users.delete(account);
+      return store.link(identity, account, now);
+    },
+    async unlink(identity: UserId, account: UserId, fresh: UserId) {
+      users.delete(identity);
+      users.delete(account);
+      return store.unlink(identity, account, fresh);
+    },
+    async register(account: UserId, upline: { id: UserId; chain: UserId[] } | null, name: string | undefined, now: number) {
+      users.delete(account);
+      await store.register(account, upline, name, now);
+    },
+    async detach(removed: UserId) {
+      // Every chain below it changes: too many records to name, so all are read afresh.
+      users.clear();
+      return store.detach(removed);
+    },
     async setPin(user: UserId, hash: string) {
       users.delete(user);
       await store.setPin(user, hash);

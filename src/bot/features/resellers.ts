@@ -4,6 +4,7 @@ import type { Command } from '../commands.ts';
 import type { CommandContext } from '../context.ts';
 import { rupiah } from '../format.ts';
 import { amountOf } from './amounts.ts';
+import { listResellerMarkups, type NetworkLimits, setResellerMarkup } from './network.ts';
 import { holdsSaldo, userAndAmount, userName } from './users.ts';
 
 const MAX_DEPOSIT = 1_000_000_000;
@@ -22,7 +23,10 @@ async function list(ctx: CommandContext): Promise<string> {
   return [t('reseller.listTitle', { n: ids.length }), ...rows].join('\n');
 }
 
-export function resellerCommands(): Command[] {
+/** Defaults as the contract's (MAX_MARKUP, MAX_NETWORK_DEPTH), for a bot built without config. */
+export const DEFAULT_LIMITS: NetworkLimits = { maxMarkup: 5000, maxDepth: 5 };
+
+export function resellerCommands(limits: NetworkLimits = DEFAULT_LIMITS): Command[] {
   return [
     {
       name: 'reseller',
@@ -33,8 +37,10 @@ export function resellerCommands(): Command[] {
         if (args.length === 0) return [{ text: await list(ctx) }];
         const action = args[0];
         const words = rest.split(/\s+/).filter(Boolean);
-        const user = userName(words[1]);
-        if ((action !== 'TAMBAH' && action !== 'HAPUS') || !user) return [{ text: t('reseller.usage') }];
+        const typed = userName(words[1]);
+        if ((action !== 'TAMBAH' && action !== 'HAPUS') || !typed) return [{ text: t('reseller.usage') }];
+        // The role, saldo and network are the account's, whichever of its identities is named.
+        const user = await ctx.accounts.accountOf(typed);
         if (action === 'TAMBAH') {
           const name = words.slice(2).join(' ').slice(0, 60) || undefined;
           await users.setReseller(user, true, name, ctx.now);
@@ -45,9 +51,12 @@ export function resellerCommands(): Command[] {
         }
         const rec = await users.get(user);
         if (!rec?.reseller) return [{ text: t('reseller.notOne', { user }) }];
-        // Their ledger, history and saldo stay: the saldo is theirs until an admin moves it.
+        // Their ledger, history and saldo stay: the saldo is theirs until an admin moves it. Their downlines
+        // move up to their upline (or the operator).
         await users.setReseller(user, false, undefined, ctx.now);
-        return [{ text: t('reseller.removed', { user, saldo: rupiah(await ctx.statements.saldo(user)) }) }];
+        const moved = await ctx.network.detach(user);
+        const removed = t('reseller.removed', { user, saldo: rupiah(await ctx.statements.saldo(user)) });
+        return [{ text: moved > 0 ? `${removed}\n${t('reseller.downlinesMoved', { n: moved })}` : removed }];
       },
     },
     {
@@ -59,8 +68,9 @@ export function resellerCommands(): Command[] {
         // The whole of the words or nothing: `DEPOSIT telegram:2 10 000` is ten thousand, never ten.
         const read = userAndAmount(args, false);
         if (!read || read.amount <= 0 || read.amount > MAX_DEPOSIT) return [{ text: t('deposit.usage', { max: rupiah(MAX_DEPOSIT) }) }];
-        const { user, amount } = read;
-        if (!(await holdsSaldo(ctx, user))) return [{ text: t('reseller.notOne', { user }) }];
+        const { amount } = read;
+        const user = await ctx.accounts.accountOf(read.user);
+        if (!(await holdsSaldo(ctx, user))) return [{ text: t('reseller.notOne', { user: read.user }) }];
         const r = await ctx.payments.deposit({
           to: user, amount, by: ctx.user, now: ctx.now, ...(ctx.messageId ? { messageId: ctx.messageId } : {}),
         });
@@ -73,9 +83,11 @@ export function resellerCommands(): Command[] {
     {
       name: 'markup',
       words: ['MARKUP'],
-      role: 'admin',
+      role: 'reseller',
       async run({ args }, ctx) {
         const { markups, t } = ctx;
+        // A reseller's MARKUP is what it adds for its downlines; an admin's stays the operator's margin.
+        if (ctx.role !== 'admin') return [{ text: await resellerMarkup(args, ctx, limits) }];
         if (args.length === 0) {
           const m = await markups.all();
           const lines = Object.entries(m).sort().map(([code, v]) => `${code} · ${rupiah(v)}`);
@@ -91,6 +103,19 @@ export function resellerCommands(): Command[] {
       },
     },
   ];
+}
+
+/** `MARKUP [<user>] <PRODUK|*> <nominal>` by a reseller; a leading `-` is a negative markup, refused as such. */
+async function resellerMarkup(args: readonly string[], ctx: CommandContext, limits: NetworkLimits): Promise<string> {
+  if (args.length === 0) return listResellerMarkups(ctx);
+  if (args.some((a) => a.startsWith('-'))) return ctx.t('markup.negative');
+  const downline = userName(args[0]) ? args[0] : undefined;
+  const split = markupWords(downline ? args.slice(1) : args, ctx.catalogue);
+  if (!split) return ctx.t('markup.resellerUsage');
+  const { code, amount } = split;
+  if (code !== '*' && !ctx.catalogue.get(code)) return ctx.t('markup.unknownProduct', { code });
+  const key = code === '*' ? '*' : normaliseCode(ctx.catalogue.get(code)!.code);
+  return setResellerMarkup(ctx, limits, downline, key, amount);
 }
 
 /**

@@ -31,7 +31,9 @@ export function transferCommands(): Command[] {
         const { pins, t } = ctx;
         const read = userAndAmount(args, true);
         if (!read || read.amount <= 0) return [{ text: t('transfer.usage') }];
-        const { user: to, amount, pin } = read;
+        const { amount, pin } = read;
+        // To the account the named identity acts for: saldo is the account's, whichever identity is named.
+        const to = await ctx.accounts.accountOf(read.user);
         if (to === ctx.user) return [{ text: t('transfer.self') }];
         // Saldo leaving for someone else is a payment: once a PIN is set it is asked for, and a wrong one counts
         // towards the same lock as YA's. Without one typed, say the form with it (the words as they were read).

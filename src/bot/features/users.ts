@@ -6,7 +6,8 @@ import { amountOf } from './amounts.ts';
 
 export { amountTyped, argsOf } from './amounts.ts';
 
-const USER = /^(telegram:\d{1,20}|whatsapp:\d{6,20}|console:local)$/;
+/** Console identities besides `console:local` are the sandbox's demo users (`console:budi`). */
+const USER = /^(telegram:\d{1,20}|whatsapp:\d{6,20}|console:[a-z0-9_-]{1,20})$/;
 
 /** The user name as typed (any case), or undefined when it is not one. */
 export function userName(typed: string | undefined): UserId | undefined {

@@ -18,10 +18,18 @@ export interface ConsoleChannelOptions {
   user?: UserId;
   /** Show a prompt (a terminal); otherwise echo each line so a piped transcript reads as a conversation. */
   interactive?: boolean;
+  /**
+   * The sandbox lets one terminal play several users: `/sebagai budi` (or `/as budi`) writes as `console:budi`
+   * from the next line on, `/sebagai` alone as the first user again. Given: the line said when switching.
+   */
+  switching?: (user: UserId) => string;
 }
 
+const SWITCH = /^\/(?:sebagai|as)(?:\s+([a-z0-9_-]{1,20}))?$/i;
+
 export function createConsoleChannel(opts: ConsoleChannelOptions): Channel & { readonly done: Promise<void> } {
-  const user = opts.user ?? 'console:local';
+  const first = opts.user ?? 'console:local';
+  let user = first;
   const out = opts.output;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => {
@@ -52,7 +60,11 @@ export function createConsoleChannel(opts: ConsoleChannelOptions): Channel & { r
           queue = queue.then(async () => {
             // The echo of a piped transcript shows the start of an over-long line only.
             if (!opts.interactive && text) out.write(`> ${cut ? `${text.slice(0, 60)}…` : text}\n`);
-            if (text) {
+            const switched = opts.switching ? SWITCH.exec(text) : null;
+            if (switched && opts.switching) {
+              user = switched[1] ? `console:${switched[1].toLowerCase()}` : first;
+              out.write(`${opts.switching(user)}\n\n`);
+            } else if (text) {
               const msg: IncomingMessage = { user, text, messageId: `${process.pid}-${Date.now()}-${++seq}` };
               for (const reply of await handle(msg)) print(reply);
             }
@@ -65,7 +77,9 @@ export function createConsoleChannel(opts: ConsoleChannelOptions): Channel & { r
       });
     },
     async send(to, reply) {
+      // Every console user is at this terminal: a notice to another one is printed with its name.
       if (to === user) print(reply);
+      else if (to.startsWith('console:')) print({ ...reply, text: `[${to}] ${reply.text}` });
     },
     async stop() {
       reader?.close();

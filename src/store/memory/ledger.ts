@@ -174,7 +174,7 @@ export function memoryLedger(s: MemoryState): Ledger {
       if (!Number.isSafeInteger(op.amount) || op.amount <= 0) throw new Error('a commission must be a positive whole number of rupiah');
       const rec = prior(op.user, op.opId);
       if (rec) return rec.by === op.by ? { ok: true, repeat: true, commission: rec.commission ?? 0 } : conflict;
-      const commission = s.pushCommission(op.user, op.amount, 'komisi', op.now, op.txId, `${op.from} L${op.level}`);
+      const commission = s.pushCommission(op.user, op.amount, 'komisi', op.now, op.txId, op.via);
       remember(op.user, op.opId, op.by, undefined, { commission });
       return { ok: true, repeat: false, commission };
     },

@@ -418,7 +418,7 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
       if (op.amount <= 0) throw new Error('a commission must be a positive whole number of rupiah');
       const r = (await creditCommission(
         { commission: k.commission(user), commissionLedger: k.commissionLedger(user), op: k.op(user, op.opId) },
-        { amount: integer(op.amount), txId: op.txId, now: op.now, note: `${op.from} L${op.level}`, by: op.by },
+        { amount: integer(op.amount), txId: op.txId, now: op.now, note: op.via, by: op.by },
       )) as Reply;
       if (r[0] === 'op-conflict') return conflict;
       if (r[0] === 'repeat') return { ok: true, repeat: true, commission: (JSON.parse(r[1]!) as Recorded).commission ?? 0 };
