@@ -10,6 +10,7 @@ import type { Accounts } from './store/accounts.ts';
 import type { Broadcasts } from './store/broadcasts.ts';
 import type { Caches } from './store/caches.ts';
 import type { Conversations } from './store/conversations.ts';
+import type { Deposits } from './store/deposits.ts';
 import type { Health } from './store/health.ts';
 import type { Markups } from './store/markups.ts';
 import type { Network } from './store/network.ts';
@@ -25,6 +26,7 @@ export type * from './store/accounts.ts';
 export type * from './store/broadcasts.ts';
 export type * from './store/caches.ts';
 export type * from './store/conversations.ts';
+export type * from './store/deposits.ts';
 export type * from './store/health.ts';
 export type * from './store/markups.ts';
 export { markupKey } from './store/network.ts';
@@ -38,7 +40,7 @@ export type * from './store/transfers.ts';
 export type * from './store/users.ts';
 
 export interface Store
-  extends Conversations, Users, Accounts, Network, Pins, Markups, Transactions, Schedule, Tickets, Transfers, Broadcasts, Caches, Health {
+  extends Conversations, Users, Accounts, Network, Deposits, Pins, Markups, Transactions, Schedule, Tickets, Transfers, Broadcasts, Caches, Health {
   readonly kind: 'redis' | 'memory';
   /** Every step that moves money, each idempotent per operation id (src/payments/ledger.ts). */
   readonly money: Ledger;

@@ -113,6 +113,8 @@ export interface AcceptTicketOp extends OpBase {
   ticketId: string;
   /** The admin (or the webhook) that accepted it. */
   acceptedBy: string;
+  /** A bank mutation proves the money arrived: an expired ticket is credited all the same (ACC <tiket> <mutation>). */
+  allowExpired?: boolean;
 }
 
 export interface TransferOp extends OpBase {

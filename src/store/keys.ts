@@ -75,6 +75,14 @@ export function keys(prefix: string) {
     op: (account: UserId, opId: string) => `${u(account)}:op:${opId}`,
     /** String account, PX 10 minutes (TAUTKAN): a link code; taken with GETDEL so it is used once. */
     linkCode: (code: string) => `${prefix}{link:${code}}`,
+    /** Hash of a bank mutation Moota pushed (src/bot/store/deposits.ts); kept forever, the books' evidence. */
+    mutation: (id: string) => `${prefix}{g}:mutation:${id}`,
+    /** Sorted set of mutation ids by when they arrived (ms): the listing by date. */
+    mutationsByDate: () => `${prefix}{g}:mutations`,
+    /** Hash of a QRIS deposit asked of Tripay, by our merchant_ref; kept forever. */
+    qris: (id: string) => `${prefix}{g}:qris:${id}`,
+    /** Sorted set of QRIS deposit ids by when they were made (ms). */
+    qrisByDate: () => `${prefix}{g}:qris-deposits`,
     /** Hash ticket id → user. */
     ticketOwner: () => `${prefix}{g}:ticket-owner`,
     /**

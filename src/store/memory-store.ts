@@ -4,6 +4,7 @@ import { memoryAccounts } from './memory/accounts.ts';
 import { memoryBroadcasts } from './memory/broadcasts.ts';
 import { memoryCaches } from './memory/caches.ts';
 import { memoryConversations } from './memory/conversations.ts';
+import { memoryDeposits } from './memory/deposits.ts';
 import { memoryDesk } from './memory/desk.ts';
 import { memoryHealth } from './memory/health.ts';
 import { memoryLedger } from './memory/ledger.ts';
@@ -25,6 +26,7 @@ export function createMemoryStore(opts: { clock?: () => number; state?: MemorySt
     ...memoryPins(state),
     ...memoryTransactions(state),
     ...memoryDesk(state),
+    ...memoryDeposits(state),
     ...memoryBroadcasts(state),
     ...memoryCaches(state),
     ...memoryHealth(state),

@@ -11,6 +11,7 @@ import { redisAccounts } from './redis/accounts.ts';
 import { redisBroadcasts } from './redis/broadcasts.ts';
 import { redisCaches } from './redis/caches.ts';
 import { redisConversations } from './redis/conversations.ts';
+import { redisDeposits } from './redis/deposits.ts';
 import { redisDesk } from './redis/desk.ts';
 import { redisHealth } from './redis/health.ts';
 import { redisLedger } from './redis/ledger.ts';
@@ -35,6 +36,7 @@ export function createRedisStore(opts: { url?: string; redis?: Redis; prefix?: s
     ...redisPins(context),
     ...redisTransactions(context),
     ...redisDesk(context),
+    ...redisDeposits(context),
     ...redisBroadcasts(context),
     ...redisCaches(context),
     ...redisHealth(context),

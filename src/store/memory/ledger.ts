@@ -130,7 +130,7 @@ export function memoryLedger(s: MemoryState): Ledger {
       }
       if (t.status === 'paid') return refused({ code: 'ticket-used', ticket: { ...t } });
       if (t.status === 'replaced') return refused({ code: 'ticket-replaced', ticket: { ...t } });
-      if (t.expiresAt <= op.now) return refused({ code: 'ticket-expired', ticket: { ...t } });
+      if (t.expiresAt <= op.now && !op.allowExpired) return refused({ code: 'ticket-expired', ticket: { ...t } });
       const saldo = pushLedger(t.user, t.amount, 'deposit', op.now, undefined, `ticket ${t.id} by ${op.acceptedBy}`);
       t.status = 'paid';
       t.paidAt = op.now;

@@ -5,6 +5,7 @@
  */
 import type { UserId } from '../../bot/channel.ts';
 import type { OpRecord } from './ledger.ts';
+import type { BankMutation, QrisDeposit } from '../../bot/store/deposits.ts';
 import type { Broadcast, LedgerEntry, LedgerReason, PinState, Quote, Ticket, Transaction, Transfer, TxEvent, UserRecord } from '../../bot/store.ts';
 
 /** One broadcast as the embedded store keeps it: the record, its lease, what is left per lane, who was taken. */
@@ -114,6 +115,9 @@ export function memoryState(clock: () => number) {
     /** Commission balances and their books, kept as saldos and ledgers are. */
     commissions,
     commissionLedgers,
+    /** Bank mutations by Moota's id, and QRIS deposits by our id (src/bot/store/deposits.ts). */
+    mutations: new Map<string, BankMutation>(),
+    qris: new Map<string, QrisDeposit>(),
     /** The identity each account last wrote from. */
     lastIdentity: new Map<UserId, UserId>(),
   };

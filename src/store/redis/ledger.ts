@@ -144,7 +144,7 @@ return {'ok', int(after)}
  */
 const ACCEPT_TICKET = {
   keys: ['ticket', 'saldo', 'ledger', 'tickets', 'op'],
-  args: ['id', 'now', 'note', 'acceptedBy', 'by'],
+  args: ['id', 'now', 'note', 'acceptedBy', 'by', 'allowExpired'],
   lua: `${prelude}
 local seen = prior(K.op, A.by)
 if seen then return seen end
@@ -153,7 +153,7 @@ if not st then return {'unknown-ticket'} end
 if st == 'paid' then return {'ticket-used'} end
 local mark = redis.call('HGET', K.tickets, A.id)
 if st == 'replaced' or (mark and string.sub(mark, 1, 2) == 'r|') then return {'ticket-replaced'} end
-if tonumber(redis.call('HGET', K.ticket, 'expiresAt')) <= tonumber(A.now) then return {'ticket-expired'} end
+if A.allowExpired ~= '1' and tonumber(redis.call('HGET', K.ticket, 'expiresAt')) <= tonumber(A.now) then return {'ticket-expired'} end
 local amount = redis.call('HGET', K.ticket, 'amount')
 local after = redis.call('INCRBY', K.saldo, amount)
 redis.call('RPUSH', K.ledger, entry(A.now, amount, 'deposit', nil, after, A.note))
@@ -379,7 +379,7 @@ export function redisLedger({ redis, k }: RedisContext): Ledger {
       if (!user) return refused({ code: 'unknown-ticket' });
       const r = (await acceptTicket(
         { ticket: k.ticket(user, id), saldo: k.saldo(user), ledger: k.ledger(user), tickets: k.tickets(user), op: k.op(user, op.opId) },
-        { id, now: op.now, note: `ticket ${id} by ${op.acceptedBy}`, acceptedBy: op.acceptedBy, by: op.by },
+        { id, now: op.now, note: `ticket ${id} by ${op.acceptedBy}`, acceptedBy: op.acceptedBy, by: op.by, allowExpired: op.allowExpired ? '1' : '' },
       )) as Reply;
       const ticket = await readTicket(user, id);
       // Its unique amount is free again once it is paid, also when the ACC that paid it lost its answer.
