@@ -1,6 +1,6 @@
 /** The provider port: what the payment code needs from MMBC, IAK, or any other biller. */
 
-export type ProviderName = 'mmbc' | 'iak';
+export type ProviderName = 'mmbc' | 'iak' | 'iak-prepaid';
 
 /** How a product's customer number looks and what is shown for it; see FORMS in src/bot/forms.ts. */
 export type Family =
