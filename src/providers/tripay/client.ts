@@ -15,7 +15,7 @@ import { readAnswer } from '../read.ts';
 import { createRedactor, type Redactor } from '../redact.ts';
 import { planQrisDeposit, type QrisChannel, type QrisFeePaidBy } from './fees.ts';
 import { signTransaction } from './sign.ts';
-import { type TripayChannelRow, tripayChannels, tripayEnvelope, tripayTransaction } from './schemas.ts';
+import { TRIPAY_STATUSES, type TripayChannelRow, type TripayStatus, tripayChannels, tripayEnvelope, tripayTransaction } from './schemas.ts';
 
 export const TRIPAY_PRODUCTION_URL = 'https://tripay.co.id/api';
 export const TRIPAY_SANDBOX_URL = 'https://tripay.co.id/api-sandbox';
@@ -103,7 +103,25 @@ export interface TripayClient {
   /** The merchant's active QRIS channel (cached a few minutes); ProviderRefused when none is active. */
   qrisChannel(): Promise<QrisChannel>;
   createQris(req: QrisRequest): Promise<QrisPayment>;
+  /**
+   * A payment's state at Tripay (`transaction/detail`): for a deposit whose callback never came (Tripay
+   * sends one 3 times over 6 minutes, then gives up).
+   */
+  detail(reference: string): Promise<TripayPaymentState>;
   close(): Promise<void>;
+}
+
+export interface TripayPaymentState {
+  reference: string;
+  merchantRef?: string;
+  status: TripayStatus;
+  /** What the payer pays. */
+  amount: number;
+  amountReceived?: number;
+  /** Epoch ms. */
+  paidAt?: number;
+  expiresAt: number;
+  raw: unknown;
 }
 
 export function createTripayClient(options: TripayClientOptions): TripayClient {
@@ -236,6 +254,22 @@ export function createTripayClient(options: TripayClientOptions): TripayClient {
         feeMerchant,
         feeCustomer,
         ...(t.amount_received === undefined ? {} : { amountReceived: t.amount_received }),
+        expiresAt: t.expired_time * 1000,
+        raw: json,
+      };
+    },
+    async detail(reference) {
+      const op = 'transaction/detail';
+      const { data: t, json } = await call(op, 'GET', `transaction/detail?reference=${encodeURIComponent(reference)}`, undefined, tripayTransaction, standing);
+      const status = (TRIPAY_STATUSES as readonly string[]).includes(t.status ?? '') ? (t.status as TripayStatus) : undefined;
+      if (!status) throw new ProviderUnreadable(PROVIDER, op, `unknown status ${JSON.stringify(t.status)}`, standing.text(JSON.stringify(json)));
+      return {
+        reference: t.reference,
+        ...(t.merchant_ref ? { merchantRef: t.merchant_ref } : {}),
+        status,
+        amount: t.amount,
+        ...(t.amount_received === undefined ? {} : { amountReceived: t.amount_received }),
+        ...(typeof t.paid_at === 'number' && t.paid_at > 0 ? { paidAt: t.paid_at * 1000 } : {}),
         expiresAt: t.expired_time * 1000,
         raw: json,
       };

@@ -66,6 +66,8 @@ export const tripayTransaction = z.looseObject({
   expired_time: z.number().int().positive(),
   qr_string: optText,
   qr_url: optText,
+  /** Unix seconds, on a paid transaction (`transaction/detail`). */
+  paid_at: z.number().int().nonnegative().nullish(),
 });
 export type TripayTransaction = z.output<typeof tripayTransaction>;
 

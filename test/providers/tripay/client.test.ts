@@ -100,6 +100,24 @@ describe('createTripayClient', () => {
     expect((late as ProviderRefused).reason).toMatch(/between 10 and 60 minutes/);
   });
 
+  it('detail reads a payment’s state at Tripay: UNPAID, then PAID with its time; an unknown reference is refused', async () => {
+    sim = await startTripaySimulator(creds);
+    const hook = await listenLocal((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"success":true}');
+    });
+    sim.setCallbackUrl(hook);
+    const c = client();
+    const p = await c.createQris(qris);
+    expect(await c.detail(p.reference)).toMatchObject({ reference: p.reference, merchantRef: 'QRIS-0001', status: 'UNPAID', amount: 101_461, expiresAt: p.expiresAt });
+    await sim.pay(p.reference);
+    const paid = await c.detail(p.reference);
+    expect(paid).toMatchObject({ status: 'PAID', amountReceived: 100_000 });
+    expect(paid.paidAt).toBeGreaterThan(Date.now() - 5_000);
+    const unknown = await caught(c.detail('DEV-T-nothing'));
+    expect(unknown).toBeInstanceOf(ProviderRefused);
+  });
+
   it('without an active QRIS channel there is nothing to open', async () => {
     sim = await startTripaySimulator({ ...creds, channels: [{ ...defaultQrisChannel(), active: false }] });
     const err = await caught(client().createQris(qris));
