@@ -8,6 +8,8 @@ export interface Metrics {
   messagesOut: Counter<'channel'>;
   inquiries: Counter<'provider' | 'outcome'>;
   payments: Counter<'provider' | 'outcome'>;
+  /** Deposits that need no human, by source (moota, tripay) and outcome (credited, unmatched, replayed…). */
+  deposits: Counter<'source' | 'outcome'>;
   providerLatency: Histogram<'provider' | 'op'>;
 }
 
@@ -30,6 +32,7 @@ export function createMetrics(storeGauges?: () => { stats: StoreStats; at: numbe
     messagesIn: new Counter({ name: 'ppob_messages_in_total', help: 'Messages received, by channel', labelNames: ['channel'], registers: [registry] }),
     messagesOut: new Counter({ name: 'ppob_messages_out_total', help: 'Messages sent, by channel', labelNames: ['channel'], registers: [registry] }),
     inquiries: new Counter({ name: 'ppob_inquiries_total', help: 'Bill inquiries, by provider and outcome', labelNames: ['provider', 'outcome'], registers: [registry] }),
+    deposits: new Counter({ name: 'ppob_deposits_total', help: 'Automatic deposits, by source (moota, tripay) and outcome (credited, unmatched, expired-ticket, replayed, debit…)', labelNames: ['source', 'outcome'], registers: [registry] }),
     payments: new Counter({ name: 'ppob_payments_total', help: 'Payment outcomes, by provider and outcome (settled, failed, pending)', labelNames: ['provider', 'outcome'], registers: [registry] }),
     providerLatency: new Histogram({
       name: 'ppob_provider_latency_seconds',

@@ -1,0 +1,176 @@
+/**
+ * Deposits that need no human: a bank mutation Moota pushes credits the open ticket with exactly its amount,
+ * and a QRIS payment Tripay reports credits its deposit. Every credit is a ledger operation keyed by the
+ * sender's own id (`moota:<mutation_id>`, `tripay:<reference>`), made before the first try: a push sent again,
+ * to this process or another, at once or days later, answers "exists" and credits nothing twice. What a push
+ * carries is kept first (the sender hears 200 only after that), so a crash between the keep and the credit is
+ * finished by the sender's retry, or by an admin from MUTASIBANK.
+ */
+import type { UserId } from '../bot/channel.ts';
+import type { BankMutation, QrisDeposit, Store, Ticket } from '../bot/store.ts';
+import type { Log } from '../log.ts';
+import type { Metrics } from '../metrics.ts';
+import { withRetries } from './retry.ts';
+
+/** A mutation as the webhook read it: integer rupiah, `whole` false when the bank sent cents. */
+export interface PushedMutation {
+  id: string;
+  amount: number;
+  type: 'CR' | 'DB';
+  date: string;
+  description: string;
+  whole?: boolean;
+}
+
+/** A Tripay callback as the webhook read it. */
+export interface QrisCallback {
+  reference: string;
+  merchantRef: string;
+  status: 'PAID' | 'EXPIRED' | 'FAILED' | 'REFUND' | 'UNPAID';
+  /** What the payer paid, when Tripay says it. */
+  totalAmount?: number;
+}
+
+/** What the reseller and the admins are told; the bot turns it into words. */
+export type DepositEvent =
+  | { type: 'ticket-credited'; ticket: Ticket; saldo: number; mutation: BankMutation }
+  | { type: 'unmatched'; mutation: BankMutation; why: 'no-ticket' | 'ticket-used' | 'not-whole' }
+  | { type: 'expired-ticket'; mutation: BankMutation; ticket: Ticket }
+  | { type: 'qris-credited'; deposit: QrisDeposit; saldo: number; late: boolean }
+  | { type: 'qris-closed'; deposit: QrisDeposit; status: 'expired' | 'failed' }
+  | { type: 'qris-unknown'; callback: QrisCallback };
+
+export const mootaOp = (mutationId: string) => `moota:${mutationId}`;
+export const tripayOp = (reference: string) => `tripay:${reference}`;
+
+export type HandResult =
+  | { ok: true; ticket: Ticket; saldo: number; mutation: BankMutation }
+  | { ok: false; reason: 'unknown-mutation' | 'debit' | 'tied-elsewhere' | 'credited' | 'unknown-ticket' | 'ticket-used' | 'ticket-replaced'; ticketId?: string };
+
+export interface AutoDeposits {
+  /** A Moota push: every mutation kept, then each credit matched and credited once. Resolves when all are stored and acted on. */
+  onMutations(list: readonly PushedMutation[], now: number): Promise<void>;
+  /** `ACC <tiket> <mutation_id>`: an admin credits a kept mutation to a ticket by hand (an expired one too). */
+  acceptByHand(ticketId: string, mutationId: string, admin: UserId, opBy: string, now: number): Promise<HandResult>;
+  /** A Tripay callback: PAID credits once (an expired deposit too: the money arrived); EXPIRED / FAILED close it. */
+  onQrisCallback(cb: QrisCallback, now: number): Promise<'credited' | 'closed' | 'unknown' | 'ignored'>;
+}
+
+export function createAutoDeposits(deps: {
+  store: Store;
+  log: Log;
+  metrics?: Metrics;
+  tell: (event: DepositEvent) => Promise<void>;
+}): AutoDeposits {
+  const { store, log } = deps;
+  const money = withRetries(store.money, { log });
+  const count = (source: 'moota' | 'tripay', outcome: string) => deps.metrics?.deposits.inc({ source, outcome });
+
+  async function tell(event: DepositEvent): Promise<void> {
+    try {
+      await deps.tell(event);
+    } catch (err) {
+      log.warn({ err: String(err), event: event.type }, 'a deposit notice could not be delivered');
+    }
+  }
+
+  async function onMutation(pushed: PushedMutation, now: number): Promise<void> {
+    const kept = await store.keepMutation({ id: pushed.id, amount: pushed.amount, type: pushed.type, date: pushed.date, description: pushed.description }, now);
+    if (kept.status === 'debit') return void count('moota', 'debit');
+    // Final already: a push seen before (a replay) changes nothing, and tells no one again.
+    if (kept.status !== 'received') return void count('moota', 'replayed');
+    if (pushed.whole === false) {
+      if (await store.moveMutation(kept.id, ['received'], 'unmatched', now, 'moota')) {
+        count('moota', 'unmatched');
+        await tell({ type: 'unmatched', mutation: { ...kept, status: 'unmatched' }, why: 'not-whole' });
+      }
+      return;
+    }
+    const holder = kept.ticketId ?? (await store.ticketHolding(kept.amount));
+    const ticketId = holder ? await store.claimMutation(kept.id, holder) : null;
+    if (!ticketId) {
+      if (await store.moveMutation(kept.id, ['received'], 'unmatched', now, 'moota')) {
+        count('moota', 'unmatched');
+        await tell({ type: 'unmatched', mutation: { ...kept, status: 'unmatched' }, why: 'no-ticket' });
+      }
+      return;
+    }
+    const r = await money.acceptTicket({ opId: mootaOp(kept.id), by: 'moota', now, ticketId, acceptedBy: mootaOp(kept.id) });
+    if (r.ok || r.refusal.code === 'op-conflict') {
+      // Applied now, before (a replay whose first try lost its answer), or by an admin's ACC with this mutation.
+      if (await store.moveMutation(kept.id, ['received'], 'credited', now, 'moota')) {
+        count('moota', 'credited');
+        if (r.ok) await tell({ type: 'ticket-credited', ticket: r.ticket, saldo: r.saldo, mutation: { ...kept, ticketId, status: 'credited' } });
+      }
+      return;
+    }
+    const f = r.refusal;
+    if (f.code === 'ticket-expired') {
+      if (await store.moveMutation(kept.id, ['received'], 'expired-ticket', now, 'moota')) {
+        count('moota', 'expired-ticket');
+        await tell({ type: 'expired-ticket', mutation: { ...kept, ticketId, status: 'expired-ticket' }, ticket: f.ticket });
+      }
+      return;
+    }
+    // The ticket was paid another way (ACC by hand), or replaced: the money is the admins' to place.
+    if (await store.moveMutation(kept.id, ['received'], 'unmatched', now, 'moota')) {
+      count('moota', 'unmatched');
+      await tell({ type: 'unmatched', mutation: { ...kept, ticketId, status: 'unmatched' }, why: f.code === 'ticket-used' ? 'ticket-used' : 'no-ticket' });
+    }
+  }
+
+  return {
+    async onMutations(list, now) {
+      // One after another: two mutations of one push may compete for one ticket's amount.
+      for (const m of list) await onMutation(m, now);
+    },
+
+    async acceptByHand(ticketId, mutationId, admin, opBy, now) {
+      const m = await store.getMutation(mutationId);
+      if (!m) return { ok: false, reason: 'unknown-mutation' };
+      if (m.type === 'DB') return { ok: false, reason: 'debit' };
+      const tied = await store.claimMutation(mutationId, ticketId);
+      if (tied !== ticketId) return { ok: false, reason: 'tied-elsewhere', ...(tied ? { ticketId: tied } : {}) };
+      // The mutation's own operation id: whoever credits it first (the webhook or an admin), it credits once.
+      const r = await money.acceptTicket({ opId: mootaOp(mutationId), by: opBy, now, ticketId, acceptedBy: admin, allowExpired: true });
+      if (!r.ok) {
+        const code = r.refusal.code;
+        if (code === 'op-conflict') return { ok: false, reason: 'credited', ticketId };
+        if (code === 'ticket-used' || code === 'ticket-replaced' || code === 'unknown-ticket') return { ok: false, reason: code };
+        return { ok: false, reason: 'unknown-ticket' };
+      }
+      await store.moveMutation(mutationId, ['received', 'unmatched', 'expired-ticket'], 'credited', now, admin);
+      count('moota', 'credited-by-hand');
+      return { ok: true, ticket: r.ticket, saldo: r.saldo, mutation: { ...m, ticketId, status: 'credited' } };
+    },
+
+    async onQrisCallback(cb, now) {
+      const d = await store.getQris(cb.merchantRef);
+      if (!d || d.reference !== cb.reference) {
+        count('tripay', 'unknown');
+        await tell({ type: 'qris-unknown', callback: cb });
+        return 'unknown';
+      }
+      if (cb.status === 'PAID') {
+        const r = await money.adjust({ opId: tripayOp(cb.reference), by: 'tripay', now, user: d.user, amount: d.amount, reason: 'deposit', note: `qris ${d.id}` });
+        if (!r.ok) throw new Error(`a QRIS credit was refused: ${r.refusal.code}`);
+        const late = d.status !== 'open';
+        if (await store.moveQris(d.id, ['open', 'expired', 'failed'], 'paid', now)) {
+          count('tripay', late ? 'credited-late' : 'credited');
+          await tell({ type: 'qris-credited', deposit: { ...d, status: 'paid', paidAt: now }, saldo: r.saldo, late });
+        }
+        return 'credited';
+      }
+      if (cb.status === 'EXPIRED' || cb.status === 'FAILED') {
+        const to = cb.status === 'EXPIRED' ? 'expired' : 'failed';
+        if (await store.moveQris(d.id, ['open'], to, now)) {
+          count('tripay', to);
+          await tell({ type: 'qris-closed', deposit: { ...d, status: to }, status: to });
+        }
+        return 'closed';
+      }
+      log.info({ reference: cb.reference, status: cb.status }, 'a QRIS callback with nothing to do');
+      return 'ignored';
+    },
+  };
+}
