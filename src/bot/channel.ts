@@ -32,6 +32,12 @@ export interface Reply {
    * (Telegram, WhatsApp), or its amounts no longer line up.
    */
   fixedWidth?: boolean;
+  /**
+   * A picture that goes with the text (a QRIS code; receipts later): a photo with the text as its caption where
+   * the channel sends pictures (Telegram, WhatsApp); the console writes it to a file and prints the path. The
+   * text always says enough on its own (a checkout link beside a QR code), for a channel that shows none.
+   */
+  image?: { png: Buffer; name: string };
 }
 
 /** What the core needs to reach a user outside a reply (a later receipt, an admin alert). */
