@@ -38,6 +38,11 @@ export function signedWebhookRoute<T>(spec: SignedWebhookSpec<T>): RouteHandler 
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return answer(req, res, 405, 'method not allowed', { allow: 'POST' });
+    // Unsigned: refused before its body costs a read.
+    if (typeof req.headers[spec.signatureHeader] !== 'string') {
+      log.warn({ webhook: name, signed: false }, 'webhook signature refused');
+      return answer(req, res, 401, 'invalid signature');
+    }
     const raw = await readRawBody(req, limit);
     if (!raw.ok) {
       log.warn({ webhook: name, status: raw.status, declared: req.headers['content-length'] }, 'webhook body refused');

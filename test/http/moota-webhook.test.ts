@@ -72,6 +72,8 @@ describe('POST /deposit/moota', () => {
       expect(a.status).toBe(401);
       expect(JSON.parse(a.body)).toMatchObject({ success: false });
     }
+    // Unsigned is refused before its body is read: nothing of it was sent, and the answer came.
+    expect(await declareOnly(url, 512 * 1024)).toMatchObject({ status: 401, closed: true });
     expect(calls).toBe(0);
     // The same bytes with the right signature pass: the refusals above were the signature's.
     expect((await postRaw(url, body, signed(body))).status).toBe(200);
