@@ -6,12 +6,14 @@
  */
 import type { Log } from '../log.ts';
 import type { Payments } from '../payments/payments.ts';
+import type { HandResult } from '../payments/auto-deposits.ts';
 import type { Catalogue } from './catalogue.ts';
 import type { Reply, UserId } from './channel.ts';
 import type { Role } from './commands.ts';
 import type { T } from './i18n.ts';
 import { money, type Money } from './money.ts';
 import type {
+  BankMutation, MutationStatus, QrisDeposit,
   DueItem, LedgerEntry, OpenTicketResult, PinState, Quote, Store, Transaction, Transfer, TxEvent, UserRecord,
 } from './store.ts';
 import { pinGate } from './features/pin.ts';
@@ -52,6 +54,25 @@ export interface CommandContext {
   complaints: Complaints;
   /** Reads of saldos, ledgers and transactions; nothing in it writes. */
   statements: Statements;
+  /** Deposits that need no human (bank mutations, QRIS); absent where the app wires none (tests of the core). */
+  deposits?: DepositOps;
+}
+
+export type QrisOpened =
+  | { ok: true; deposit: QrisDeposit; qrPng?: Buffer }
+  | { ok: false; reason: 'off' | 'unavailable' }
+  | { ok: false; reason: 'range'; min: number; max: number };
+
+/** What chat commands may do with automatic deposits; every credit goes through the ledger under the sender's id. */
+export interface DepositOps {
+  /** QRIS can be asked for (Tripay's credentials, or the sandbox). */
+  readonly qris: boolean;
+  openQris(user: UserId, amount: number, now: number): Promise<QrisOpened>;
+  /** `ACC <tiket> <mutation_id>`; `opBy`: the admin's message operation. */
+  acceptByHand(ticketId: string, mutationId: string, admin: UserId, opBy: string, now: number): Promise<HandResult>;
+  mutations(fromMs: number, toMs: number, statuses?: readonly MutationStatus[]): Promise<BankMutation[]>;
+  /** The sandbox's payer: pays a ticket by a simulated bank transfer, or a QRIS deposit; absent outside the sandbox. */
+  sandboxPay?(id: string): Promise<'bank' | 'qris' | 'unknown' | 'closed'>;
 }
 
 export type PaymentOps = Pick<Payments, 'inquire' | 'confirm' | 'settleByHand'> & Money;
@@ -137,6 +158,7 @@ export function messageContext(ops: Operations, m: MessageFacts): CommandContext
     payments: ops.payments, users: ops.users, accounts: ops.accounts, network: ops.network, quotes: ops.quotes, pins: ops.pins, markups: ops.markups,
     tickets: ops.tickets, complaints: ops.complaints, statements: ops.statements,
   };
+  if (ops.deposits) ctx.deposits = ops.deposits;
   if (m.messageId) ctx.messageId = m.messageId;
   if (m.ref) ctx.ref = m.ref;
   if (m.openQuote !== undefined) ctx.openQuote = m.openQuote;
@@ -147,14 +169,15 @@ export function messageContext(ops: Operations, m: MessageFacts): CommandContext
 export type Operations = Pick<
   CommandContext,
   'payments' | 'users' | 'accounts' | 'network' | 'quotes' | 'pins' | 'markups' | 'tickets' | 'complaints' | 'statements' | 't' | 'admins' | 'log' | 'notify'
->;
+> & { deposits?: DepositOps };
 
 export function operations(
-  store: Store, payments: Payments, base: Pick<CommandContext, 't' | 'admins' | 'log' | 'notify'>,
+  store: Store, payments: Payments, base: Pick<CommandContext, 't' | 'admins' | 'log' | 'notify'>, deposits?: DepositOps,
 ): Operations {
   const pinDeps = { store, t: base.t, admins: base.admins, notify: base.notify };
   return {
     ...base,
+    ...(deposits ? { deposits } : {}),
     payments: {
       inquire: (...a) => payments.inquire(...a),
       confirm: (...a) => payments.confirm(...a),

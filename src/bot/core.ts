@@ -14,7 +14,7 @@ import { type Store, StoreOutcomeUnknown } from './store.ts';
 import { TTL } from '../store/keys.ts';
 import type { Metrics } from '../metrics.ts';
 import { type AnyCommand, Commands, type Role } from './commands.ts';
-import { messageContext, operations } from './context.ts';
+import { type DepositOps, messageContext, operations } from './context.ts';
 import { accountCommands } from './features/account.ts';
 import { deskCommands } from './features/desk.ts';
 import { outcomeReply, paymentCommands, saldoNow } from './features/payment.ts';
@@ -36,6 +36,8 @@ export interface BotDeps {
    * warning, then silence until the window ends; no provider call for what is dropped. Admins are never slowed.
    */
   flood?: { max: number; windowSeconds: number };
+  /** Automatic deposits' operations for the commands that use them (DEPOSIT QRIS, MUTASIBANK, ACC with a mutation). */
+  deposits?: DepositOps;
   /** Feature commands (deposits, PIN, tickets…), registered at start beside the core's own. */
   commands?: readonly AnyCommand[];
   metrics?: Metrics;
@@ -71,7 +73,7 @@ export function createBot(deps: BotDeps): Bot {
   const text = (s: string): Reply[] => [{ text: s }];
   const commands = new Commands([...coreCommands({ quoteTtlSeconds: deps.quoteTtlSeconds }), ...(deps.commands ?? [])]);
   for (const kind of READING_KINDS) if (!commands.has(kind)) throw new Error(`no command answers ${kind}`);
-  const ops = operations(store, payments, { t, admins: deps.admins, log, notify: send });
+  const ops = operations(store, payments, { t, admins: deps.admins, log, notify: send }, deps.deposits);
 
   /**
    * The account an identity acts for, and its role. An identity never linked is its own account: its record,
