@@ -11,8 +11,14 @@ import { withoutUndefined } from '../outcomes.ts';
 import { refusalReason, type Verdict } from './codes.ts';
 import type { PrepaidTx } from './schemas.ts';
 
-/** IAK's PLN token product codes (`hpln20000`, `pln100000`). */
+/**
+ * A PLN token product by its code (`hpln20000`, `pln100000`), for a callback or status check that has no quote to
+ * ask; IAK's reference shows no token code, so a token-shaped SN is read as one whatever the code (receiptOf).
+ */
 export const isPlnCode = (code: string | undefined) => /^h?pln\d+$/i.test(code?.trim() ?? '');
+
+/** `0123-4567-8901-2345-6789/NAME/…`: twenty digits, dashed or not, then the rest of a PLN SN. */
+const TOKEN_SN = /^\s*(?:\d[\s-]?){19}\d\s*\//;
 
 export function outcomeOf(verdict: Verdict, a: PrepaidTx, raw: unknown, opts: { pln?: boolean; knownTrId?: string } = {}): PayOutcome {
   const invoice = a.trId ?? opts.knownTrId;
@@ -33,16 +39,16 @@ function receiptOf(a: PrepaidTx, pln: boolean, invoice: string | undefined): Rec
   let token: string | undefined;
   let customerName: string | undefined;
   let kwh: string | undefined;
-  if (pln && sn) {
+  if (sn && (pln || TOKEN_SN.test(sn))) {
     const [first = '', name, ...rest] = sn.split('/').map((s) => s.trim());
     const digits = first.replace(/\D/g, '');
     if (/^\d{20}$/.test(digits)) token = digits;
     customerName = name || undefined;
-    // "R1 /000001300/66.2": the segment's own slash splits it; the last part is the kWh when it is a number.
-    const last = rest.at(-1);
-    const hasKwh = last !== undefined && rest.length > 1 && /^\d+(?:[.,]\d+)?$/.test(last);
-    if (hasKwh) kwh = last;
-    const segment = tariff(hasKwh ? rest.slice(0, -1) : rest);
+    // "R1 /000001300/66.2": the segment power's own slash splits it; its power is zero-padded, the kWh is not.
+    const padded = rest[1] !== undefined && /^0\d{5,}$/.test(rest[1]);
+    const segment = tariff(padded ? rest.slice(0, 2) : rest.slice(0, 1));
+    const after = rest[padded ? 2 : 1];
+    if (after !== undefined && /^\d+(?:[.,]\d+)?$/.test(after)) kwh = after;
     if (segment) details.push({ key: 'tariff', value: segment });
   } else if (sn?.includes(' / ')) {
     // A shopping voucher: "BA4B52862X7P / 2018-12-07", its code and its expiry.

@@ -74,6 +74,9 @@ describe('IAK prepaid answers', () => {
       status: 'settled',
       receipt: { token: '01234567890123456789', customerName: 'PT INDOBEST ARTHA KREASI', kwh: '66.2', details: [{ key: 'tariff', value: 'R1/1300 VA' }] },
     });
+    // A token-shaped SN is read as one whatever IAK calls the product.
+    const other = prepaidTxAnswer.parse({ data: { ...statusSuccess.data, product_code: 'plnprepaid20', sn: '01234567890123456789/BUDI/R1 /000000900' } }).data;
+    expect(outcomeOf('success', other, null)).toMatchObject({ receipt: { token: '01234567890123456789', customerName: 'BUDI', details: [{ key: 'tariff', value: 'R1/900 VA' }] } });
     // Confirmed without a token: no use to the buyer, so still pending.
     const bare = prepaidTxAnswer.parse({ data: { ...statusSuccess.data, product_code: 'hpln20000', sn: '-' } }).data;
     expect(outcomeOf('success', bare, null).status).toBe('pending');
