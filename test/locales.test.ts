@@ -33,7 +33,12 @@ const TEMPLATE_KEYS: Record<string, readonly string[]> = {
   month: Array.from({ length: 12 }, (_, i) => `month.${i + 1}`),
   help: ROLES.map((r) => `help.${r}`),
   role: ROLES.map((r) => `role.${r}`),
-  ledger: ['payment', 'refund', 'deposit', 'transfer-in', 'transfer-out', 'adjustment'].map((r) => `ledger.${r}`),
+  ledger: ['payment', 'refund', 'deposit', 'transfer-in', 'transfer-out', 'adjustment', 'komisi', 'tukar-komisi'].map((r) => `ledger.${r}`),
+  'mutasibank.status': ['received', 'credited', 'unmatched', 'expired-ticket', 'debit'].map((s) => `mutasibank.status.${s}`),
+  mutasibank: ['unknown-mutation', 'debit', 'tied-elsewhere', 'credited', 'unknown-ticket', 'ticket-used', 'ticket-replaced'].map((s) => `mutasibank.${s}`),
+  sandboxPay: ['bank', 'qris', 'unknown', 'closed'].map((s) => `sandboxPay.${s}`),
+  'qris.status': ['expired', 'failed'].map((s) => `qris.status.${s}`),
+  'moota.why': ['not-whole', 'ticket-used', 'no-ticket'].map((s) => `moota.why.${s}`),
   reason: [...REASON_KEYS, ...Object.keys(OWN_REASONS)].map((r) => `reason.${r}`),
 };
 
