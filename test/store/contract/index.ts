@@ -4,12 +4,15 @@
  */
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../../src/bot/store.ts';
+import { accountsContract } from './accounts.ts';
 import { broadcastsContract } from './broadcasts.ts';
 import { cachesContract } from './caches.ts';
 import { conversationsContract } from './conversations.ts';
 import type { Plant } from './fixtures.ts';
 import { ledgerContract } from './ledger.ts';
+import { commissionLedgerContract } from './ledger-commissions.ts';
 import { markupsContract } from './markups.ts';
+import { networkContract } from './network.ts';
 import { pinsContract } from './pins.ts';
 import { scheduleContract } from './schedule.ts';
 import { ticketsContract } from './tickets.ts';
@@ -49,5 +52,8 @@ export function storeContract(name: string, make: () => Promise<StoreHandle>): v
     broadcastsContract(store);
     cachesContract(store);
     ledgerContract(store, () => h!.plant);
+    commissionLedgerContract(store);
+    accountsContract(store);
+    networkContract(store);
   });
 }
