@@ -4,7 +4,7 @@
  * downline's record) first, so a crash between them leaves nothing that moves money the wrong way, and the
  * list on the other side is mended when the step is sent again (or, for a link, by the identity's next message).
  */
-import type { Accounts } from '../../bot/store/accounts.ts';
+import type { Accounts, UnlinkResult } from '../../bot/store/accounts.ts';
 import type { Network } from '../../bot/store/network.ts';
 import { namedScript, type RedisContext } from './context.ts';
 import { listField, userRecord } from './user-record.ts';
@@ -82,14 +82,38 @@ return 'unlinked'
 `,
 } as const;
 
-/** On the identity's tag: it acts for itself again, or (it is the account's namesake) for a fresh account. */
+/** On the identity's tag: it acts for itself again (it is linked to this account no more). */
 const POINT = {
   keys: ['user'],
-  args: ['account', 'fresh'],
+  args: ['account'],
   lua: `
-if A.fresh ~= '' then redis.call('HSET', K.user, 'account', A.fresh)
-elseif redis.call('HGET', K.user, 'account') == A.account then redis.call('HDEL', K.user, 'account') end
+if redis.call('HGET', K.user, 'account') == A.account then redis.call('HDEL', K.user, 'account') end
 return 'ok'
+`,
+} as const;
+
+/**
+ * The account's namesake leaving it: one hash holds both the list and the namesake's pointer, so it is one step
+ * (off the list, pointed at a fresh account). A namesake off the list yet pointing nowhere is what a two-step
+ * unlink of an earlier version left when cut half way: that one is finished.
+ */
+const UNLINK_SELF = {
+  keys: ['account'],
+  args: ['id', 'fresh'],
+  lua: `${IDS}
+if redis.call('EXISTS', K.account) == 0 then return 'not-linked' end
+local ids = ids_of(K.account, A.id)
+if not has(ids, A.id) then
+  if redis.call('HEXISTS', K.account, 'account') == 1 or redis.call('HEXISTS', K.account, 'identities') == 0 or #ids == 0 then
+    return 'not-linked'
+  end
+elseif #ids <= 1 then return 'last'
+end
+local left = {}
+for _, v in ipairs(ids) do if v ~= A.id then left[#left + 1] = v end end
+redis.call('HSET', K.account, 'identities', cjson.encode(left), 'account', A.fresh)
+if redis.call('HGET', K.account, 'last') == A.id then redis.call('HSET', K.account, 'last', left[1]) end
+return 'unlinked'
 `,
 } as const;
 
@@ -99,6 +123,7 @@ export function redisAccounts({ redis, k }: RedisContext): Accounts & Network {
   const list = namedScript(redis, LIST);
   const unlist = namedScript(redis, UNLIST);
   const point = namedScript(redis, POINT);
+  const unlinkSelf = namedScript(redis, UNLINK_SELF);
 
   const hashOf = (flat: string[]) => {
     const h: Record<string, string> = {};
@@ -148,8 +173,12 @@ export function redisAccounts({ redis, k }: RedisContext): Accounts & Network {
     },
 
     async unlink(identity, account, fresh) {
-      const r = (await unlist({ account: k.user(account) }, { id: account, identity })) as 'unlinked' | 'last' | 'not-linked';
-      if (r === 'unlinked') await point({ user: k.user(identity) }, { account, fresh: identity === account ? fresh : '' });
+      if (identity === account) return (await unlinkSelf({ account: k.user(account) }, { id: account, fresh })) as UnlinkResult;
+      let r = (await unlist({ account: k.user(account) }, { id: account, identity })) as UnlinkResult;
+      // Off the list but still pointing here: an unlink cut after its first step (or a link before its second).
+      // Sent again it must finish, or the identity would go on spending the account's saldo, LEPAS saying "not yours".
+      if (r === 'not-linked' && (await redis.hget(k.user(identity), 'account')) === account) r = 'unlinked';
+      if (r === 'unlinked') await point({ user: k.user(identity) }, { account });
       return r;
     },
 
