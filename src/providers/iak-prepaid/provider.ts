@@ -55,7 +55,8 @@ export function createIakPrepaidProvider(client: IakPrepaidClient): Provider {
 
     async pay(req): Promise<PayOutcome> {
       const kind = req.bill.ref?.[KIND] as PrepaidKind | undefined;
-      const pln = kind === 'pln';
+      // A bill this provider did not quote carries no kind: the code decides, as for a status check.
+      const pln = kind === undefined ? isPlnCode(req.product) || undefined : kind === 'pln';
       const customerId = req.bill.customerNo || req.customerNo;
       let res: Awaited<ReturnType<IakPrepaidClient['topUp']>>;
       try {
@@ -67,7 +68,7 @@ export function createIakPrepaidProvider(client: IakPrepaidClient): Provider {
       const verdict = topUpVerdict(res.answer);
       // IAK already has this ref_id: what it did with it is check-status's to say.
       if (verdict === 'lookup') return status(req.txId, res.answer.trId, pln);
-      return outcomeOf(verdict, res.answer, res.raw, { pln });
+      return outcomeOf(verdict, res.answer, res.raw, pln === undefined ? {} : { pln });
     },
 
     // The product code says whether a token must come with the success; otherwise the answer's own code does.

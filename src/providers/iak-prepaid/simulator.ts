@@ -164,7 +164,7 @@ export async function startIakPrepaidSimulator(opts: IakPrepaidSimulatorOptions 
       if (closed) return;
       finish(t, fault === 'callback-fail' ? 'failed' : 'success');
       for (let i = 0; i < attempts && callbackUrl && !closed; i++) {
-        if ((await postCallback(t)) === 200) return;
+        if ((await postCallback(t)) === 200 || closed) return;
         if (i < attempts - 1) await sleeper.sleep(retryMs);
       }
     });
