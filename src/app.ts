@@ -6,6 +6,9 @@ import { Catalogue, normaliseCode } from './bot/catalogue.ts';
 import { resellerCommands } from './bot/features/resellers.ts';
 import { linkCommands } from './bot/features/links.ts';
 import { networkCommands } from './bot/features/network.ts';
+import { depositCommands } from './bot/features/deposits.ts';
+import { wireDeposits, type DepositWiring } from './deposits.ts';
+import type { RouteHandler } from './http/server.ts';
 import { pinCommands } from './bot/features/pin.ts';
 import { ticketCommands } from './bot/features/tickets.ts';
 import { transferCommands } from './bot/features/transfer.ts';
@@ -55,6 +58,10 @@ export interface App {
   metrics: Metrics;
   /** Channel name → whether it is up, for /healthz. */
   channels: ReadonlyMap<string, Channel>;
+  /** Deposits without a human: their operations, and the sandbox's Moota and Tripay. */
+  deposits: DepositWiring;
+  /** The webhook routes the app serves besides a channel's (Moota, Tripay): path → handler. */
+  routes: Record<string, RouteHandler>;
   /** The MMBC simulator, in sandbox mode. */
   simulator?: MmbcSimulator;
   /** The IAK simulator, in sandbox mode. */
@@ -196,13 +203,19 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     markupFor: async (entry) => markupOf(await cached.markups(), normaliseCode(entry.code)),
   });
   const limits = { maxMarkup: config.MAX_MARKUP, maxDepth: config.MAX_NETWORK_DEPTH };
+  const deposits = await wireDeposits({
+    config, store, log, metrics, clock, admins, t: translator(config.LOCALE), notify: (user, reply) => bot.notify(user, reply),
+  });
   bot = createBot({
     store: cached, payments, notifier, log, clock, metrics,
+    deposits: deposits.ops,
     catalogue: () => catalogue,
     locale: config.LOCALE,
     admins,
     quoteTtlSeconds: config.QUOTE_TTL_SECONDS,
     commands: [
+      // Before DEPOSIT <user> <nominal> and ACC <tiket>, which take every other form of their words.
+      ...depositCommands(),
       ...resellerCommands(limits),
       ...linkCommands(),
       ...networkCommands(limits),
@@ -236,7 +249,8 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
   });
 
   return {
-    config, store, bot, payments, router, worker, broadcasts, admins, metrics, channels,
+    config, store, bot, payments, router, worker, broadcasts, admins, metrics, channels, deposits,
+    routes: deposits.routes,
     ...(simulator ? { simulator } : {}),
     ...(iakSimulator ? { iakSimulator } : {}),
     async health() {
@@ -263,6 +277,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
       for (const client of clients) await client.close();
       await simulator?.close();
       await iakSimulator?.close();
+      await deposits.close();
       if (!opts.store) await store.close();
     },
   };

@@ -38,6 +38,12 @@ const schema = z.object({
   HTTP_HOST: z.string().regex(/^[\w.:-]{1,253}$/, 'an interface address such as 127.0.0.1 or 0.0.0.0').default('127.0.0.1'),
   SANDBOX: z.enum(['0', '1'], { error: '1 for sandbox mode (every biller simulated), 0 or unset to decide by the credentials' }).optional(),
   TICKET_MAX_OPEN: int(1, 100, 'open deposit tickets per reseller').default(3),
+  MOOTA_WEBHOOK_SECRET: optional(z.string().min(8, 'the secret token of the Moota webhook, at least 8 characters')),
+  TRIPAY_API_KEY: optional(z.string().min(8, 'the API key from the Tripay dashboard')),
+  TRIPAY_PRIVATE_KEY: optional(z.string().min(8, 'the private key from the Tripay dashboard')),
+  TRIPAY_MERCHANT_CODE: optional(z.string().regex(/^[A-Za-z0-9]{2,32}$/, 'the merchant code from the Tripay dashboard, like T12345')),
+  TRIPAY_BASE_URL: url('the Tripay API base').default('https://tripay.co.id/api'),
+  QRIS_FEE_PAID_BY: z.enum(['reseller', 'operator'], { error: 'reseller or operator' }).default('reseller'),
   MAX_MARKUP: int(0, 1_000_000, 'rupiah, the most one upline may add per sale').default(5000),
   MAX_NETWORK_DEPTH: int(1, 20, 'levels, the deepest chain of resellers').default(5),
   QUOTE_TTL_SECONDS: int(1, 86400, 'seconds').default(300),
@@ -86,6 +92,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
   }
   const c = parsed.data;
   if (Boolean(c.MMBC_USERNAME) !== Boolean(c.MMBC_PASSWORD)) throw new ConfigError('MMBC_USERNAME and MMBC_PASSWORD go together: set both, or neither for sandbox mode');
+  const tripay = [c.TRIPAY_API_KEY, c.TRIPAY_PRIVATE_KEY, c.TRIPAY_MERCHANT_CODE].filter(Boolean).length;
+  if (tripay !== 0 && tripay !== 3) throw new ConfigError('TRIPAY_API_KEY, TRIPAY_PRIVATE_KEY and TRIPAY_MERCHANT_CODE go together: set all three, or none');
   if (Boolean(c.IAK_USERNAME) !== Boolean(c.IAK_API_KEY)) throw new ConfigError('IAK_USERNAME and IAK_API_KEY go together: set both, or neither for sandbox mode');
   if (c.TELEGRAM_WEBHOOK_URL && !c.TELEGRAM_WEBHOOK_SECRET) throw new ConfigError('TELEGRAM_WEBHOOK_SECRET is not valid: expected a secret whenever TELEGRAM_WEBHOOK_URL is set');
   const credentials = { mmbc: Boolean(c.MMBC_USERNAME), iak: Boolean(c.IAK_USERNAME) };
@@ -107,5 +115,8 @@ export function configSecrets(c: Config): string[] {
     redisPassword = undefined;
   }
   const iak = c.IAK_USERNAME && c.IAK_API_KEY ? standingSignatures({ username: c.IAK_USERNAME, apiKey: c.IAK_API_KEY }) : [];
-  return [c.MMBC_PASSWORD, c.IAK_API_KEY, c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_WEBHOOK_SECRET, redisPassword, ...iak].filter((v): v is string => Boolean(v));
+  return [
+    c.MMBC_PASSWORD, c.IAK_API_KEY, c.TELEGRAM_BOT_TOKEN, c.TELEGRAM_WEBHOOK_SECRET, redisPassword, ...iak,
+    c.MOOTA_WEBHOOK_SECRET, c.TRIPAY_API_KEY, c.TRIPAY_PRIVATE_KEY,
+  ].filter((v): v is string => Boolean(v));
 }

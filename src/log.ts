@@ -17,6 +17,8 @@ export const REDACT_PATHS = [
   'headers["x-telegram-bot-api-secret-token"]',
   'MMBC_PASSWORD', 'IAK_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET',
   'config.MMBC_PASSWORD', 'config.IAK_API_KEY', 'config.TELEGRAM_BOT_TOKEN', 'config.TELEGRAM_WEBHOOK_SECRET',
+  'MOOTA_WEBHOOK_SECRET', 'TRIPAY_API_KEY', 'TRIPAY_PRIVATE_KEY', 'privateKey', 'headers.signature', 'headers["x-callback-signature"]',
+  'config.MOOTA_WEBHOOK_SECRET', 'config.TRIPAY_API_KEY', 'config.TRIPAY_PRIVATE_KEY',
 ];
 
 const CENSOR = '[redacted]';

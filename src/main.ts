@@ -144,9 +144,12 @@ function telegramChannel(config: Config, log: Log): TelegramChannel {
  * terminal session must not fail because 8080 is taken); with one, Telegram could not reach us, so it stops.
  */
 async function startHttp(app: App, config: Config, log: Log, telegram?: TelegramChannel): Promise<HttpServer | undefined> {
-  const routes = telegram?.webhook ? { [telegram.webhook.path]: telegram.webhook.handler } : {};
+  const routes = { ...app.routes, ...(telegram?.webhook ? { [telegram.webhook.path]: telegram.webhook.handler } : {}) };
   try {
-    return await startHttpServer({ app, log, host: config.HTTP_HOST, port: config.HTTP_PORT, routes });
+    const http = await startHttpServer({ app, log, host: config.HTTP_HOST, port: config.HTTP_PORT, routes });
+    // The sandbox's Moota and Tripay post to this server, as the real ones post to the public URL.
+    app.deposits.attachHttp(http.url);
+    return http;
   } catch (err) {
     log.error({ err: String(err), host: config.HTTP_HOST, port: config.HTTP_PORT }, 'HTTP server did not start: no /healthz, /metrics or webhook');
     if (telegram?.webhook) {

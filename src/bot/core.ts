@@ -64,6 +64,8 @@ export interface Bot {
   handle(msg: IncomingMessage): Promise<Reply[]>;
   /** Turns a background payment outcome into messages for the user and the admins. */
   onPaymentEvent(event: PaymentEvent): Promise<void>;
+  /** A notice to an account (where it last wrote from) or an admin, outside any reply; never throws. */
+  notify(user: UserId, reply: Reply): Promise<void>;
 }
 
 export function createBot(deps: BotDeps): Bot {
@@ -91,6 +93,8 @@ export function createBot(deps: BotDeps): Bot {
   }
 
   return {
+    notify: (user, reply) => send(user, reply),
+
     async handle(msg) {
       const channel = channelOf(msg.user);
       deps.metrics?.messagesIn.inc({ channel });
