@@ -4,7 +4,7 @@
  * Nothing here touches the store or a provider: dedup by update_id, paying once, stale buttons are the core's.
  */
 import { run, sequentialize, type RunnerHandle } from '@grammyjs/runner';
-import { Bot, type Context, GrammyError } from 'grammy';
+import { Bot, type Context, GrammyError, InputFile } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import { type Channel, type IncomingMessage, RecipientUnreachable, type Reply, type UserId } from '../../bot/channel.ts';
 import type { Locale } from '../../bot/i18n.ts';
@@ -13,6 +13,7 @@ import { applyLimits, pollWatch, type ApiLimits } from './api.ts';
 import { describeError, safeError, unreachableReason } from './errors.ts';
 import { createGroupNotices, groupNoticeText } from './group.ts';
 import { inlineKeyboard, splitText } from './keyboard.ts';
+import { fixedWidthEntities, planPhoto } from './photo.ts';
 import { createRecentIds } from './recent.ts';
 import { readUpdate } from './updates.ts';
 import { type RequestHandler, webhookHandler } from './webhook.ts';
@@ -148,18 +149,47 @@ export function createTelegramChannel(opts: TelegramChannelOptions): TelegramCha
   }
 
   async function sendReply(chatId: number, reply: Reply): Promise<void> {
-    const parts = splitText(reply.text);
     const keyboard = inlineKeyboard(reply);
+    if (reply.image) {
+      const plan = planPhoto(reply);
+      const captionEntities = plan.caption ? fixedWidthEntities(reply, plan.caption) : undefined;
+      // Through bot.api like every message: the same throttler and bounded retries (a Buffer is re-read on a retry).
+      const sent = await sendPhoto(chatId, reply, {
+        ...(plan.caption ? { caption: plan.caption } : {}),
+        ...(captionEntities ? { caption_entities: captionEntities } : {}),
+        ...(!plan.textAfter && keyboard ? { reply_markup: keyboard } : {}),
+      });
+      if (sent && !plan.textAfter) return;
+    }
+    if (!reply.text) return;
+    const parts = splitText(reply.text);
     for (let i = 0; i < parts.length; i++) {
       const last = i === parts.length - 1;
       const part = parts[i]!;
+      const entities = fixedWidthEntities(reply, part);
       await bot.api.sendMessage(chatId, part, {
         link_preview_options: { is_disabled: true },
-        // A `pre` entity rather than HTML or Markdown: the text goes as typed, nothing to escape, and each part
-        // of a long reply gets its own (offsets and lengths in UTF-16 units, as JavaScript counts).
-        ...(reply.fixedWidth ? { entities: [{ type: 'pre' as const, offset: 0, length: part.length }] } : {}),
+        // Each part of a long reply gets its own `pre` entity.
+        ...(entities ? { entities } : {}),
         ...(last && keyboard ? { reply_markup: keyboard } : {}),
       });
+    }
+  }
+
+  /**
+   * False when Telegram refused the picture itself (a 400 such as IMAGE_PROCESS_FAILED): the text says enough
+   * on its own, so it then goes as a plain message. A user who cannot be reached, a 429 or an outage past the
+   * retries throws, as a text would.
+   */
+  async function sendPhoto(chatId: number, reply: Reply, other: Parameters<typeof bot.api.sendPhoto>[2]): Promise<boolean> {
+    const image = reply.image!;
+    try {
+      await bot.api.sendPhoto(chatId, new InputFile(image.png, image.name), other);
+      return true;
+    } catch (err) {
+      if (!(err instanceof GrammyError) || err.error_code !== 400 || unreachableReason(err)) throw err;
+      log.warn({ chat: chatId, image: image.name, bytes: image.png.length, err: describeError(err, token) }, 'photo refused; sending the text alone');
+      return false;
     }
   }
 
