@@ -56,7 +56,8 @@ export function networkCommands(limits: NetworkLimits): Command[] {
         if (upline && upline.chain.length + 2 > limits.maxDepth) return [{ text: t('daftar.tooDeep', { max: limits.maxDepth }) }];
         await ctx.network.register(target, upline, name, ctx.now);
         await ctx.notify(target, { text: t(upline ? 'daftar.welcome' : 'reseller.welcome', { upline: ctx.user }) });
-        return [{ text: t('daftar.done', { user: typed, name: name ?? rec?.name ?? '-' }) }];
+        // An admin's is no downline of its own, so the markup hint would mislead: it is told as RESELLER TAMBAH tells it.
+        return [{ text: t(upline ? 'daftar.done' : 'reseller.added', { user: typed, name: name ?? rec?.name ?? '-' }) }];
       },
     },
     {

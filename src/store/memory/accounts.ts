@@ -21,6 +21,11 @@ export function memoryAccounts(s: MemoryState): Accounts & Network {
     return rec;
   };
   const copy = (rec: UserRecord): UserRecord => structuredClone(rec);
+  const downlinesOf = (account: string): Set<string> => {
+    const set = downlines.get(account) ?? new Set<string>();
+    downlines.set(account, set);
+    return set;
+  };
   const liveCode = (code: string) => {
     const c = linkCodes.get(code);
     if (c && c.expiresAt <= s.clock()) linkCodes.delete(code);
@@ -94,9 +99,7 @@ export function memoryAccounts(s: MemoryState): Accounts & Network {
       if (upline) {
         rec.upline = upline.id;
         rec.chain = [upline.id, ...upline.chain];
-        let set = downlines.get(upline.id);
-        if (!set) downlines.set(upline.id, (set = new Set()));
-        set.add(account);
+        downlinesOf(upline.id).add(account);
       } else {
         delete rec.upline;
         delete rec.chain;
@@ -112,8 +115,8 @@ export function memoryAccounts(s: MemoryState): Accounts & Network {
     },
 
     async setNetMarkup(account, key, amount) {
-      let m = netMarkups.get(account);
-      if (!m) netMarkups.set(account, (m = new Map()));
+      const m = netMarkups.get(account) ?? new Map<string, number>();
+      netMarkups.set(account, m);
       if (amount === null) m.delete(key);
       else m.set(key, amount);
     },
@@ -136,9 +139,7 @@ export function memoryAccounts(s: MemoryState): Accounts & Network {
         if (!drec) continue;
         if (up) {
           drec.upline = up;
-          let set = downlines.get(up);
-          if (!set) downlines.set(up, (set = new Set()));
-          set.add(d);
+          downlinesOf(up).add(d);
         } else delete drec.upline;
       }
       // Everyone below leaves the removed one out of their chain.
