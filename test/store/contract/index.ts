@@ -8,6 +8,7 @@ import { accountsContract } from './accounts.ts';
 import { broadcastsContract } from './broadcasts.ts';
 import { cachesContract } from './caches.ts';
 import { conversationsContract } from './conversations.ts';
+import { depositsContract } from './deposits.ts';
 import type { Plant } from './fixtures.ts';
 import { ledgerContract } from './ledger.ts';
 import { commissionLedgerContract } from './ledger-commissions.ts';
@@ -55,5 +56,6 @@ export function storeContract(name: string, make: () => Promise<StoreHandle>): v
     commissionLedgerContract(store);
     accountsContract(store);
     networkContract(store);
+    depositsContract(store);
   });
 }
