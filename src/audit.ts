@@ -13,6 +13,8 @@ const report = await audit(store);
 await store.close();
 process.stdout.write(
   `users: ${report.users}\ntransactions: ${report.transactions} ${JSON.stringify(report.byStatus)}\nsaldo total: ${report.saldoTotal}\n` +
+    `commission total: ${report.commissionTotal}\ncommissions credited: ${report.commissionsCredited} ` +
+    `(upline markups of settled transactions: ${report.commissionsEarned})\n` +
     `differences: ${report.problems.length}\n${report.problems.map((p) => `  ${p}\n`).join('')}`,
 );
 process.exit(report.problems.length === 0 ? 0 : 1);

@@ -1,12 +1,19 @@
 /**
- * The books, checked: every saldo equals the sum of its ledger and never went below zero; every transaction
- * has exactly one debit, a FAILED one exactly one refund and no other state any; every open transaction is
- * on the recheck schedule (otherwise nothing would ever finish it).
+ * The books, checked (DESIGN.md, invariants): every saldo equals the sum of its ledger and never went below
+ * zero; every transaction has exactly one debit, a FAILED one exactly one refund and no other state any; every
+ * open transaction is on the recheck schedule (otherwise nothing would ever finish it). The commission books
+ * (invariants 1 and 5) are checked by audit-commissions.ts.
+ *
+ * Read in this order: the schedule, then every account's transactions, then the commission books. So a worker
+ * still crediting while the audit runs is seen as work in flight, never as a difference: a transaction read
+ * as done had its credits written before its books are read, and one read as owing was on the schedule read
+ * before it.
  */
 import type { UserId } from '../bot/channel.ts';
-import { isFinal, type Store } from '../bot/store.ts';
+import { isFinal, type Store, type Transaction } from '../bot/store.ts';
+import { auditCommissions, type CommissionFigures } from './audit-commissions.ts';
 
-export interface AuditReport {
+export interface AuditReport extends CommissionFigures {
   users: number;
   transactions: number;
   byStatus: Record<string, number>;
@@ -15,16 +22,45 @@ export interface AuditReport {
 }
 
 export async function audit(store: Store): Promise<AuditReport> {
-  const report: AuditReport = { users: 0, transactions: 0, byStatus: {}, saldoTotal: 0, problems: [] };
+  const report: AuditReport = {
+    users: 0, transactions: 0, byStatus: {}, saldoTotal: 0, commissionTotal: 0, commissionsCredited: 0, commissionsEarned: 0, problems: [],
+  };
   const scheduled = new Set((await store.scheduled(1_000_000)).map((d) => `${d.user}|${d.txId}`));
-  for (const user of await store.allUsers()) {
+  const txs = new Map<string, Transaction>();
+  /** Every `tukar-komisi` credit to a saldo, oldest first: each must have its entry in the commission book. */
+  const redeemed = new Map<UserId, number[]>();
+  const accounts = await everyAccount(store, txs, async (user) => {
     report.users++;
-    await auditUser(store, user, scheduled, report);
-  }
+    await auditUser(store, user, scheduled, report, txs, redeemed);
+  });
+  await auditCommissions(store, { accounts, txs, scheduled, redeemed }, report);
   return report;
 }
 
-async function auditUser(store: Store, user: UserId, scheduled: Set<string>, report: AuditReport): Promise<void> {
+/**
+ * Visits every account that holds books: every user, the account each linked identity acts for, and every
+ * upline a transaction's price names (its commission book is owed to). `visit` is run once per account and
+ * fills `txs`, from which further uplines are found.
+ */
+async function everyAccount(store: Store, txs: Map<string, Transaction>, visit: (user: UserId) => Promise<void>): Promise<UserId[]> {
+  const seen = new Set<UserId>();
+  let next = await store.allUsers();
+  while (next.length > 0) {
+    const round = next.filter((u) => !seen.has(u));
+    for (const u of round) seen.add(u);
+    const records = await Promise.all(round.map((u) => store.getUser(u)));
+    for (const u of round) await visit(u);
+    const more = new Set<UserId>();
+    for (const rec of records) if (rec?.account && !seen.has(rec.account)) more.add(rec.account);
+    for (const tx of txs.values()) for (const s of tx.quote.network ?? []) if (!seen.has(s.account)) more.add(s.account);
+    next = [...more];
+  }
+  return [...seen];
+}
+
+async function auditUser(
+  store: Store, user: UserId, scheduled: Set<string>, report: AuditReport, all: Map<string, Transaction>, redeemed: Map<UserId, number[]>,
+): Promise<void> {
   const problem = (s: string) => report.problems.push(`${user}: ${s}`);
   const saldo = await store.getSaldo(user);
   report.saldoTotal += saldo;
@@ -40,10 +76,18 @@ async function auditUser(store: Store, user: UserId, scheduled: Set<string>, rep
       c[e.reason]++;
       perTx.set(e.txId, c);
     }
+    if (e.reason === 'tukar-komisi') {
+      const list = redeemed.get(user) ?? [];
+      list.push(e.amount);
+      redeemed.set(user, list);
+    }
+    // A commission is earned in the commission book; one written straight into a saldo bypassed it.
+    if (e.reason === 'komisi') problem(`ledger entry at ${e.at} is a komisi: commissions belong in the commission book`);
   }
   if (running !== saldo) problem(`saldo ${saldo} but the ledger sums to ${running}`);
   const txs = await store.listTx(user, Number.MAX_SAFE_INTEGER);
   for (const tx of txs) {
+    all.set(tx.id, tx);
     report.transactions++;
     report.byStatus[tx.status] = (report.byStatus[tx.status] ?? 0) + 1;
     const c = perTx.get(tx.id) ?? { payment: 0, refund: 0 };
