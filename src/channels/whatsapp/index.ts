@@ -4,11 +4,12 @@
  * messages get nothing. Messages the user did not just ask for go through a shared queue at a slow global pace,
  * and only to users who have written to the bot. Dedup, paying once and flood limits are the core's.
  */
-import { type Channel, type IncomingMessage, RecipientUnreachable, type Reply } from '../../bot/channel.ts';
+import { type Channel, type IncomingMessage, RecipientUnreachable, type Reply, type UserId } from '../../bot/channel.ts';
 import type { Log } from '../../log.ts';
 import type { WhatsAppAuth } from '../../store/whatsapp-auth.ts';
 import { createConnection, type ReconnectOptions, type WhatsAppState } from './connection.ts';
 import { type Contacts, createMemoryContacts } from './contacts.ts';
+import { IMAGE_MAX_BYTES, type OutContent, outContent } from './content.ts';
 import { readMessage } from './inbound.ts';
 import { createLocalLease, type Lease } from './lease.ts';
 import { createMemoryOutbox, type Outbox } from './outbox.ts';
@@ -16,6 +17,7 @@ import { createMemorySentMessages, type SentMessages } from './sent.ts';
 import { createSender } from './sender.ts';
 import type { SocketFactory, WaSocket } from './socket.ts';
 
+export { whatsappText } from './content.ts';
 export type { WhatsAppState } from './connection.ts';
 export type { SocketFactory, WaSocket } from './socket.ts';
 
@@ -136,9 +138,18 @@ export function createWhatsAppChannel(opts: WhatsAppChannelOptions): WhatsAppCha
     // Groups are never answered: the core gives nothing, and the bot must not talk in groups.
     if (inbound.kind !== 'private') return;
     for (const reply of replies) {
-      const outcome = await sender.deliver(inbound.jid, user, whatsappText(reply));
+      const outcome = await sender.deliver(inbound.jid, user, content(user, reply));
       if (outcome === 'abandoned') log.warn({ user }, 'WhatsApp reply not sent: the channel stopped or lost the connection first');
     }
+  }
+
+  /** The reply as the sender takes it; a picture past the cap is left out, and the operator told. */
+  function content(user: UserId, reply: Reply): OutContent {
+    const { dropped, ...out } = outContent(reply);
+    if (dropped !== undefined) {
+      log.warn({ user, image: reply.image?.name, bytes: dropped, maxBytes: IMAGE_MAX_BYTES }, 'WhatsApp image too large: the text goes alone');
+    }
+    return out;
   }
 
   return {
@@ -156,7 +167,11 @@ export function createWhatsAppChannel(opts: WhatsAppChannelOptions): WhatsAppCha
         log.warn({ user }, 'WhatsApp message not sent: this user has never written to the bot');
         throw new RecipientUnreachable(user, 'never-wrote', `WhatsApp: ${user} has never written to the bot, so nothing is sent to them`);
       }
-      await outbox.push({ user, jid: contact.jid, text: whatsappText(reply), at: clock() }, clock() - contact.at < recentMs);
+      const { text, image } = content(user, reply);
+      await outbox.push(
+        { user, jid: contact.jid, text, ...(image ? { image: image.toString('base64') } : {}), at: clock() },
+        clock() - contact.at < recentMs,
+      );
       sender.poke();
     },
     async stop() {
@@ -171,12 +186,4 @@ export function createWhatsAppChannel(opts: WhatsAppChannelOptions): WhatsAppCha
     state: () => conn.state(),
     paceMs: () => sender.paceMs(),
   };
-}
-
-/**
- * WhatsApp shows text between triple backticks in a fixed-width font: how a summary's columns stay lined up.
- * A text that holds backticks of its own (a biller's odd field) goes as it is rather than half formatted.
- */
-export function whatsappText(reply: Reply): string {
-  return reply.fixedWidth && !reply.text.includes('```') ? `\`\`\`${reply.text}\`\`\`` : reply.text;
 }

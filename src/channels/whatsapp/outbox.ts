@@ -11,6 +11,11 @@ export interface OutItem {
   user: UserId;
   jid: string;
   text: string;
+  /**
+   * The reply's picture, a PNG as base64: the queue is JSON in Redis. Never over IMAGE_MAX_BYTES before encoding
+   * (content.ts leaves a bigger one out), so one queued item stays small.
+   */
+  image?: string;
   /** When it was queued (ms). */
   at: number;
 }

@@ -5,6 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { UserId } from '../../bot/channel.ts';
 import type { Log } from '../../log.ts';
+import { type OutContent, type WaContent, waMessages } from './content.ts';
 import type { Outbox, Taken } from './outbox.ts';
 import { createPace, isRateOverlimit, type PaceOptions } from './pace.ts';
 import type { SentMessages } from './sent.ts';
@@ -28,8 +29,8 @@ export interface SenderOptions extends PaceOptions {
 export interface Sender {
   /** Runs `work` in this chat's turn, after what the chat already has in hand. */
   inChat(jid: string, work: () => Promise<void>): Promise<void>;
-  /** One text now (a reply), in the caller's turn. */
-  deliver(jid: string, user: UserId, text: string): Promise<Outcome>;
+  /** One reply now (its text, and its picture if it has one), in the caller's turn. */
+  deliver(jid: string, user: UserId, content: OutContent): Promise<Outcome>;
   /** Starts the loop over the shared queue unless it runs; it ends when the connection is gone. */
   drain(): void;
   /** Something was queued: look at the queue now rather than at the next poll. */
@@ -92,14 +93,36 @@ export function createSender(opts: SenderOptions): Sender {
     }
   }
 
-  async function deliver(jid: string, user: UserId, text: string, paced = false): Promise<Outcome> {
+  /**
+   * The reply's messages in order (a picture, its text as caption or after it). A picture that never goes leaves
+   * its text, which says enough on its own, to go by itself.
+   */
+  async function deliver(jid: string, user: UserId, content: OutContent, paced = false): Promise<Outcome> {
+    const messages = waMessages(content);
+    for (let i = 0; i < messages.length; i++) {
+      // A paced reply's second message is one more paced message.
+      if (i > 0 && paced && !(await paceSlot())) return 'abandoned';
+      const message = messages[i]!;
+      const outcome = await deliverOne(jid, user, message, paced);
+      if (outcome === 'sent') continue;
+      if (outcome === 'failed' && 'image' in message && content.text) {
+        log.warn({ user, jid }, 'WhatsApp image not delivered: sending its text alone');
+        if (i === messages.length - 1) messages.push({ text: content.text });
+        continue;
+      }
+      return outcome;
+    }
+    return 'sent';
+  }
+
+  async function deliverOne(jid: string, user: UserId, content: WaContent, paced: boolean): Promise<Outcome> {
     for (let attempt = 1; ; attempt++) {
       // A paced message's retry is one more paced message.
       if (attempt > 1 && paced && !(await paceSlot())) return 'abandoned';
       const sock = await opts.whenOpen();
       if (!sock) return 'abandoned';
       try {
-        const sent = await sock.sendMessage(jid, { text });
+        const sent = await sock.sendMessage(jid, content);
         if (sent?.key.id && sent.message) {
           await opts.sent.put(sent.key.id, sent.message).catch((err: unknown) => log.warn({ err: String(err) }, 'WhatsApp: could not keep a sent message'));
         }
@@ -125,7 +148,9 @@ export function createSender(opts: SenderOptions): Sender {
   function send(t: Taken): void {
     void inChat(t.item.jid, async () => {
       // Abandoned, it stays in flight in the shared queue, and the next holder sends it.
-      if ((await deliver(t.item.jid, t.item.user, t.item.text, true)) !== 'abandoned') await outbox.done(t);
+      const { item } = t;
+      const content = { text: item.text, ...(item.image ? { image: Buffer.from(item.image, 'base64') } : {}) };
+      if ((await deliver(item.jid, item.user, content, true)) !== 'abandoned') await outbox.done(t);
     });
   }
 
@@ -159,7 +184,7 @@ export function createSender(opts: SenderOptions): Sender {
 
   return {
     inChat,
-    deliver: (jid, user, text) => deliver(jid, user, text),
+    deliver: (jid, user, content) => deliver(jid, user, content),
     drain() {
       if (draining || !active) return;
       draining = true;

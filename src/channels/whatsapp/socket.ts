@@ -3,6 +3,7 @@
  * is; tests drive the adapter with a fake that emits the same events.
  */
 import type { AuthenticationState, BaileysEventMap, proto, WAMessageKey } from '@whiskeysockets/baileys';
+import type { WaContent } from './content.ts';
 
 export type WaEvents = Pick<BaileysEventMap, 'messages.upsert' | 'connection.update' | 'creds.update'>;
 
@@ -10,7 +11,8 @@ export interface WaSocket {
   ev: {
     on<K extends keyof WaEvents>(event: K, listener: (arg: WaEvents[K]) => void): void;
   };
-  sendMessage(jid: string, content: { text: string }): Promise<WaSent | undefined>;
+  /** A text, or a picture with an optional caption (Baileys uploads it and sends the image message). */
+  sendMessage(jid: string, content: WaContent): Promise<WaSent | undefined>;
   /** Closes the socket for good; it then emits `connection: 'close'` with this error. */
   end(error: Error | undefined): Promise<void> | void;
   readonly user?: { id: string; lid?: string | undefined } | undefined;

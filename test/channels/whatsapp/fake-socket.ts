@@ -5,12 +5,16 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { WAMessage } from '@whiskeysockets/baileys';
+import type { WaContent } from '../../../src/channels/whatsapp/content.ts';
 import type { SocketFactory, SocketParams, WaEvents, WaSent, WaSocket } from '../../../src/channels/whatsapp/socket.ts';
 
 export interface SentText {
   id: string;
   jid: string;
+  /** The text, or an image's caption ('' for an image without one). */
   text: string;
+  /** An image message: the bytes Baileys would upload, and its mimetype. */
+  image?: { bytes: Buffer; mimetype?: string };
   at: number;
 }
 
@@ -44,11 +48,19 @@ export class FakeSocket implements WaSocket {
 
   constructor(readonly params: SocketParams) {}
 
-  async sendMessage(jid: string, content: { text: string }): Promise<WaSent> {
+  async sendMessage(jid: string, content: WaContent): Promise<WaSent> {
     if (this.ended) throw boom(428, 'Connection Closed');
     const failure = this.failures.shift();
     if (failure) throw failure;
     const id = `BOT${++this.seq}${randomBytes(3).toString('hex').toUpperCase()}`;
+    if ('image' in content) {
+      if (!Buffer.isBuffer(content.image)) throw new TypeError('the fake takes an image as a Buffer, as the adapter sends it');
+      const caption = content.caption ?? '';
+      this.sent.push({ id, jid, text: caption, image: { bytes: content.image, mimetype: content.mimetype }, at: Date.now() });
+      // As Baileys gives it back: the uploaded media's reference and the caption, never the bytes.
+      const imageMessage = { url: `https://mmg.whatsapp.net/${id}`, mimetype: content.mimetype, ...(content.caption ? { caption } : {}) };
+      return { key: { id, remoteJid: jid }, message: { imageMessage } };
+    }
     this.sent.push({ id, jid, text: content.text, at: Date.now() });
     return { key: { id, remoteJid: jid }, message: { conversation: content.text } };
   }
