@@ -48,6 +48,8 @@ export function linkCommands(): Command[] {
         if (ctx.user !== ctx.identity) return [{ text: t('link.linkedElsewhere') }];
         if ((await ctx.users.get(ctx.identity))?.identities?.some((i) => i !== ctx.identity)) return [{ text: t('link.hasIdentities') }];
         if (await holdsOwn(ctx)) return [{ text: t('link.holdsOwn') }];
+        // Its downlines' sales would go on crediting a commission book no identity acts for any more.
+        if ((await ctx.network.downlines(ctx.identity)).length > 0) return [{ text: t('link.hasDownlines') }];
         // Used up before the link: a code serves one identity only, even when two race for it.
         if ((await accounts.takeLinkCode(code)) !== account) return [{ text: t('link.badCode') }];
         const r = await accounts.link(ctx.identity, account, ctx.now);
