@@ -1,9 +1,11 @@
 /**
  * The terminal channel: one message per line from standard input, replies printed. Piped input works too:
- * at end of input the lines already read are all handled before `done` resolves.
+ * at end of input the lines already read are all handled before `done` resolves. A reply's picture (a QRIS
+ * code, a receipt) cannot be shown in a terminal: it is written to a file and its path printed under the text.
  */
 import type { Channel, IncomingMessage, Reply, UserId } from '../../bot/channel.ts';
 import { MAX_TEXT } from '../../bot/core.ts';
+import { saveImage } from './image.ts';
 import { readLines, type LineReader } from './lines.ts';
 
 /**
@@ -23,6 +25,13 @@ export interface ConsoleChannelOptions {
    * from the next line on, `/sebagai` alone as the first user again. Given: the line said when switching.
    */
   switching?: (user: UserId) => string;
+  /**
+   * The line printed under a reply whose picture was written to `path` (from the locales, e.g.
+   * `(path) => t('console.imageSaved', { path })`); without it, the path alone.
+   */
+  imageSaved?: (path: string) => string;
+  /** Where pictures are written (the OS temp dir). */
+  imageDir?: string;
 }
 
 const SWITCH = /^\/(?:sebagai|as)(?:\s+([a-z0-9_-]{1,20}))?$/i;
@@ -42,6 +51,11 @@ export function createConsoleChannel(opts: ConsoleChannelOptions): Channel & { r
 
   function print(reply: Reply): void {
     out.write(`${reply.text}\n`);
+    if (reply.image) {
+      // The text says enough on its own: a picture that cannot be written (a full disk) only loses its line.
+      const path = saveImage(reply.image, opts.imageDir);
+      if (path) out.write(`${opts.imageSaved ? opts.imageSaved(path) : path}\n`);
+    }
     if (reply.choices?.length) out.write(`[ ${reply.choices.map((c) => `${c.label}: ${c.text}`).join(' | ')} ]\n`);
     out.write('\n');
   }
