@@ -323,6 +323,39 @@ describe.each(STORES)('the reseller network end to end (%s store)', (kind) => {
     expect(q.price).toBe(q.bill.debit + OPERATOR + B_GENERAL);
   });
 
+  it('the one-line form prices a downline as YA does, every upline\'s share on it', async () => {
+    bot = await startTestBot({ store: kind });
+    await network(bot);
+    await bot.say(C, 'PIN 1234');
+    expect(await bot.say(C, 'PLNS100.14123456789.1234')).toContain('STRUK');
+    const [tx] = await bot.store.listTx(C, 1);
+    // A's own markup for B is for PLN only: for PLNS100, A's general one.
+    expect(tx?.quote.network).toEqual([{ account: B, markup: B_GENERAL }, { account: A, markup: A_GENERAL }]);
+    expect(tx?.quote.price).toBe(tx!.quote.bill.debit + OPERATOR + B_GENERAL + A_GENERAL);
+    expect(await bot.store.getSaldo(C)).toBe(1_000_000 - tx!.quote.price);
+    await until(async () => (await bot!.store.getCommission(A)) === A_GENERAL && (await bot!.store.getCommission(B)) === B_GENERAL);
+  });
+
+  it('an upline may TRANSFER saldo to its downline', async () => {
+    bot = await startTestBot({ store: kind });
+    await network(bot);
+    await bot.say(ADMIN, `DEPOSIT ${A} 50000`);
+    await bot.say(A, `TRANSFER ${B} 20000`);
+    expect(await bot.store.getSaldo(A)).toBe(30_000);
+    expect(await bot.store.getSaldo(B)).toBe(20_000);
+  });
+
+  // BUG (src/bot/features/account.ts, HARGA): prices are shown as the operator's reseller pays them; a downline's
+  // leave out its uplines' markups, so HARGA shows C less than YA takes. Flip to it() once fixed.
+  it.fails("HARGA shows a downline the price it pays, its uplines' markups included", async () => {
+    bot = await startTestBot({ store: kind });
+    await network(bot);
+    const top = await bot.say(RESELLER, 'HARGA PLNS100');
+    const own = await bot.say(C, 'HARGA PLNS100');
+    const price = (s: string) => Number(/PLNS100 · [^·]+ · Rp ([\d.]+)/.exec(s)?.[1]?.replaceAll('.', ''));
+    expect(price(own)).toBe(price(top) + B_GENERAL + A_GENERAL);
+  });
+
   it('an admin\'s DAFTAR registers a reseller of the operator\'s, and says so', async () => {
     bot = await startTestBot({ store: kind });
     const X = 'console:x';
@@ -408,5 +441,17 @@ describe.each(STORES)('the network refuses bad input with one sentence, changing
       expect(await bot.say(A, bad), bad).toBe(t('tukar.usage'));
     }
     expect(await scene(bot, [A])).toEqual(before);
+  });
+});
+
+describe('the network speaks English when LOCALE=en', () => {
+  it('a refusal and a registration in English', async () => {
+    bot = await startTestBot({ store: 'memory', env: { LOCALE: 'en' } });
+    const en = translator('en');
+    await bot.say(ADMIN, `RESELLER TAMBAH ${A} Toko A`);
+    expect(await bot.say(A, `DAFTAR ${A}`)).toBe(en('daftar.self'));
+    expect(await bot.say(A, `DAFTAR ${B} Toko B`)).toBe(en('daftar.done', { user: B, name: 'Toko B' }));
+    expect(await bot.say(B, 'MARKUP * 9999')).toBe(en('markup.overCap', { max: 'Rp 5.000' }));
+    expect(en('daftar.self')).not.toBe(t('daftar.self'));
   });
 });
