@@ -154,7 +154,9 @@ export function createAutoDeposits(deps: {
       if (cb.status === 'PAID') {
         const r = await money.adjust({ opId: tripayOp(cb.reference), by: 'tripay', now, user: d.user, amount: d.amount, reason: 'deposit', note: `qris ${d.id}` });
         if (!r.ok) throw new Error(`a QRIS credit was refused: ${r.refusal.code}`);
-        const late = d.status !== 'open';
+        // Late: closed by Tripay's EXPIRED / FAILED, or past its expiry with no close seen (that callback lost or
+        // still to come). The money arrived either way, so it is credited; the admins hear of it.
+        const late = d.status !== 'open' || now >= d.expiresAt;
         if (await store.moveQris(d.id, ['open', 'expired', 'failed'], 'paid', now)) {
           count('tripay', late ? 'credited-late' : 'credited');
           await tell({ type: 'qris-credited', deposit: { ...d, status: 'paid', paidAt: now }, saldo: r.saldo, late });
