@@ -183,16 +183,18 @@ export function redisAccounts({ redis, k }: RedisContext): Accounts & Network {
     },
 
     async register(account, upline, name, now) {
-      const m = redis.multi().hsetnx(k.user(account), 'firstSeen', now).hset(k.user(account), 'reseller', '1');
-      if (name !== undefined) m.hset(k.user(account), 'name', name);
-      if (upline) m.hset(k.user(account), 'chain', JSON.stringify([upline.id, ...upline.chain]));
-      else m.hdel(k.user(account), 'chain');
-      await m.exec();
+      // The lists first, the record that makes it a reseller last: cut between them, it is no reseller yet, so
+      // DAFTAR sent again is not refused as "already a reseller" and finishes it (the lists only add).
       await Promise.all([
         redis.sadd(k.resellers(), account),
         redis.sadd(k.users(), account),
         upline ? redis.sadd(k.downlines(upline.id), account) : undefined,
       ]);
+      const m = redis.multi().hsetnx(k.user(account), 'firstSeen', now).hset(k.user(account), 'reseller', '1');
+      if (name !== undefined) m.hset(k.user(account), 'name', name);
+      if (upline) m.hset(k.user(account), 'chain', JSON.stringify([upline.id, ...upline.chain]));
+      else m.hdel(k.user(account), 'chain');
+      await m.exec();
     },
 
     async downlines(account) {
