@@ -129,6 +129,9 @@ export function accountsContract(store: () => Store): void {
       await s.setReseller(a, true, 'Toko A', 1_000);
       await credit(s, a, 40_000);
       await s.link(b, a, 2_000);
+      // The namesake wrote last: once it leaves, the account's notices go to the one left.
+      await s.touchUser(a, 2_500);
+      expect(await s.reachOf(a)).toBe(a);
       const fresh = `acct:${newId('f')}`;
       expect(await s.unlink(a, a, fresh)).toBe('unlinked');
       expect(await s.accountOf(a)).toBe(fresh);
