@@ -465,6 +465,28 @@ describe('a DAFTAR cut part way (redis)', () => {
   });
 });
 
+describe('a commission credit cut on its way to Redis (redis)', () => {
+  it.each([
+    ['never reaches Redis', 'armDrop'],
+    ['runs, its answer lost', 'arm'],
+  ] as const)('the credit %s: the worker finishes it, each upline credited once', async (_what, how) => {
+    bot = await startTestBot({ relay: true });
+    await network(bot);
+    await bot.say(C, BILL);
+    bot.relay![how](':komisi:');
+    expect(await bot.say(C, 'YA')).toContain('STRUK');
+    await until(async () => bot!.relay!.cuts === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    await ticks(bot);
+    expect(await commissions(bot)).toEqual({ a: A_FOR_B, b: B_GENERAL, c: 0 });
+    expect(await bot.store.commissionLedger(A, 10)).toHaveLength(1);
+    expect(await bot.store.commissionLedger(B, 10)).toHaveLength(1);
+    const report = await audit(bot.store);
+    expect(report.problems).toEqual([]);
+    expect(report.commissionsCredited).toBe(A_FOR_B + B_GENERAL);
+  });
+});
+
 describe('a RESELLER HAPUS cut part way (redis)', () => {
   // BUG (src/bot/features/resellers.ts, RESELLER HAPUS): the role is taken off before the downlines move; cut
   // between the two, HAPUS sent again answers "not a reseller" and never moves them, so C's price keeps B's markup
