@@ -7,6 +7,7 @@ import { resellerCommands } from './bot/features/resellers.ts';
 import { linkCommands } from './bot/features/links.ts';
 import { networkCommands } from './bot/features/network.ts';
 import { depositCommands } from './bot/features/deposits.ts';
+import { pulsaCommands } from './bot/features/pulsa.ts';
 import { wireDeposits, type DepositWiring } from './deposits.ts';
 import type { RouteHandler } from './http/server.ts';
 import { pinCommands } from './bot/features/pin.ts';
@@ -34,6 +35,11 @@ import { startMmbcSimulator, type MmbcSimulator } from './providers/mmbc/simulat
 import { createIakClient, type IakClient } from './providers/iak/client.ts';
 import { createIakProvider } from './providers/iak/provider.ts';
 import { startIakSimulator, type IakSimulator } from './providers/iak/simulator.ts';
+import { createIakPrepaidClient } from './providers/iak-prepaid/client.ts';
+import { createIakPrepaidProvider } from './providers/iak-prepaid/provider.ts';
+import { startIakPrepaidSimulator, type IakPrepaidSimulator } from './providers/iak-prepaid/simulator.ts';
+import type { IakCredentials } from './providers/iak/sign.ts';
+import { IAK_CALLBACK_PATH, iakCallbackRoute } from './http/iak-callback.ts';
 import { createProviderRouter, type ProviderRouter } from './providers/router.ts';
 import { createMemoryStore } from './store/memory-store.ts';
 import { createRedisStore } from './store/redis-store.ts';
@@ -60,8 +66,12 @@ export interface App {
   channels: ReadonlyMap<string, Channel>;
   /** Deposits without a human: their operations, and the sandbox's Moota and Tripay. */
   deposits: DepositWiring;
-  /** The webhook routes the app serves besides a channel's (Moota, Tripay): path → handler. */
+  /** The webhook routes the app serves besides a channel's (Moota, Tripay, IAK's callback): path → handler. */
   routes: Record<string, RouteHandler>;
+  /** Tells the sandbox's simulators where this process's HTTP server listens (their callbacks and pushes go there). */
+  attachHttp(baseUrl: string): void;
+  /** The IAK prepaid simulator, in sandbox mode. */
+  iakPrepaidSimulator?: IakPrepaidSimulator;
   /** The MMBC simulator, in sandbox mode. */
   simulator?: MmbcSimulator;
   /** The IAK simulator, in sandbox mode. */
@@ -103,6 +113,8 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
   // without credentials is not built at all, so nothing real is ever paid beside something simulated.
   let simulator: MmbcSimulator | undefined;
   let iakSimulator: IakSimulator | undefined;
+  let iakPrepaidSimulator: IakPrepaidSimulator | undefined;
+  let iakCredentials: IakCredentials | undefined;
   const providers: Provider[] = [];
   const clients: { close(): Promise<void> }[] = [];
   if (config.billers.mmbc) {
@@ -126,6 +138,17 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
     });
     clients.push(client);
     providers.push(createIakProvider(client));
+    // IAK's prepaid API (pulsa, data, PLN tokens, e-money, vouchers): the same credentials, its own host.
+    if (config.sandbox) iakPrepaidSimulator = await startIakPrepaidSimulator({ host: '127.0.0.1', port: 0 });
+    const prepaid = createIakPrepaidClient({
+      baseUrl: iakPrepaidSimulator?.url ?? config.IAK_PREPAID_BASE_URL,
+      username: iakPrepaidSimulator?.username ?? config.IAK_USERNAME!,
+      apiKey: iakPrepaidSimulator?.apiKey ?? config.IAK_API_KEY!,
+      timeoutMs: config.PROVIDER_TIMEOUT_MS,
+    });
+    clients.push(prepaid);
+    providers.push(createIakPrepaidProvider(prepaid));
+    iakCredentials = { username: iakPrepaidSimulator?.username ?? config.IAK_USERNAME!, apiKey: iakPrepaidSimulator?.apiKey ?? config.IAK_API_KEY! };
   }
   if (config.sandbox) {
     log.warn({ mmbc: simulator?.url, iak: iakSimulator?.url }, 'SANDBOX mode: every biller is simulated on loopback; no payment is real');
@@ -206,6 +229,12 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
   const deposits = await wireDeposits({
     config, store, log, metrics, clock, admins, t: translator(config.LOCALE), notify: (user, reply) => bot.notify(user, reply),
   });
+  const routes: Record<string, RouteHandler> = { ...deposits.routes };
+  if (iakCredentials) {
+    routes[IAK_CALLBACK_PATH] = iakCallbackRoute({
+      credentials: iakCredentials, log, onResult: ({ refId, outcome }) => payments.onProviderOutcome(refId, outcome, 'iak-callback'),
+    });
+  }
   bot = createBot({
     store: cached, payments, notifier, log, clock, metrics,
     deposits: deposits.ops,
@@ -218,6 +247,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
       ...depositCommands(),
       ...resellerCommands(limits),
       ...linkCommands(),
+      ...pulsaCommands({ quoteTtlSeconds: config.QUOTE_TTL_SECONDS }),
       ...networkCommands(limits),
       ...pinCommands(),
       ...ticketCommands(config.DEPOSIT_BANK_INFO, config.TICKET_MAX_OPEN),
@@ -250,7 +280,13 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
 
   return {
     config, store, bot, payments, router, worker, broadcasts, admins, metrics, channels, deposits,
-    routes: deposits.routes,
+    routes,
+    attachHttp(baseUrl: string) {
+      deposits.attachHttp(baseUrl);
+      // The sandbox's IAK posts its callbacks to this process, as IAK posts to the URL set in its dashboard.
+      iakPrepaidSimulator?.setCallbackUrl(`${baseUrl}${IAK_CALLBACK_PATH}`);
+    },
+    ...(iakPrepaidSimulator ? { iakPrepaidSimulator } : {}),
     ...(simulator ? { simulator } : {}),
     ...(iakSimulator ? { iakSimulator } : {}),
     async health() {
@@ -278,6 +314,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
       await simulator?.close();
       await iakSimulator?.close();
       await deposits.close();
+      await iakPrepaidSimulator?.close();
       if (!opts.store) await store.close();
     },
   };

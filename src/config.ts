@@ -25,6 +25,7 @@ const schema = z.object({
   MMBC_PASSWORD: optional(z.string().min(1)),
   PROVIDER_PREFERENCE: z.enum(['cheapest', 'mmbc', 'iak'], { error: 'cheapest, mmbc or iak' }).default('cheapest'),
   IAK_BASE_URL: url('the IAK postpaid API base').default('https://mobilepulsa.net'),
+  IAK_PREPAID_BASE_URL: url('the IAK prepaid API base').default('https://prepaid.iak.id'),
   IAK_USERNAME: optional(z.string().min(1)),
   IAK_API_KEY: optional(z.string().min(1)),
   TELEGRAM_BOT_TOKEN: optional(z.string().regex(/^\d+:[\w-]+$/, 'a bot token from @BotFather, like 123456:ABC-def')),

@@ -105,6 +105,7 @@ async function main(): Promise<void> {
     const switching = app.config.sandbox ? (user: string) => t('console.switched', { user }) : undefined;
     const console: Channel & { done: Promise<void> } = createConsoleChannel({
       input: process.stdin, output: process.stdout, interactive, ...(switching ? { switching } : {}),
+      imageSaved: (path) => t('console.imageSaved', { path }),
     });
     const role = app.admins.has(SANDBOX_USER) ? 'admin' : (await app.store.getUser(SANDBOX_USER))?.reseller ? 'reseller' : 'customer';
     process.stdout.write(`${t('console.welcome', { user: SANDBOX_USER, role: t(`role.${role}`) })}\n`);
@@ -148,7 +149,7 @@ async function startHttp(app: App, config: Config, log: Log, telegram?: Telegram
   try {
     const http = await startHttpServer({ app, log, host: config.HTTP_HOST, port: config.HTTP_PORT, routes });
     // The sandbox's Moota and Tripay post to this server, as the real ones post to the public URL.
-    app.deposits.attachHttp(http.url);
+    app.attachHttp(http.url);
     return http;
   } catch (err) {
     log.error({ err: String(err), host: config.HTTP_HOST, port: config.HTTP_PORT }, 'HTTP server did not start: no /healthz, /metrics or webhook');

@@ -40,6 +40,8 @@ export const FORMS: Record<Family, Form> = {
   ewallet: { pattern: phone, hint: 'form.phone', phone: true },
   // The NOP (Nomor Objek Pajak) is always 18 digits.
   pbb: { pattern: /^\d{18}$/, hint: 'form.nop' },
+  // Pulsa, data, e-money and vouchers topped up to a mobile number (IAK prepaid), as 08… once read.
+  pulsa: { pattern: /^08\d{8,11}$/, hint: 'form.phone', phone: true },
   other: { pattern: /^\d{4,20}$/, hint: 'form.generic' },
 };
 

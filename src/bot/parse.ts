@@ -76,7 +76,13 @@ function transaction(w: string[], catalogue: Catalogue, repeat: number | undefin
   if (args.length === 0) return { kind: 'missing-number', entry };
   // A phone number is often written 0812-3456-7890. Only a phone: elsewhere a dash could join a PIN to the
   // number (PDAM KOT MEDAN 0100234-1234) and send it to the biller.
-  const customerNo = FORMS[entry.family].phone && /^[\d-]+$/.test(args[0]!) ? args[0]!.replaceAll('-', '') : args[0]!;
+  let customerNo = FORMS[entry.family].phone && /^\+?[\d-]+$/.test(args[0]!) ? args[0]!.replace(/[+-]/g, '') : args[0]!;
+  if (entry.family === 'pulsa' && /^\d+$/.test(customerNo)) {
+    // Written in groups (0812 3456 7890): a mobile number has at least 10 digits, so groups join until it has.
+    while (customerNo.length < 10 && args.length > base && /^\d{2,4}$/.test(args[1]!)) customerNo += args.splice(1, 1)[0]!;
+    // 628…, as the number is often copied from a contact, is the same number as 08….
+    if (customerNo.startsWith('62')) customerNo = `0${customerNo.slice(2)}`;
+  }
   // A nominal written with thousands dots (100.000) arrives as the words 100 and 000: a group of three
   // digits is never a PIN (4 to 6), so it joins the word before it.
   if (wantsAmount && args.length > 2 && /^\d{1,3}$/.test(args[1]!)) {

@@ -16,6 +16,8 @@ export type Family =
   | 'multifinance'
   | 'ewallet'
   | 'pbb'
+  /** A prepaid top-up to a mobile number (pulsa, data, e-money, vouchers): fixed price, the number's operator checked. */
+  | 'pulsa'
   | 'other';
 
 /** How much the provider debits us for a product. */

@@ -33,7 +33,7 @@ function shown(key: Detail['key'], value: string | undefined): string | undefine
 }
 
 function billLabel(family: Family, t: T): string {
-  return t(family === 'pln-prepaid' || family === 'ewallet' ? 'amount.nominal' : 'amount.bill');
+  return t(family === 'pln-prepaid' || family === 'ewallet' || family === 'pulsa' ? 'amount.nominal' : 'amount.bill');
 }
 
 /** A quote made against a simulated biller says so first, in every summary and receipt of it. */
@@ -68,7 +68,8 @@ export function receipt(tx: Transaction, t: T, saldoNow?: number): string {
   const r = tx.receipt ?? { details: [] };
   const ids: Array<[string, string]> = [[t('receipt.txId'), tx.id]];
   if (r.invoice) ids.push([t('receipt.invoice'), r.invoice]);
-  if (r.reference) ids.push([t('receipt.reference'), r.reference]);
+  // A prepaid top-up's reference is the operator's serial number (SN), which the customer asks for by that name.
+  if (r.reference) ids.push([t(tx.quote.family === 'pulsa' ? 'receipt.sn' : 'receipt.reference'), r.reference]);
   ids.push([t('receipt.time'), wibTime(tx.updatedAt)]);
   const lines = [...sandboxMark(tx.quote, t), t('receipt.title'), ...textRows(ids), ...headline({ ...b, customerName: r.customerName || b.customerName }, t)];
   if (r.token) lines.push(`${t('receipt.token')}: ${tokenGroups(r.token)}`);

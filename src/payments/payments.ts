@@ -61,6 +61,11 @@ export interface Payments {
   /** Carries a scheduled transaction one step towards final; used by the recheck worker. */
   recheck(user: UserId, txId: string): Promise<void>;
   /**
+   * An outcome the provider pushed (IAK's callback) for the transaction `txId`, applied as a status check's
+   * would be: the first of the callback and the check moves the transaction, the other changes nothing.
+   */
+  onProviderOutcome(txId: string, outcome: PayOutcome, source: string): Promise<'applied' | 'unchanged' | 'unknown'>;
+  /**
    * `SUKSES` / `GAGAL` by an admin who checked with the provider; refused on a final transaction. `by`: the
    * admin's message (opIds.message), so a redelivered or retried one answers its first outcome; without it,
    * this one call.
@@ -312,6 +317,26 @@ export function createPayments(deps: PaymentDeps): Payments {
       const after = await send(r.tx, by);
       if (after && owesCommission(after)) kickCommissions(after);
       return { kind: 'done', tx: after ?? (await store.getTx(user, txId)) ?? r.tx };
+    },
+
+    async onProviderOutcome(txId, outcome, source) {
+      const user = await store.txOwner(txId);
+      const tx = user ? await store.getTx(user, txId) : null;
+      if (!tx) return 'unknown';
+      const entry: TxEvent = { at: clock(), type: source, data: { outcome } };
+      // SENDING too: the callback can beat the top-up's own answer (PROCESS) back to us.
+      if (isFinal(tx.status) || outcome.status === 'pending') {
+        await store.logTx(tx.user, txId, entry);
+        return 'unchanged';
+      }
+      if (tx.status === 'RESERVED') return 'unchanged';
+      // `by` is the callback's own: a status check racing it sends the same step under its own name, and
+      // whichever lands second is refused as someone else's (op-conflict) and changes nothing.
+      const event = await apply(tx, outcome, `${source}:${txId}`, entry);
+      if (!event) return 'unchanged';
+      deps.metrics?.payments.inc({ provider: tx.quote.provider, outcome: outcome.status });
+      await emit(event);
+      return 'applied';
     },
 
     async recheck(user, txId) {

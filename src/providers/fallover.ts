@@ -11,6 +11,7 @@
 import type { InquiryOutcome, ProviderName } from '../bot/provider.ts';
 import { codeOfReason, isAboutTheBill } from './iak/codes.ts';
 import { mmbcRefusalIsAboutTheBill } from './mmbc/refusals.ts';
+import { prepaidRefusalIsAboutTheNumber } from './iak-prepaid/codes.ts';
 
 const ABOUT_THE_BILL: Record<ProviderName, (reason: string) => boolean> = {
   mmbc: mmbcRefusalIsAboutTheBill,
@@ -18,6 +19,7 @@ const ABOUT_THE_BILL: Record<ProviderName, (reason: string) => boolean> = {
     const code = codeOfReason(reason);
     return code !== undefined && isAboutTheBill(code);
   },
+  'iak-prepaid': prepaidRefusalIsAboutTheNumber,
 };
 
 export function fallsOver(provider: ProviderName, outcome: InquiryOutcome): boolean {

@@ -14,9 +14,13 @@ export interface SharedProduct {
   offers: Partial<Record<ProviderName, string>>;
 }
 
-export const SHARED_PRODUCTS: readonly SharedProduct[] = [{ code: 'PLN', offers: { mmbc: 'PLN', iak: 'PLNPOSTPAID' } }];
+/** PLN prepaid tokens by face value: MMBC's `PLNS<thousands>` and IAK prepaid's `hpln<rupiah>` are one product. */
+const PLN_TOKENS = [20, 50, 100, 200, 500, 1000].map((k) => ({ code: `PLNS${k}`, offers: { mmbc: `PLNS${k}`, 'iak-prepaid': `HPLN${k * 1000}` } }));
+
+export const SHARED_PRODUCTS: readonly SharedProduct[] = [{ code: 'PLN', offers: { mmbc: 'PLN', iak: 'PLNPOSTPAID' } }, ...PLN_TOKENS];
 
 const norm = (code: string) => code.trim().toUpperCase();
+const billerOf = (p: ProviderName): ProviderName => (p === 'iak-prepaid' ? 'iak' : p);
 
 export function sharedProduct(code: string): SharedProduct | undefined {
   return SHARED_PRODUCTS.find((s) => s.code === norm(code));
@@ -34,7 +38,8 @@ export function offersOf(shared: SharedProduct, entries: readonly CatalogueEntry
  * (the admin fee): the debit decides the margin, the admin only breaks a tie.
  */
 function compare(a: CatalogueEntry, b: CatalogueEntry, preference: Preference): number {
-  if (preference !== 'cheapest') return Number(b.provider === preference) - Number(a.provider === preference);
+  // PROVIDER_PREFERENCE names a biller: `iak` is IAK's postpaid and prepaid APIs alike.
+  if (preference !== 'cheapest') return Number(billerOf(b.provider) === preference) - Number(billerOf(a.provider) === preference);
   return cost(a) - cost(b) || a.admin - b.admin;
 }
 

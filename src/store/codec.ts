@@ -24,11 +24,11 @@ const quote = z.object({
   id: z.string(),
   txId: z.string(),
   user: z.string(),
-  provider: z.enum(['mmbc', 'iak']),
+  provider: z.enum(['mmbc', 'iak', 'iak-prepaid']),
   product: z.string(),
   family: z.enum([
     'pln-postpaid', 'pln-prepaid', 'pln-nontaglis', 'bpjs', 'telkom', 'pdam', 'tv', 'halo', 'pgn', 'multifinance',
-    'ewallet', 'pbb', 'other',
+    'ewallet', 'pbb', 'pulsa', 'other',
   ]),
   bill,
   markup: rupiah,

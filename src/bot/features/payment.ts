@@ -7,14 +7,25 @@ import { command } from '../commands.ts';
 import type { CommandContext } from '../context.ts';
 import { rupiah, wibTime } from '../format.ts';
 import { PIN, type Reading } from '../parse.ts';
-import type { Family } from '../provider.ts';
+import type { CatalogueEntry, Family } from '../provider.ts';
+import { checkCustomerNo } from '../../providers/iak-prepaid/catalogue.ts';
+import { OPERATOR_NAMES } from '../../providers/iak-prepaid/phone.ts';
 import { outcome, reasonText, summary } from '../render.ts';
 import type { Quote, Transaction } from '../store.ts';
 
 type Inquiry = Extract<Reading, { kind: 'inquiry' }>;
 
 /** Products with a price known before the inquiry: the one-line form pays them at once. */
-const FIXED_PRICE: ReadonlySet<Family> = new Set(['pln-prepaid', 'ewallet']);
+/** The operator a prepaid top-up's number belongs to, when it is not the product's. */
+function wrongOperator(entry: CatalogueEntry, customerNo: string): { product: string; belongsTo?: string } | undefined {
+  if (entry.family !== 'pulsa') return undefined;
+  const fit = checkCustomerNo(entry, customerNo);
+  if (fit.ok || fit.reason !== 'wrong-operator') return undefined;
+  const name = (op: string) => (op === 'byu' ? 'by.U' : OPERATOR_NAMES[op as keyof typeof OPERATOR_NAMES]);
+  return { product: name(fit.product), ...(fit.belongsTo ? { belongsTo: name(fit.belongsTo) } : {}) };
+}
+
+const FIXED_PRICE: ReadonlySet<Family> = new Set(['pln-prepaid', 'ewallet', 'pulsa']);
 
 const text = (s: string): Reply[] => [{ text: s }];
 
@@ -53,9 +64,12 @@ async function earlierTx(ctx: CommandContext, id: string | undefined): Promise<T
   return tx && tx.status !== 'FAILED' ? tx : undefined;
 }
 
-async function inquiry(intent: Inquiry, ctx: CommandContext, quoteTtlSeconds: number): Promise<Reply[]> {
+export async function inquiry(intent: Inquiry, ctx: CommandContext, quoteTtlSeconds: number): Promise<Reply[]> {
   const { t } = ctx;
   if (ctx.catalogue.size === 0) return text(t('catalogue.unavailable'));
+  // A top-up to another operator's number is refused here, before any call, naming whose number it is.
+  const wrong = wrongOperator(intent.entry, intent.customerNo);
+  if (wrong) return text(t('pulsa.wrongOperator', { number: intent.customerNo, code: intent.entry.code, product: wrong.product, belongsTo: wrong.belongsTo ?? t('pulsa.noOperator') }));
   const canPay = ctx.role !== 'customer';
   const withPin = intent.pin !== undefined;
   if (intent.entry.minAmount !== undefined && (intent.amount ?? 0) < intent.entry.minAmount) {

@@ -23,7 +23,7 @@ export const PHONE_KINDS: ReadonlySet<PrepaidKind> = new Set(['pulsa', 'data', '
  * it has one (`pulsa`, see docs/iak-prepaid-notes.md "Open points"), they are `other`, the only family that
  * fits without changing how other products are read.
  */
-export const PHONE_FAMILY: Family = 'other';
+export const PHONE_FAMILY: Family = 'pulsa';
 
 const FAMILY: Readonly<Record<PrepaidKind, Family>> = {
   pulsa: PHONE_FAMILY,

@@ -103,6 +103,7 @@ const FIELDS: Record<Family, Field[]> = {
   ],
   ewallet: [],
   pbb: [],
+  pulsa: [],
   other: [],
 };
 

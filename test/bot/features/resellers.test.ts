@@ -106,7 +106,9 @@ describe.each(STORES)('MARKUP (%s store)', (kind) => {
     expect(await bot.say(ADMIN, 'MARKUP PDAM KOT MEDAN 300')).toContain('PDAM KOT MEDAN');
     expect(await bot.say(ADMIN, 'MARKUP NOPE 300')).toContain('tidak ada di katalog');
     expect(await bot.say(ADMIN, 'MARKUP')).toContain('PDAM KOT MEDAN · Rp 300');
-    expect(await bot.say(RESELLER, 'MARKUP * 0')).toContain('hanya untuk admin');
+    // A reseller's MARKUP is its own, for its downlines: it never touches the operator's margin.
+    expect(await bot.say(RESELLER, 'MARKUP * 700')).toContain('bagi semua downline');
+    expect(await bot.say(ADMIN, 'MARKUP')).not.toContain('* · Rp 700');
   });
 });
 

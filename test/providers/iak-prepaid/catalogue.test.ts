@@ -14,7 +14,7 @@ const entry = (code: string) => byCode.get(code)!;
 describe('IAK prepaid price list → catalogue', () => {
   it('pulsa: grouped by operator, face value as nominal, IAK price as a fixed debit', () => {
     expect(entry('htelkomsel10000')).toEqual({
-      provider: 'iak-prepaid', code: 'htelkomsel10000', name: 'Pulsa Telkomsel', group: 'Pulsa Telkomsel', family: 'other', nominal: 10_000,
+      provider: 'iak-prepaid', code: 'htelkomsel10000', name: 'Pulsa Telkomsel', group: 'Pulsa Telkomsel', family: 'pulsa', nominal: 10_000,
       admin: 850, debit: { kind: 'fixed', amount: 10_850 }, available: true,
     });
     // Cheaper than its face value: no admin, the margin is the counter's.
