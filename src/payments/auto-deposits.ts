@@ -129,6 +129,13 @@ export function createAutoDeposits(deps: {
       const m = await store.getMutation(mutationId);
       if (!m) return { ok: false, reason: 'unknown-mutation' };
       if (m.type === 'DB') return { ok: false, reason: 'debit' };
+      // The ticket is looked at before the mutation is tied to it: a tie is for good, so a mistyped, paid or
+      // replaced ticket would otherwise use the mutation up, and the right ticket would be refused it.
+      const ticket = await store.getTicket(ticketId);
+      if (!ticket) return { ok: false, reason: 'unknown-ticket' };
+      if (ticket.status !== 'open' && m.ticketId !== ticketId) {
+        return { ok: false, reason: ticket.status === 'paid' ? 'ticket-used' : 'ticket-replaced' };
+      }
       const tied = await store.claimMutation(mutationId, ticketId);
       if (tied !== ticketId) return { ok: false, reason: 'tied-elsewhere', ...(tied ? { ticketId: tied } : {}) };
       // The mutation's own operation id: whoever credits it first (the webhook or an admin), it credits once.
