@@ -33,6 +33,8 @@ export function priceList(
   t: T,
   markups: Readonly<Record<string, number>> = {},
   view: 'payer' | 'customer' = 'payer',
+  /** What a downline's uplines add to a product, by its normalised code (0 for a reseller of the operator's). */
+  uplines: (code: string) => number = () => 0,
 ): string {
   const entries = catalogue.entries;
   if (entries.length === 0) return t('catalogue.unavailable');
@@ -48,7 +50,8 @@ export function priceList(
   );
   if (hits.length === 0) return t('prices.none', { filter });
   const lines = hits.slice(0, MAX_LINES).map((e) => {
-    const debit = view === 'payer' ? ` · ${price(e, markupOf(markups, normaliseCode(e.code)), t)}` : '';
+    const code = normaliseCode(e.code);
+    const debit = view === 'payer' ? ` · ${price(e, markupOf(markups, code) + uplines(code), t)}` : '';
     const admin = e.admin ? ` · ${t('amount.admin')} ${rupiah(e.admin)}${perSheet(e) ? ` ${t('prices.perSheet')}` : ''}` : '';
     return `${e.code} · ${e.name}${e.nominal ? ` ${rupiah(e.nominal)}` : ''}${debit}${admin}${e.available ? '' : ` · ${t('prices.closed')}`}`;
   });

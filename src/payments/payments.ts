@@ -298,7 +298,8 @@ export function createPayments(deps: PaymentDeps): Payments {
       const sameDay = { day: wibDay(now), product: quote.product, customerNo: quote.bill.customerNo };
       const op: ReserveOp = { opId: opIds.reserve(txId), by, now, user, quoteId: quote.id, txId, sameDay, quote };
       if (messageId) op.messageId = messageId;
-      if (paidBy && paidBy !== user) op.paidBy = paidBy;
+      // Always named: the account's namesake that paid hears the outcome there, not where the account last wrote.
+      if (paidBy) op.paidBy = paidBy;
       // Scheduled before the debit: if this process dies anywhere after it, the worker finds the transaction.
       // Not unscheduled when the reserve is refused: a concurrent YA may have won with this same id. The worker
       // drops an entry with no transaction once its quote can no longer be paid. Issued in this order on the

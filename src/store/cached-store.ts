@@ -16,7 +16,9 @@ export function withReadCache(store: Store, opts: { ttlMs?: number; maxUsers?: n
   return Object.assign(Object.create(null) as Store, store, {
     async touchUser(user: UserId, now: number) {
       const hit = users.get(user);
-      if (hit && hit.until > clock()) return { ...hit.rec };
+      // An account with linked identities writing as itself must reach the store: the touch notes it as the
+      // identity last used, where its notices go.
+      if (hit && hit.until > clock() && !(hit.rec.identities && !hit.rec.account)) return { ...hit.rec };
       const rec = await store.touchUser(user, now);
       // A Map keeps insertion order: dropping the first entry drops the oldest, a cheap bound on memory.
       if (users.size >= max) users.delete(users.keys().next().value as UserId);

@@ -7,6 +7,7 @@ import type { Reply } from '../channel.ts';
 import { command } from '../commands.ts';
 import { rupiah } from '../format.ts';
 import type { Reading } from '../parse.ts';
+import { uplineMarkups } from './network.ts';
 import { priceList } from '../prices.ts';
 import { reasonText, statusLine } from '../render.ts';
 import { outcomeReply } from './payment.ts';
@@ -35,7 +36,10 @@ export function accountCommands() {
       readsOnly: true,
       async run({ filter }, ctx) {
         const canPay = ctx.role !== 'customer';
-        return text(priceList(ctx.catalogue, filter, ctx.t, canPay ? await ctx.markups.all() : {}, canPay ? 'payer' : 'customer'));
+        if (!canPay) return text(priceList(ctx.catalogue, filter, ctx.t, {}, 'customer'));
+        // As this user would pay: a downline's prices carry every upline's markup, as its summaries do.
+        const [markups, uplines] = await Promise.all([ctx.markups.all(), uplineMarkups(ctx)]);
+        return text(priceList(ctx.catalogue, filter, ctx.t, markups, 'payer', uplines));
       },
     }),
     command({

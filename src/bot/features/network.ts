@@ -148,6 +148,20 @@ export function networkCommands(limits: NetworkLimits): Command[] {
 }
 
 /**
+ * What this account's uplines add to a product, as a price is made (Network.shares), for `HARGA`: each upline's
+ * markups read once, so a whole price list costs one read per level.
+ */
+export async function uplineMarkups(ctx: CommandContext): Promise<(code: string) => number> {
+  if (ctx.chain.length === 0) return () => 0;
+  const tables = await Promise.all(ctx.chain.map((u) => ctx.network.netMarkups(u)));
+  return (code) =>
+    tables.reduce((sum, m, i) => {
+      const below = i === 0 ? ctx.user : ctx.chain[i - 1]!;
+      return sum + (m[`${below}|${code}`] ?? m[`${below}|*`] ?? m[code] ?? m['*'] ?? 0);
+    }, 0);
+}
+
+/**
  * A reseller's `MARKUP`: `[<user>] <PRODUK|*> <nominal>` over its own price, for all its downlines or one.
  * Returns the reply; `code` is already checked against the catalogue and normalised (`*` or a code).
  */

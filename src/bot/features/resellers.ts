@@ -52,9 +52,9 @@ export function resellerCommands(limits: NetworkLimits = DEFAULT_LIMITS): Comman
         const rec = await users.get(user);
         if (!rec?.reseller) return [{ text: t('reseller.notOne', { user }) }];
         // Their ledger, history and saldo stay: the saldo is theirs until an admin moves it. Their downlines
-        // move up to their upline (or the operator).
-        await users.setReseller(user, false, undefined, ctx.now);
+        // move up to their upline (or the operator) first: cut between the two, HAPUS sent again finishes both.
         const moved = await ctx.network.detach(user);
+        await users.setReseller(user, false, undefined, ctx.now);
         const removed = t('reseller.removed', { user, saldo: rupiah(await ctx.statements.saldo(user)) });
         return [{ text: moved > 0 ? `${removed}\n${t('reseller.downlinesMoved', { n: moved })}` : removed }];
       },

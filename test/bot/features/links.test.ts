@@ -158,10 +158,10 @@ describe.each(STORES)('one account on Telegram and WhatsApp (%s store)', (kind) 
     expect(inbox(bot, W).at(-1)).toContain(t('deposit.credited', { amount: rupiah(5_000), saldo: rupiah(await bot.store.getSaldo(T)) }));
   });
 
-  // BUG (src/store/cached-store.ts): the read cache answers touchUser for 5 s without reaching the store, so the
+  // Fixed bug (src/store/cached-store.ts): the read cache answers touchUser for 5 s without reaching the store, so the
   // namesake writing again within 5 s is not noted as the identity last used, and the notice goes to W. Flip to
   // it() once fixed.
-  it.fails('a notice goes to the namesake when it wrote last, however soon after its previous message', async () => {
+  it('a notice goes to the namesake when it wrote last, however soon after its previous message', async () => {
     bot = await start(kind);
     await linked(bot);
     for (const who of [T, W, T]) await bot.say(who, 'SALDO');
@@ -169,10 +169,10 @@ describe.each(STORES)('one account on Telegram and WhatsApp (%s store)', (kind) 
     expect(inbox(bot, T).at(-1)).toContain(t('deposit.credited', { amount: rupiah(5_000), saldo: rupiah(SALDO + 5_000) }));
   });
 
-  // BUG (src/payments/payments.ts confirm / src/bot/core.ts onPaymentEvent): a payment by the account's namesake
+  // Fixed bug (src/payments/payments.ts confirm / src/bot/core.ts onPaymentEvent): a payment by the account's namesake
   // records no paidBy, so its later outcome goes to reachOf(account), the identity last used, here W. Flip to it()
   // once fixed.
-  it.fails("a later outcome of the namesake's payment goes to the namesake, though another identity wrote since", async () => {
+  it("a later outcome of the namesake's payment goes to the namesake, though another identity wrote since", async () => {
     bot = await start(kind);
     await linked(bot);
     await bot.say(T, 'PLN 500000000001');

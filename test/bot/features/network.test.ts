@@ -345,9 +345,9 @@ describe.each(STORES)('the reseller network end to end (%s store)', (kind) => {
     expect(await bot.store.getSaldo(B)).toBe(20_000);
   });
 
-  // BUG (src/bot/features/account.ts, HARGA): prices are shown as the operator's reseller pays them; a downline's
-  // leave out its uplines' markups, so HARGA shows C less than YA takes. Flip to it() once fixed.
-  it.fails("HARGA shows a downline the price it pays, its uplines' markups included", async () => {
+  // Fixed bug (src/bot/features/account.ts, HARGA): prices are shown as the operator's reseller pays them; a downline's
+  // leave out its uplines' markups, so HARGA shows C less than YA takes.
+  it("HARGA shows a downline the price it pays, its uplines' markups included", async () => {
     bot = await startTestBot({ store: kind });
     await network(bot);
     const top = await bot.say(RESELLER, 'HARGA PLNS100');
@@ -488,11 +488,11 @@ describe('a commission credit cut on its way to Redis (redis)', () => {
 });
 
 describe('a RESELLER HAPUS cut part way (redis)', () => {
-  // BUG (src/bot/features/resellers.ts, RESELLER HAPUS): the role is taken off before the downlines move; cut
+  // Fixed bug (src/bot/features/resellers.ts, RESELLER HAPUS): the role is taken off before the downlines move; cut
   // between the two, HAPUS sent again answers "not a reseller" and never moves them, so C's price keeps B's markup
   // and B keeps earning. Moving the downlines first (detach is safe to run again), or detaching whenever the
-  // account has downlines, fixes it. Flip to it() once fixed.
-  it.fails('sent again, it moves the downlines up', async () => {
+  // account has downlines, fixes it.
+  it('sent again, it moves the downlines up', async () => {
     bot = await startTestBot({ relay: true });
     await network(bot);
     bot.relay!.armDrop(':downlines');
