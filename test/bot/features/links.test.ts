@@ -159,8 +159,7 @@ describe.each(STORES)('one account on Telegram and WhatsApp (%s store)', (kind) 
   });
 
   // Fixed bug (src/store/cached-store.ts): the read cache answers touchUser for 5 s without reaching the store, so the
-  // namesake writing again within 5 s is not noted as the identity last used, and the notice goes to W. Flip to
-  // it() once fixed.
+  // namesake writing again within 5 s is not noted as the identity last used, and the notice goes to W.
   it('a notice goes to the namesake when it wrote last, however soon after its previous message', async () => {
     bot = await start(kind);
     await linked(bot);
@@ -170,8 +169,7 @@ describe.each(STORES)('one account on Telegram and WhatsApp (%s store)', (kind) 
   });
 
   // Fixed bug (src/payments/payments.ts confirm / src/bot/core.ts onPaymentEvent): a payment by the account's namesake
-  // records no paidBy, so its later outcome goes to reachOf(account), the identity last used, here W. Flip to it()
-  // once fixed.
+  // records no paidBy, so its later outcome goes to reachOf(account), the identity last used, here W.
   it("a later outcome of the namesake's payment goes to the namesake, though another identity wrote since", async () => {
     bot = await start(kind);
     await linked(bot);
