@@ -8,7 +8,7 @@ import { linkCommands } from './bot/features/links.ts';
 import { networkCommands } from './bot/features/network.ts';
 import { depositCommands } from './bot/features/deposits.ts';
 import { pulsaCommands } from './bot/features/pulsa.ts';
-import { wireDeposits, type DepositWiring } from './deposits.ts';
+import { MOOTA_PATH, wireDeposits, type DepositWiring } from './deposits.ts';
 import type { RouteHandler } from './http/server.ts';
 import { pinCommands } from './bot/features/pin.ts';
 import { ticketCommands } from './bot/features/tickets.ts';
@@ -250,7 +250,7 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
       ...pulsaCommands({ quoteTtlSeconds: config.QUOTE_TTL_SECONDS }),
       ...networkCommands(limits),
       ...pinCommands(),
-      ...ticketCommands(config.DEPOSIT_BANK_INFO, config.TICKET_MAX_OPEN),
+      ...ticketCommands(config.DEPOSIT_BANK_INFO, config.TICKET_MAX_OPEN, MOOTA_PATH in deposits.routes),
       ...transferCommands(),
       ...statementCommands(),
       ...complaintCommands(),

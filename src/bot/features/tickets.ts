@@ -16,7 +16,7 @@ function ticketId(): string {
  * `maxOpen`: open tickets a reseller may hold (TICKET_MAX_OPEN). At the cap a new ticket replaces the oldest
  * open one of the same nominal, so one reseller cannot hold the unique amounts of a nominal for everyone.
  */
-export function ticketCommands(bankInfo: string | undefined, maxOpen = 3): Command[] {
+export function ticketCommands(bankInfo: string | undefined, maxOpen = 3, automatic = false): Command[] {
   return [
     {
       name: 'ticket',
@@ -38,7 +38,10 @@ export function ticketCommands(bankInfo: string | undefined, maxOpen = 3): Comma
         const note = old ? `${t('ticket.admin', vars)}\n${t('ticket.replacingAdmin', old)}` : t('ticket.admin', vars);
         await Promise.all([...ctx.admins].map((a) => ctx.notify(a, { text: note })));
         const created = bankInfo ? t('ticket.created', { ...vars, bank: bankInfo }) : t('ticket.createdNoBank', vars);
-        return [{ text: old ? `${created}\n${t('ticket.replacing', old)}` : created }];
+        // With bank mutations read by Moota the saldo comes by itself; without, an admin checks and ACCs.
+        const when = automatic ? t('ticket.whenAutomatic') : t('ticket.whenAdmin');
+        const body = `${created} ${when}`;
+        return [{ text: old ? `${body}\n${t('ticket.replacing', old)}` : body }];
       },
     },
     {
