@@ -6,5 +6,6 @@
 import type { Migration } from '../migrate.ts';
 import { stamp } from './001-stamp.ts';
 import { opRecords } from './002-op-records.ts';
+import { accounts } from './003-accounts.ts';
 
-export const MIGRATIONS: readonly Migration[] = [stamp, opRecords];
+export const MIGRATIONS: readonly Migration[] = [stamp, opRecords, accounts];
