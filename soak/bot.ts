@@ -22,6 +22,8 @@ process.on('message', (m: { id: number; msg: IncomingMessage }) => {
     (err: unknown) => answer({ id: m.id, text: `ERROR ${String(err)}` }),
   );
 });
+// The driver gone (it crashed, or was killed) leaves nobody to stop this process: it stops itself.
+process.on('disconnect', () => process.exit(0));
 process.on('SIGTERM', () => {
   void app.stop().then(() => process.exit(0));
 });

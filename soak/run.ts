@@ -4,9 +4,16 @@
  * process is SIGKILLed and restarted every ~1.5 s. Then the faults stop, the soak plays the admin for what no
  * status call can settle (by the simulator's own record), and it holds the bot's books against the biller's.
  *
- * Settings: SOAK_RESELLERS (200, all paying at once, each one payment after another), SOAK_PAYMENTS (10000),
- * SOAK_KILL_SECONDS (1.5: the payments now take under half a minute, and every 4 s killed only one to three
- * processes in a run; a process still restarting is never killed again), REDIS_URL.
+ * Beside them pays a reseller network (soak/network.ts): trees of resellers up to MAX_NETWORK_DEPTH deep, each
+ * upline with its markups, so every settle owes commissions, credited by the worker (and kicked after the
+ * receipt) while processes die. At the end the commission books are read whole and held against the quotes:
+ * Σ credited = Σ upline markups of SETTLED transactions, no (transaction, level) credited twice.
+ *
+ * Settings: SOAK_RESELLERS (200), SOAK_NETWORK (200 more resellers in the network), SOAK_IN_FLIGHT (conversations
+ * at once, default SOAK_RESELLERS: each lane one payment after another, its resellers taking turns, one flat and
+ * one of the network by default), SOAK_PAYMENTS (10000, shared by all), SOAK_KILL_SECONDS (1.5:
+ * the payments now take under half a minute, and every 4 s killed only one to three processes in a run; a
+ * process still restarting is never killed again), SOAK_SEED (the network's shape), REDIS_URL.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,10 +23,17 @@ import { startIakSimulator } from '../src/providers/iak/simulator.ts';
 import { createRedisStore } from '../src/store/redis-store.ts';
 import { isFinal, type Transaction } from '../src/bot/store.ts';
 import { credit, dropKeys } from '../bench/harness.ts';
+import { checkCommissions, depthOf, growNetwork, plantNetwork } from './network.ts';
 
 const RESELLERS = Number(process.env.SOAK_RESELLERS ?? 200);
 const PAYMENTS = Number(process.env.SOAK_PAYMENTS ?? 10_000);
 const KILL_EVERY_MS = Number(process.env.SOAK_KILL_SECONDS ?? 1.5) * 1000;
+const NETWORK = Number(process.env.SOAK_NETWORK ?? 200);
+const IN_FLIGHT = Number(process.env.SOAK_IN_FLIGHT ?? RESELLERS);
+const MAX_DEPTH = Number(process.env.MAX_NETWORK_DEPTH ?? 5);
+const SEED = Number(process.env.SOAK_SEED ?? Math.floor(Math.random() * 2 ** 31));
+/** The product code every soak payment is (PLN postpaid): the network's markups are set on it or on `*`. */
+const CODE = 'PLN';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ADMIN = 'telegram:1';
 /** Fault rates per payment; the rest pay cleanly. */
@@ -105,6 +119,22 @@ for (const u of resellers) {
   await store.setReseller(u, true, undefined, Date.now());
   await credit(store, u, 1_000_000_000, 'soak');
 }
+const network = growNetwork(NETWORK, MAX_DEPTH, 200_000, seeded(SEED));
+const markups = await plantNetwork(store, network.nodes, CODE, seeded(SEED + 1));
+for (const n of network.nodes) await credit(store, n.id, 1_000_000_000, 'soak');
+const payers = [...resellers, ...network.nodes.map((n) => n.id)];
+
+/** mulberry32: the network's shape from SOAK_SEED, so a run that found something can be grown again. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 let kills = 0;
 const killer = setInterval(() => {
@@ -121,8 +151,10 @@ const killer = setInterval(() => {
 let asked = 0;
 let answered = 0;
 let next = 0;
-async function reseller(user: string): Promise<void> {
-  while (next < PAYMENTS) {
+/** One conversation at a time per lane, the lane's resellers taking turns: a reseller never talks over itself. */
+async function lane(users: string[]): Promise<void> {
+  for (let turn = 0; next < PAYMENTS; turn++) {
+    const user = users[turn % users.length]!;
     const n = next++;
     const customerNo = String(700_000_000_000 + n);
     sim.setFault(customerNo, pickFault());
@@ -137,17 +169,26 @@ async function reseller(user: string): Promise<void> {
     await dup;
   }
 }
-await Promise.all(resellers.map(reseller));
+// As many conversations in flight as today's resellers alone made (SOAK_IN_FLIGHT, default SOAK_RESELLERS):
+// the network's resellers share the lanes with them, so the load on the processes is today's.
+const lanes = Math.min(IN_FLIGHT, payers.length);
+const paying = Date.now();
+await Promise.all(Array.from({ length: lanes }, (_, i) => lane(payers.filter((_, k) => k % lanes === i))));
 clearInterval(killer);
 const payCallsDuringFaults = sim.calls.bayartagihan;
+const paySeconds = (Date.now() - paying) / 1000;
+const settling = Date.now();
 
-// Faults stop; everything left must reach a final state: by status checks, or by the admin from the biller's record.
+// Faults stop; everything left must reach a final state: by status checks, or by the admin from the biller's
+// record; and every settle's commissions must be credited, by the worker.
 await new Promise((r) => setTimeout(r, 500));
 const deadline = Date.now() + 10 * 60_000;
 let settledByAdmin = 0;
 for (;;) {
-  const open = await openTransactions();
-  if (open.length === 0 || Date.now() > deadline) break;
+  const txs = await everyTransaction();
+  const open = txs.filter((t) => !isFinal(t.status));
+  const owing = txs.filter((t) => t.status === 'SETTLED' && !t.commissioned && (t.quote.network ?? []).some((s) => s.markup > 0));
+  if ((open.length === 0 && owing.length === 0) || Date.now() > deadline) break;
   for (const tx of open.filter((t) => t.status === 'PENDING' && t.flagged)) {
     const paid = billerPaid(tx.quote.bill.customerNo);
     const reply = await send(await any(), ADMIN, `${paid ? 'SUKSES' : 'GAGAL'} ${tx.id}`, `admin-${tx.id}`);
@@ -167,12 +208,12 @@ function billerPaid(customerNo: string): boolean {
   );
 }
 
-async function openTransactions(): Promise<Transaction[]> {
-  const lists = await Promise.all(resellers.map((u) => store.listTx(u, 100_000)));
-  return lists.flat().filter((t) => !isFinal(t.status));
+async function everyTransaction(): Promise<Transaction[]> {
+  return (await Promise.all(payers.map((u) => store.listTx(u, 100_000)))).flat();
 }
 
-const all = (await Promise.all(resellers.map((u) => store.listTx(u, 100_000)))).flat();
+const settleSeconds = (Date.now() - settling) / 1000;
+const all = await everyTransaction();
 const byCustomer = new Map<string, Transaction[]>();
 for (const tx of all) byCustomer.set(tx.quote.bill.customerNo, [...(byCustomer.get(tx.quote.bill.customerNo) ?? []), tx]);
 const simPaid = new Map<string, number>();
@@ -192,11 +233,20 @@ for (const tx of all) {
 }
 const report = await audit(store);
 const count = (s: string) => all.filter((t) => t.status === s).length;
+const komisi = await checkCommissions(store, network.nodes, markups, CODE, all);
+const scheduledLeft = (await store.scheduled(1_000_000)).length;
+const depth = new Map(network.nodes.map((n) => [n.id, depthOf(n)]));
+const byDepth = (pick: (d: number) => number) => Array.from({ length: MAX_DEPTH }, (_, i) => pick(i + 1)).join('/');
+const netPaid = (d: number) => all.filter((t) => t.status === 'SETTLED' && depth.get(t.user) === d).length;
+const commissionsOk = komisi.credited === komisi.owed && komisi.doubles === 0 && komisi.missing === 0 && komisi.stray === 0 &&
+  komisi.wrongAmount === 0 && komisi.uncommissioned === 0 && komisi.books === 0 && komisi.mispriced === 0;
 
 for (const b of bots) b.child.kill('SIGTERM');
 const lines = [
-  `soak: ${RESELLERS} resellers, ${PAYMENTS} payments, 2 processes, ${kills} SIGKILLs, ${((Date.now() - started) / 1000).toFixed(0)} s`,
-  `payments asked: ${asked} (answered before a kill: ${answered})`,
+  `soak: ${RESELLERS} resellers + ${NETWORK} in a network, ${PAYMENTS} payments, 2 processes, ${kills} SIGKILLs, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  `network: ${network.roots} trees under the operator (seed ${SEED}), resellers at depth 1-${MAX_DEPTH}: ${byDepth((d) => network.nodes.filter((n) => depthOf(n) === d).length)}, ` +
+    `paid by depth: ${byDepth(netPaid)}`,
+  `payments asked: ${asked} (answered before a kill: ${answered}), ${lanes} in flight; paying ${paySeconds.toFixed(0)} s, then settling what was left and crediting commissions ${settleSeconds.toFixed(0)} s`,
   `paid: ${count('SETTLED')}`,
   `refunded: ${count('FAILED')}`,
   `pending: ${all.length - count('SETTLED') - count('FAILED')}`,
@@ -204,6 +254,9 @@ const lines = [
   `provider pay calls: MMBC ${sim.calls.bayartagihan} (during faults ${payCallsDuringFaults}), IAK ${iak.calls['pay-pasca'] ?? 0}; biller payments: MMBC ${sim.payments.length}, IAK ${iak.payments.length}`,
   `double payments: ${doublePayments}`,
   `mismatches with the simulator: ${mismatches}`,
+  `commissions: credited Rp ${komisi.credited} in ${komisi.credits} credits to ${komisi.uplinesPaid} uplines; Σ upline markups of SETTLED transactions Rp ${komisi.owed} in ${komisi.owedCredits} shares (difference ${komisi.credited - komisi.owed})`,
+  `double credits: ${komisi.doubles}; missing: ${komisi.missing}; stray (no SETTLED sale's upline): ${komisi.stray}; wrong amount: ${komisi.wrongAmount}`,
+  `SETTLED with markups not commissioned: ${komisi.uncommissioned}; commission books off their balance: ${komisi.books}; quotes priced otherwise than the markups: ${komisi.mispriced}; left on the schedule: ${scheduledLeft}`,
   `audit: ${report.problems.length} differences${report.problems.length ? `\n  ${report.problems.slice(0, 10).join('\n  ')}` : ''}`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
@@ -211,4 +264,6 @@ await dropKeys(store.redis, prefix);
 await store.close();
 await sim.close();
 await iak.close();
-process.exit(doublePayments === 0 && mismatches === 0 && report.problems.length === 0 && all.length === count('SETTLED') + count('FAILED') ? 0 : 1);
+const ok = doublePayments === 0 && mismatches === 0 && report.problems.length === 0 && all.length === count('SETTLED') + count('FAILED') &&
+  commissionsOk && scheduledLeft === 0;
+process.exit(ok ? 0 : 1);
