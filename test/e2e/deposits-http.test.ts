@@ -75,7 +75,8 @@ describe.each(STORES)('the deposit webhooks over HTTP (%s store)', (kind) => {
     const d = await openQris(b, RESELLER, 60_000);
     const cb = JSON.stringify({ reference: d.reference, merchant_ref: d.id, total_amount: 61_000, status: 'PAID', paid_at: 1_700_000_000 });
     const beforeQris = await snapshot(b);
-    for (const headers of [{}, { 'x-callback-signature': signCallback('wrong-private-key', cb) }, { 'x-callback-signature': 'zz' }]) {
+    const wrong: Array<Record<string, string>> = [{}, { 'x-callback-signature': signCallback('wrong-private-key', cb) }, { 'x-callback-signature': 'zz' }];
+    for (const headers of wrong) {
       expect((await postRaw(b.tripayUrl!, cb, { 'x-callback-event': 'payment_status', ...headers })).status).toBe(401);
     }
     expect(await snapshot(b)).toEqual(beforeQris);
