@@ -7,8 +7,8 @@
  * The books know what the driver does not: whether an operation whose answer was lost ran. The test decides
  * that (it loses the answer itself), so the store's books can be held to an exact account, not to "either".
  */
-import type { LedgerReason, TxStatus } from '../../src/bot/store.ts';
-import type { AcceptTicketOp, AdjustOp, Outcome, ReserveOp, ResolveOp, TransferOp } from '../../src/payments/ledger.ts';
+import type { LedgerReason, NetworkShare, TxStatus } from '../../src/bot/store.ts';
+import type { AcceptTicketOp, AdjustOp, CommissionOp, Outcome, RedeemOp, ReserveOp, ResolveOp, TransferOp } from '../../src/payments/ledger.ts';
 import { canMove, isFinal } from '../../src/payments/transitions.ts';
 
 /** One ledger operation as it was sent: which method, and its argument. */
@@ -18,7 +18,9 @@ export type Op =
   | { kind: 'adjust'; op: AdjustOp }
   | { kind: 'acceptTicket'; op: AcceptTicketOp }
   | { kind: 'transferOut'; op: TransferOp }
-  | { kind: 'transferIn'; op: TransferOp };
+  | { kind: 'transferIn'; op: TransferOp }
+  | { kind: 'creditCommission'; op: CommissionOp }
+  | { kind: 'redeemCommission'; op: RedeemOp };
 
 /** A ledger entry without its time: what the books can say of it. */
 export interface BookEntry {
@@ -47,13 +49,21 @@ export interface Answer {
   to?: TxStatus;
   /** `<id>:<status>` of the ticket the answer carries. */
   ticket?: string;
+  /** creditCommission, redeemCommission: the commission balance after. */
+  commission?: number;
+  /** redeemCommission: how much was moved into saldo. */
+  amount?: number;
 }
 
-interface BookTx {
+export interface BookTx {
   user: string;
   price: number;
   status: TxStatus;
   saldoAfter: number;
+  /** Each upline's markup on the sale, nearest first, as the quote fixed it. */
+  network: NetworkShare[];
+  /** The worker credited every upline's commission and marked it so. */
+  commissioned?: true;
 }
 
 export interface BookTicket {
@@ -77,12 +87,15 @@ export interface BookQuote {
   txId: string;
   user: string;
   price: number;
+  network?: NetworkShare[];
 }
 
-/** What an applied operation recorded under its id: who sent it and the saldo it answered. */
+/** What an applied operation recorded under its id: who sent it and the figures it answered. */
 interface OpRecord {
   by: string;
   saldo?: number;
+  commission?: number;
+  amount?: number;
 }
 
 /** The store's answer to `kind`, reduced to an Answer. */
@@ -96,9 +109,13 @@ export function answerOf(kind: Op['kind'], r: Outcome<object>): Answer {
     if ('ticket' in f) a.ticket = `${f.ticket.id}:${f.ticket.status}`;
     return a;
   }
-  const out = r as { repeat: boolean; saldo?: number; tx?: { status: TxStatus; saldoAfter: number }; ticket?: { id: string; status: string } };
+  const out = r as {
+    repeat: boolean; saldo?: number; commission?: number; amount?: number; tx?: { status: TxStatus; saldoAfter: number }; ticket?: { id: string; status: string };
+  };
   const a: Answer = { ok: true, repeat: out.repeat };
   if (out.saldo !== undefined) a.saldo = out.saldo;
+  if (out.commission !== undefined) a.commission = out.commission;
+  if (out.amount !== undefined) a.amount = out.amount;
   if (out.tx) a.status = out.tx.status;
   if (kind === 'reserve' && out.tx) a.saldoAfter = out.tx.saldoAfter;
   if (out.ticket) a.ticket = `${out.ticket.id}:${out.ticket.status}`;
@@ -108,6 +125,9 @@ export function answerOf(kind: Op['kind'], r: Outcome<object>): Answer {
 export class Books {
   readonly saldos = new Map<string, number>();
   readonly entries = new Map<string, BookEntry[]>();
+  /** Commission balances and their books, kept as saldos and ledgers are. */
+  readonly commissions = new Map<string, number>();
+  readonly commissionEntries = new Map<string, BookEntry[]>();
   /** Each account's open quote (a new one replaces it, a reserve consumes it). */
   readonly open = new Map<string, BookQuote>();
   /** Every quote ever made, in order, for a YA naming an old one. */
@@ -126,6 +146,14 @@ export class Books {
 
   ledger(user: string): BookEntry[] {
     return this.entries.get(user) ?? [];
+  }
+
+  commission(user: string): number {
+    return this.commissions.get(user) ?? 0;
+  }
+
+  commissionBook(user: string): BookEntry[] {
+    return this.commissionEntries.get(user) ?? [];
   }
 
   putQuote(q: BookQuote): void {
@@ -148,6 +176,10 @@ export class Books {
         return this.transferOut(o.op);
       case 'transferIn':
         return this.transferIn(o.op);
+      case 'creditCommission':
+        return this.creditCommission(o.op);
+      case 'redeemCommission':
+        return this.redeemCommission(o.op);
     }
   }
 
@@ -157,6 +189,8 @@ export class Books {
       case 'reserve':
       case 'resolve':
       case 'adjust':
+      case 'creditCommission':
+      case 'redeemCommission':
         return o.op.user;
       case 'acceptTicket':
         return this.tickets.get(o.op.ticketId)?.user;
@@ -168,14 +202,25 @@ export class Books {
   }
 
   private push(user: string, amount: number, reason: LedgerReason, txId?: string, note?: string): number {
-    const after = this.saldo(user) + amount;
-    this.saldos.set(user, after);
+    return this.pushTo(this.saldos, this.entries, user, amount, reason, txId, note);
+  }
+
+  private pushCommission(user: string, amount: number, reason: LedgerReason, txId?: string, note?: string): number {
+    return this.pushTo(this.commissions, this.commissionEntries, user, amount, reason, txId, note);
+  }
+
+  /** One entry in one book, and its balance moved with it. */
+  private pushTo(
+    balances: Map<string, number>, books: Map<string, BookEntry[]>, user: string, amount: number, reason: LedgerReason, txId?: string, note?: string,
+  ): number {
+    const after = (balances.get(user) ?? 0) + amount;
+    balances.set(user, after);
     const e: BookEntry = { amount, reason, saldoAfter: after };
     if (txId) e.txId = txId;
     if (note) e.note = note;
-    const list = this.entries.get(user) ?? [];
+    const list = books.get(user) ?? [];
     list.push(e);
-    this.entries.set(user, list);
+    books.set(user, list);
     return after;
   }
 
@@ -183,8 +228,8 @@ export class Books {
     return this.ops.get(`${account}|${opId}`);
   }
 
-  private remember(account: string, opId: string, by: string, saldo?: number): void {
-    this.ops.set(`${account}|${opId}`, saldo === undefined ? { by } : { by, saldo });
+  private remember(account: string, opId: string, by: string, saldo?: number, more: Omit<OpRecord, 'by' | 'saldo'> = {}): void {
+    this.ops.set(`${account}|${opId}`, saldo === undefined ? { by, ...more } : { by, saldo, ...more });
   }
 
   /** An operation applied before: its first saldo to the same sender, `op-conflict` to another. */
@@ -204,7 +249,7 @@ export class Books {
     const saldo = this.saldo(op.user);
     if (saldo < q.price) return { ok: false, code: 'insufficient', saldo, price: q.price };
     const after = this.push(op.user, -q.price, 'payment', op.txId);
-    this.txs.set(op.txId, { user: op.user, price: q.price, status: 'SENDING', saldoAfter: after });
+    this.txs.set(op.txId, { user: op.user, price: q.price, status: 'SENDING', saldoAfter: after, network: q.network ?? [] });
     this.open.delete(op.user);
     this.remember(op.user, op.opId, op.by, after);
     return { ok: true, repeat: false, status: 'SENDING', saldoAfter: after };
@@ -285,5 +330,34 @@ export class Books {
     const t = this.transfers.get(op.transferId);
     if (t) t.state = 'done';
     return a;
+  }
+
+  /**
+   * An upline's commission, as the worker sends it for one level of a SETTLED sale. The port credits what it is
+   * told (the worker decides what is owed); the books say so, and the model test holds the worker's choices to
+   * the sales afterwards.
+   */
+  private creditCommission(op: CommissionOp): Answer {
+    const rec = this.record(op.user, op.opId);
+    if (rec) return rec.by === op.by ? { ok: true, repeat: true, commission: rec.commission ?? 0 } : { ok: false, code: 'op-conflict' };
+    const commission = this.pushCommission(op.user, op.amount, 'komisi', op.txId, op.via);
+    this.remember(op.user, op.opId, op.by, undefined, { commission });
+    return { ok: true, repeat: false, commission };
+  }
+
+  /** `TUKAR KOMISI`: all of the commission (or `amount` of it) into saldo, one entry in each book. */
+  private redeemCommission(op: RedeemOp): Answer {
+    const rec = this.record(op.user, op.opId);
+    if (rec) {
+      if (rec.by !== op.by) return { ok: false, code: 'op-conflict' };
+      return { ok: true, repeat: true, amount: rec.amount ?? 0, commission: rec.commission ?? 0, saldo: rec.saldo ?? 0 };
+    }
+    const balance = this.commission(op.user);
+    const amount = op.amount ?? balance;
+    if (amount <= 0 || amount > balance) return { ok: false, code: 'insufficient', saldo: balance, price: amount };
+    const commission = this.pushCommission(op.user, -amount, 'tukar-komisi');
+    const saldo = this.push(op.user, amount, 'tukar-komisi');
+    this.remember(op.user, op.opId, op.by, saldo, { commission, amount });
+    return { ok: true, repeat: false, amount, commission, saldo };
   }
 }

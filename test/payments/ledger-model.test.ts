@@ -1,7 +1,8 @@
 /**
  * Model-based test of the ledger port (src/payments/ledger.ts) on both stores (issue 17, item 4). fast-check
  * draws histories of money operations (credits, debits, quotes paid, transactions resolved, deposit tickets
- * accepted, transfers, and earlier operations sent again by the same sender or by another), drives them
+ * accepted, transfers, uplines' commissions on settled sales and TUKAR KOMISI (issue 18), and earlier
+ * operations sent again by the same sender or by another), drives them
  * through the store as the product does, and holds the store to the plain books of test/helpers/ledger-books.ts
  * after every step, and to the invariants of DESIGN.md, read from the store alone, after every history.
  *
@@ -11,7 +12,8 @@
  * facade (withRetries) sends the same operation again, or the driver is "killed": everything it held in memory
  * (the retry, the biller's answer it was about to record, a transfer's credit it was about to make) is
  * forgotten, and a fresh driver carries on from what the store says: a transaction left SENDING is moved to
- * PENDING by the worker's step, a transfer debited and not credited is finished by completeTransfer. (For the
+ * PENDING by the worker's step, a transfer debited and not credited is finished by completeTransfer, a settled
+ * sale whose commissions are not all credited is finished by the worker's own creditCommissions. (For the
  * embedded store, whose books die with the process, a kill is a handler dying mid-way in a process that lives.)
  *
  * Reproduce a failure with LEDGER_MODEL_SEED=<seed> (and LEDGER_MODEL_PATH=<path>) from fast-check's report.
@@ -19,7 +21,8 @@
 import fc from 'fast-check';
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type LedgerEntry, type Quote, type Store, StoreOutcomeUnknown } from '../../src/bot/store.ts';
+import { type LedgerEntry, type NetworkShare, type Quote, type Store, StoreOutcomeUnknown } from '../../src/bot/store.ts';
+import { creditCommissions, owesCommission } from '../../src/payments/commissions.ts';
 import { type Ledger, type Outcome, opIds } from '../../src/payments/ledger.ts';
 import { withRetries } from '../../src/payments/retry.ts';
 import { completeTransfer, TRANSFER_SENDER } from '../../src/payments/transfers.ts';
@@ -85,6 +88,10 @@ function call(ledger: Ledger, o: Op): Promise<Outcome<object>> {
       return ledger.transferOut(o.op);
     case 'transferIn':
       return ledger.transferIn(o.op);
+    case 'creditCommission':
+      return ledger.creditCommission(o.op);
+    case 'redeemCommission':
+      return ledger.redeemCommission(o.op);
   }
 }
 
@@ -180,6 +187,38 @@ async function kill(m: Books, w: World): Promise<void> {
       expect(done?.saldo, `completeTransfer ${tr.id}`).toBe(expected.ok ? expected.saldo : m.saldo(tr.to));
     }
   }
+  await finishCommissions(m, w);
+}
+
+/** The sender of every commission credit, as src/payments/commissions.ts sends them (one for every look). */
+const COMMISSION_SENDER = 'worker:commission';
+
+/**
+ * The worker's look at every settled sale still owing commissions (the schedule keeps them for it): the
+ * product's own creditCommissions credits each level and marks the sale, its every credit held to the books.
+ */
+async function finishCommissions(m: Books, w: World): Promise<void> {
+  const txs = (await Promise.all(w.accounts.map((user) => w.store.listTx(user, ALL)))).flat();
+  const money = w.store.money;
+  const held: Store = {
+    ...w.store,
+    money: {
+      ...money,
+      async creditCommission(op) {
+        const o: Op = { kind: 'creditCommission', op };
+        m.sent.push(o);
+        w.touched.add(op.user);
+        const expected = m.apply(o);
+        const r = await money.creditCommission(op);
+        expect(answerOf(o.kind, r), `creditCommission ${op.opId} by creditCommissions`).toEqual(expected);
+        return r;
+      },
+    },
+  };
+  for (const tx of txs.filter(owesCommission)) {
+    await creditCommissions(held, tx, Date.now());
+    m.txs.get(tx.id)!.commissioned = true;
+  }
 }
 
 function bookEntry(e: LedgerEntry): BookEntry {
@@ -194,13 +233,16 @@ async function checkStep(m: Books, w: World): Promise<void> {
   const users = [...w.touched];
   const txIds = [...w.touchedTx].filter((id) => m.txs.has(id));
   const [books, txs] = await Promise.all([
-    Promise.all(users.map((user) => Promise.all([w.store.getSaldo(user), w.store.ledger(user, ALL)]))),
+    Promise.all(users.map((user) =>
+      Promise.all([w.store.getSaldo(user), w.store.ledger(user, ALL), w.store.getCommission(user), w.store.commissionLedger(user, ALL)]))),
     Promise.all(txIds.map((id) => w.store.getTx(m.txs.get(id)!.user, id))),
   ]);
   for (const [i, user] of users.entries()) {
-    const [saldo, entries] = books[i]!;
+    const [saldo, entries, commission, commissionEntries] = books[i]!;
     expect(saldo, `saldo of ${user}`).toBe(m.saldo(user));
     expect(entries.reverse().map(bookEntry), `ledger of ${user}`).toEqual(m.ledger(user));
+    expect(commission, `commission of ${user}`).toBe(m.commission(user));
+    expect(commissionEntries.reverse().map(bookEntry), `commission book of ${user}`).toEqual(m.commissionBook(user));
   }
   for (const [i, id] of txIds.entries()) expect(txs[i]?.status, `status of ${id}`).toBe(m.txs.get(id)!.status);
 }
@@ -239,9 +281,11 @@ async function checkHistory(m: Books, w: World): Promise<void> {
     }
     for (const e of entries) if (e.reason === 'payment' || e.reason === 'refund') expect(ids.has(e.txId!), `${e.reason} of no transaction`).toBe(true);
 
-    // 4. Each operation applied once: no two entries for one transaction, transfer, ticket or operation.
+    // 4. Each operation applied once: no two entries for one transaction, transfer, ticket or operation. (A
+    // TUKAR KOMISI entry names none: each is held to its twin in the commission book, checkCommissions.)
     const seen = new Set<string>();
     for (const e of entries) {
+      if (e.reason === 'tukar-komisi') continue;
       const what = e.note?.startsWith('ticket ') ? e.note.split(' ')[1] : e.note;
       const key = `${e.reason}|${e.txId ?? ''}|${what ?? ''}`;
       expect(seen.has(key), `${user}: applied twice: ${key}`).toBe(false);
@@ -262,20 +306,71 @@ async function checkHistory(m: Books, w: World): Promise<void> {
       expect(debit?.amount, `${e.txId}: credited without its debit`).toBe(-e.amount);
     }
   }
+  await checkCommissions(m, w, read.map(([, , txs]) => txs), ledgerOf);
   const tickets = [...m.tickets.values()];
   const stored = await Promise.all(tickets.map((t) => s.getTicket(t.id)));
   for (const [i, t] of tickets.entries()) expect(stored[i]?.status, `ticket ${t.id}`).toBe(t.status);
 }
 
-function quoteOf(user: string, id: string, txId: string, price: number): Quote {
+/**
+ * DESIGN.md's invariants 1 and 5 on the commission books, read from the store alone (after the worker's last
+ * look, so every settled sale is done): each book as the books say, its balance its sum and never below zero;
+ * each TUKAR KOMISI with its twin in the saldo ledger; each settled sale's uplines credited their markups on the
+ * quote once each, through the right downline, and nothing for any other sale; Σ credited = Σ markups settled.
+ */
+async function checkCommissions(m: Books, w: World, txsOf: Array<Awaited<ReturnType<Store['listTx']>>>, ledgerOf: (user: string) => LedgerEntry[]): Promise<void> {
+  const s = w.store;
+  const read = await Promise.all(w.accounts.map((user) => Promise.all([s.getCommission(user), s.commissionLedger(user, ALL)])));
+  /** `<txId>|<upline>` → the commissions credited on that sale to that upline, with the downline each names. */
+  const credited = new Map<string, Array<{ amount: number; via?: string }>>();
+  let sum = 0;
+  for (const [i, user] of w.accounts.entries()) {
+    const [balance, newest] = read[i]!;
+    const book = [...newest].reverse();
+    expect(balance, `commission of ${user}`).toBe(m.commission(user));
+    expect(book.map(bookEntry), `commission book of ${user}`).toEqual(m.commissionBook(user));
+    let running = 0;
+    for (const e of book) {
+      running += e.amount;
+      expect(e.saldoAfter, `${user}: commission after ${JSON.stringify(e)}`).toBe(running);
+      expect(running, `${user}: commission below zero at ${JSON.stringify(e)}`).toBeGreaterThanOrEqual(0);
+      if (e.reason !== 'komisi') continue;
+      sum += e.amount;
+      const key = `${e.txId}|${user}`;
+      credited.set(key, [...(credited.get(key) ?? []), { amount: e.amount, ...(e.note ? { via: e.note } : {}) }]);
+    }
+    expect(balance, `${user}: commission = Σ its book`).toBe(running);
+    const out = book.filter((e) => e.reason === 'tukar-komisi').map((e) => -e.amount);
+    const into = ledgerOf(user).filter((e) => e.reason === 'tukar-komisi').map((e) => e.amount);
+    expect(into, `${user}: each TUKAR KOMISI on both sides`).toEqual(out);
+  }
+  let owed = 0;
+  for (const tx of txsOf.flat()) {
+    expect(Boolean(tx.commissioned), `${tx.id} (${tx.status}) commissioned`).toBe(Boolean(m.txs.get(tx.id)?.commissioned));
+    for (const [i, share] of (tx.quote.network ?? []).entries()) {
+      const key = `${tx.id}|${share.account}`;
+      const earns = tx.status === 'SETTLED' && share.markup > 0;
+      if (earns) owed += share.markup;
+      const via = i === 0 ? tx.user : tx.quote.network![i - 1]!.account;
+      expect(credited.get(key) ?? [], `${tx.id} (${tx.status}) level ${i + 1}: commissions of ${share.account}`).toEqual(earns ? [{ amount: share.markup, via }] : []);
+      credited.delete(key);
+    }
+  }
+  expect([...credited.keys()], 'commissions on no sale of the history, or to no upline of it').toEqual([]);
+  expect(sum, 'Σ commissions credited = Σ upline markups of settled sales').toBe(owed);
+}
+
+/** A quote priced as the payment code prices one: the biller's debit plus every upline's markup on it. */
+function quoteOf(user: string, id: string, txId: string, debit: number, network: NetworkShare[]): Quote {
   const now = Date.now();
+  const price = debit + network.reduce((sum, sh) => sum + sh.markup, 0);
   return {
     id, txId, user, provider: 'mmbc', product: 'PLN', family: 'pln-postpaid',
     bill: {
       product: 'PLN', productName: 'PLN Pascabayar', customerNo: '532100112233', customerName: 'SITI AMINAH', details: [],
-      bill: price - 2_500, admin: 2_500, total: price, debit: price,
+      bill: debit - 2_500, admin: 2_500, total: debit, debit,
     },
-    markup: 0, price, createdAt: now, expiresAt: now + 10 * 60_000,
+    markup: 0, ...(network.length ? { network } : {}), price, createdAt: now, expiresAt: now + 10 * 60_000,
   };
 }
 
@@ -318,6 +413,8 @@ const fault = fc.oneof(
 );
 const outcome = fc.constantFrom('SETTLED', 'FAILED', 'PENDING') as fc.Arbitrary<'SETTLED' | 'FAILED' | 'PENDING'>;
 const price = fc.constantFrom(2_500, 5_000, 12_000, 30_000);
+/** Each upline's markup on a sale, nearest first: none, some levels without one, one level, two. */
+const markups = fc.constantFrom<readonly number[]>([], [], [0, 0], [100, 0], [0, 500], [300, 500], [200]);
 const opIdFor = { PENDING: opIds.pending, SETTLED: opIds.settle, FAILED: opIds.fail } as const;
 /** True one time in `n`. */
 const oneIn = (n: number) => fc.nat(n - 1).map((k) => k === 0);
@@ -333,21 +430,56 @@ function creditOf(o: Extract<Op, { kind: 'transferOut' }>): Op {
   return { kind: 'transferIn', op: { ...o.op, opId: opIds.transferIn(o.op.transferId), by: TRANSFER_SENDER } };
 }
 
-/** An inquiry: a new quote, replacing the account's open one. */
-async function inquire(m: Books, w: World, user: string, amount: number): Promise<void> {
+/**
+ * An inquiry: a new quote, replacing the account's open one. `markups`: what each upline adds, nearest first;
+ * the account's uplines are the history's other accounts, in turn.
+ */
+async function inquire(m: Books, w: World, user: string, amount: number, markups: readonly number[] = []): Promise<void> {
   const n = w.next();
-  const q = quoteOf(user, `Q${n}`, `T${n}`, amount);
+  const at = w.accounts.indexOf(user);
+  const network = markups.map((markup, i) => ({ account: w.accounts[(at + 1 + i) % ACCOUNTS]!, markup }));
+  const q = quoteOf(user, `Q${n}`, `T${n}`, amount, network);
   await w.store.putQuote(q);
-  m.putQuote({ id: q.id, txId: q.txId, user, price: amount });
+  m.putQuote({ id: q.id, txId: q.txId, user, price: q.price, ...(network.length ? { network } : {}) });
 }
 
-/** YA on quote `q`: the reserve, then (the driver's next move) the biller's answer recorded under the YA's sender. */
-async function pay(m: Books, w: World, user: string, q: { id: string; txId: string }, biller: 'SETTLED' | 'FAILED' | 'PENDING', f: Fault): Promise<void> {
+/**
+ * YA on quote `q`: the reserve, then (the driver's next moves) the biller's answer recorded under the YA's sender
+ * and, for a settled sale, its commissions.
+ */
+async function pay(m: Books, w: World, user: string, q: { id: string; txId: string }, biller: 'SETTLED' | 'FAILED' | 'PENDING', f: Fault, kick: Fault = 'none'): Promise<void> {
   const message = w.next();
   const by = opIds.message(user, message);
   const paid = await send(m, w, { kind: 'reserve', op: { opId: opIds.reserve(q.txId), by, now: Date.now(), user, quoteId: q.id, txId: q.txId, messageId: message } }, f);
   // The reserve is the one claim to call the biller: only a transaction still SENDING is sent.
-  if (paid?.ok && paid.status === 'SENDING') w.planned.push(async () => void (await send(m, w, resolveOp(m, q.txId, biller, by))));
+  if (!paid?.ok || paid.status !== 'SENDING') return;
+  w.planned.push(async () => {
+    // Then, as the payment code does once the receipt is on its way, the sale's commissions. (A sale settled by
+    // the worker's status check or an admin, a resolve step, waits for the worker's look: a commissions step.)
+    if ((await send(m, w, resolveOp(m, q.txId, biller, by)))?.status === 'SETTLED') w.planned.push(() => commissions(m, w, q.txId, kick));
+  });
+}
+
+/**
+ * The worker's credits of a settled sale's commissions, level by level (`fault` on the first), then its mark; as
+ * creditCommissions sends them. Nothing for a sale that owes none.
+ */
+async function commissions(m: Books, w: World, txId: string, fault: Fault = 'none'): Promise<void> {
+  const tx = m.txs.get(txId)!;
+  // What the worker finds owing: a settled sale, not yet marked, with a markup somewhere on it.
+  if (tx.status !== 'SETTLED' || tx.commissioned || !tx.network.some((sh) => sh.markup > 0)) return;
+  let first = true;
+  for (const [i, share] of tx.network.entries()) {
+    if (share.markup <= 0) continue;
+    const via = i === 0 ? tx.user : tx.network[i - 1]!.account;
+    const level = i + 1;
+    const op = { opId: opIds.commission(txId, level), by: COMMISSION_SENDER, now: Date.now(), user: share.account, amount: share.markup, txId, from: tx.user, via, level };
+    // Killed: the fresh driver's look (kill) has finished them.
+    if (!(await send(m, w, { kind: 'creditCommission', op }, first ? fault : 'none'))) return;
+    first = false;
+  }
+  await w.store.patchTx(tx.user, txId, { commissioned: true });
+  tx.commissioned = true;
 }
 
 /** The kinds of step, each as often as its weight. */
@@ -370,12 +502,12 @@ const kinds: Array<[number, fc.Arbitrary<Step>]> = [
   [1, fc.record({ a: account, price }).map(({ a, price: p }) =>
     new Step(`inquiry(${a}, ${p})`, (m, w) => inquire(m, w, w.accounts[a]!, p)),
   )],
-  // An inquiry and its YA.
-  [4, fc.record({ a: account, price, biller: outcome, fault }).map(({ a, price: p, biller, fault: f }) =>
-    new Step(`buy(${a}, ${p}, biller ${biller}, ${f})`, async (m, w) => {
+  // An inquiry and its YA; with uplines, the fault `kick` falls on the first commission credited after a settle.
+  [4, fc.record({ a: account, price, shares: markups, biller: outcome, fault, kick: fault }).map(({ a, price: p, shares, biller, fault: f, kick }) =>
+    new Step(`buy(${a}, ${p}${shares.length ? `, uplines ${shares.join('/')}, commissions ${kick}` : ''}, biller ${biller}, ${f})`, async (m, w) => {
       const user = w.accounts[a]!;
-      await inquire(m, w, user, p);
-      await pay(m, w, user, m.open.get(user)!, biller, f);
+      await inquire(m, w, user, p, shares);
+      await pay(m, w, user, m.open.get(user)!, biller, f, kick);
     }),
   )],
   // A YA on the open quote, or (`old`) on the account's first: gone, paid or replaced, or never made.
@@ -432,6 +564,27 @@ const kinds: Array<[number, fc.Arbitrary<Step>]> = [
       if ((await send(m, w, o, f))?.ok) w.planned.push(async () => void (await send(m, w, creditOf(o))));
     }),
   )],
+  // The worker's look at a sale settled by a status check or an admin: its commissions, the fault on the first.
+  [2, fc.record({ pick: which, fault }).map(({ pick, fault: f }) =>
+    new Step(
+      `commissions(#${pick}, ${f})`,
+      async (m, w) => {
+        await commissions(m, w, latest([...m.txs.keys()], pick), f);
+      },
+      (m) => m.txs.size > 0,
+    ),
+  )],
+  // TUKAR KOMISI: all of the commission, or a nominal; refused over the balance. Mostly (`earner`) by an account
+  // that has commission, as long as one has.
+  [3, fc.record({ a: account, earner: oneIn(4).map((k) => !k), amount: fc.constantFrom<number | undefined>(undefined, 100, 100, 500, 2_000), fault }).map(
+    ({ a, earner, amount, fault: f }) =>
+      new Step(`redeem(${earner ? `earner ${a}` : a}, ${amount ?? 'all'}, ${f})`, async (m, w) => {
+        const earners = w.accounts.filter((u) => m.commission(u) > 0);
+        const user = earner && earners.length > 0 ? earners[a % earners.length]! : w.accounts[a]!;
+        const opId = opIds.message(user, w.next());
+        await send(m, w, { kind: 'redeemCommission', op: { opId, by: opId, now: Date.now(), user, ...(amount === undefined ? {} : { amount }) } }, f);
+      }),
+  )],
   // An operation sent before, sent again: a redelivered message (same sender), or someone else's (another).
   [3, fc.record({ pick: which, same: fc.boolean(), fault }).map(({ pick, same, fault: f }) =>
     new Step(
@@ -479,6 +632,8 @@ async function run(open: (relay: boolean) => Promise<World>, relayShare: number)
       const m = new Books();
       await fund(m, w);
       await fc.asyncModelRun(() => ({ model: m, real: w }), cmds);
+      // The worker's last look: every settled sale's commissions are credited before the books are closed.
+      await finishCommissions(m, w);
       await checkHistory(m, w);
     }),
     { numRuns: RUNS, ...seedOptions() },
