@@ -11,7 +11,7 @@ import { opIds } from './ledger.ts';
 import { retrying } from './retry.ts';
 
 /** One sender for every look: a credit sent again by another process is the same step, answered as a repeat. */
-const BY = 'worker:commission';
+export const COMMISSION_SENDER = 'worker:commission';
 
 export function owesCommission(tx: Transaction): boolean {
   return tx.status === 'SETTLED' && !tx.commissioned && (tx.quote.network ?? []).some((s) => s.markup > 0);
@@ -28,7 +28,7 @@ export async function creditCommissions(store: Store, tx: Transaction, now: numb
       const opId = opIds.commission(tx.id, level);
       const via = i === 0 ? tx.user : shares[i - 1]!.account;
       return retrying(opId, () => store.money.creditCommission({
-        opId, by: BY, now, user: share.account, amount: share.markup, txId: tx.id, from: tx.user, via, level,
+        opId, by: COMMISSION_SENDER, now, user: share.account, amount: share.markup, txId: tx.id, from: tx.user, via, level,
       }), log ? { log } : {});
     }),
   );

@@ -22,7 +22,7 @@ import fc from 'fast-check';
 import type { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type LedgerEntry, type NetworkShare, type Quote, type Store, StoreOutcomeUnknown } from '../../src/bot/store.ts';
-import { creditCommissions, owesCommission } from '../../src/payments/commissions.ts';
+import { COMMISSION_SENDER, creditCommissions, owesCommission } from '../../src/payments/commissions.ts';
 import { type Ledger, type Outcome, opIds } from '../../src/payments/ledger.ts';
 import { withRetries } from '../../src/payments/retry.ts';
 import { completeTransfer, TRANSFER_SENDER } from '../../src/payments/transfers.ts';
@@ -189,9 +189,6 @@ async function kill(m: Books, w: World): Promise<void> {
   }
   await finishCommissions(m, w);
 }
-
-/** The sender of every commission credit, as src/payments/commissions.ts sends them (one for every look). */
-const COMMISSION_SENDER = 'worker:commission';
 
 /**
  * The worker's look at every settled sale still owing commissions (the schedule keeps them for it): the
