@@ -193,6 +193,8 @@ export async function wireDeposits(deps: DepositDeps): Promise<DepositWiring> {
       tripaySimulator?.setCallbackUrl(`${baseUrl}${TRIPAY_PATH}`);
     },
     async close() {
+      // Notices still on their way: nothing is left dangling past the stop.
+      await service.notified();
       await Promise.all([mootaSimulator?.close(), tripaySimulator?.close(), tripay?.close()]);
     },
   };

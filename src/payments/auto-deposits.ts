@@ -54,6 +54,8 @@ export interface AutoDeposits {
   acceptByHand(ticketId: string, mutationId: string, admin: UserId, opBy: string, now: number): Promise<HandResult>;
   /** A Tripay callback: PAID credits once (an expired deposit too: the money arrived); EXPIRED / FAILED close it. */
   onQrisCallback(cb: QrisCallback, now: number): Promise<'credited' | 'closed' | 'unknown' | 'ignored'>;
+  /** Resolves once every notice sent so far has been handed to its channel (a stop, a test). */
+  notified(): Promise<void>;
 }
 
 export function createAutoDeposits(deps: {
@@ -66,32 +68,45 @@ export function createAutoDeposits(deps: {
   const money = withRetries(store.money, { log });
   const count = (source: 'moota' | 'tripay', outcome: string) => deps.metrics?.deposits.inc({ source, outcome });
 
-  async function tell(event: DepositEvent): Promise<void> {
-    try {
-      await deps.tell(event);
-    } catch (err) {
-      log.warn({ err: String(err), event: event.type }, 'a deposit notice could not be delivered');
-    }
+  /**
+   * Notices go out after the sender's answer, never before it: what a push or callback did is stored by then,
+   * and a channel may take seconds per message (Telegram's rate limit) while Moota waits about 5 s for its
+   * answer and Tripay little more. A notice lost with the process is lost either way: the sender's retry of a
+   * push already acted on tells no one again.
+   */
+  const sending = new Set<Promise<void>>();
+  function tell(event: DepositEvent): void {
+    const p: Promise<void> = Promise.resolve()
+      .then(() => deps.tell(event))
+      .catch((err: unknown) => log.warn({ err: String(err), event: event.type }, 'a deposit notice could not be delivered'))
+      .finally(() => sending.delete(p));
+    sending.add(p);
   }
 
   async function onMutation(pushed: PushedMutation, now: number): Promise<void> {
-    const kept = await store.keepMutation({ id: pushed.id, amount: pushed.amount, type: pushed.type, date: pushed.date, description: pushed.description }, now);
+    const matchable = pushed.type === 'CR' && pushed.whole !== false;
+    // The ticket holding the amount is read beside the keep, not after it: one round trip less per mutation.
+    const [kept, held] = await Promise.all([
+      store.keepMutation({ id: pushed.id, amount: pushed.amount, type: pushed.type, date: pushed.date, description: pushed.description }, now),
+      matchable ? store.ticketHolding(pushed.amount) : null,
+    ]);
     if (kept.status === 'debit') return void count('moota', 'debit');
     // Final already: a push seen before (a replay) changes nothing, and tells no one again.
     if (kept.status !== 'received') return void count('moota', 'replayed');
     if (pushed.whole === false) {
       if (await store.moveMutation(kept.id, ['received'], 'unmatched', now, 'moota')) {
         count('moota', 'unmatched');
-        await tell({ type: 'unmatched', mutation: { ...kept, status: 'unmatched' }, why: 'not-whole' });
+        tell({ type: 'unmatched', mutation: { ...kept, status: 'unmatched' }, why: 'not-whole' });
       }
       return;
     }
-    const holder = kept.ticketId ?? (await store.ticketHolding(kept.amount));
+    // The first push's record rules: a later push of the same id with another amount matches by the kept one.
+    const holder = kept.ticketId ?? (kept.amount === pushed.amount ? held : await store.ticketHolding(kept.amount));
     const ticketId = holder ? await store.claimMutation(kept.id, holder) : null;
     if (!ticketId) {
       if (await store.moveMutation(kept.id, ['received'], 'unmatched', now, 'moota')) {
         count('moota', 'unmatched');
-        await tell({ type: 'unmatched', mutation: { ...kept, status: 'unmatched' }, why: 'no-ticket' });
+        tell({ type: 'unmatched', mutation: { ...kept, status: 'unmatched' }, why: 'no-ticket' });
       }
       return;
     }
@@ -100,7 +115,7 @@ export function createAutoDeposits(deps: {
       // Applied now, before (a replay whose first try lost its answer), or by an admin's ACC with this mutation.
       if (await store.moveMutation(kept.id, ['received'], 'credited', now, 'moota')) {
         count('moota', 'credited');
-        if (r.ok) await tell({ type: 'ticket-credited', ticket: r.ticket, saldo: r.saldo, mutation: { ...kept, ticketId, status: 'credited' } });
+        if (r.ok) tell({ type: 'ticket-credited', ticket: r.ticket, saldo: r.saldo, mutation: { ...kept, ticketId, status: 'credited' } });
       }
       return;
     }
@@ -108,21 +123,30 @@ export function createAutoDeposits(deps: {
     if (f.code === 'ticket-expired') {
       if (await store.moveMutation(kept.id, ['received'], 'expired-ticket', now, 'moota')) {
         count('moota', 'expired-ticket');
-        await tell({ type: 'expired-ticket', mutation: { ...kept, ticketId, status: 'expired-ticket' }, ticket: f.ticket });
+        tell({ type: 'expired-ticket', mutation: { ...kept, ticketId, status: 'expired-ticket' }, ticket: f.ticket });
       }
       return;
     }
     // The ticket was paid another way (ACC by hand), or replaced: the money is the admins' to place.
     if (await store.moveMutation(kept.id, ['received'], 'unmatched', now, 'moota')) {
       count('moota', 'unmatched');
-      await tell({ type: 'unmatched', mutation: { ...kept, ticketId, status: 'unmatched' }, why: f.code === 'ticket-used' ? 'ticket-used' : 'no-ticket' });
+      tell({ type: 'unmatched', mutation: { ...kept, ticketId, status: 'unmatched' }, why: f.code === 'ticket-used' ? 'ticket-used' : 'no-ticket' });
     }
   }
 
   return {
     async onMutations(list, now) {
-      // One after another: two mutations of one push may compete for one ticket's amount.
-      for (const m of list) await onMutation(m, now);
+      // Mutations of one amount one after another, in the order pushed (they compete for the one ticket holding
+      // it, and the first transferred should win); different amounts side by side, so a push of a hundred is
+      // answered in a few round trips to the store, not a hundred times as many.
+      const byAmount = new Map<number, PushedMutation[]>();
+      for (const m of list) byAmount.set(m.amount, [...(byAmount.get(m.amount) ?? []), m]);
+      const results = await Promise.allSettled([...byAmount.values()].map(async (same) => {
+        for (const m of same) await onMutation(m, now);
+      }));
+      // Every mutation was tried before one failure fails the push: Moota sends it all again, and what was done stays done.
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     },
 
     async acceptByHand(ticketId, mutationId, admin, opBy, now) {
@@ -155,7 +179,7 @@ export function createAutoDeposits(deps: {
       const d = await store.getQris(cb.merchantRef);
       if (!d || d.reference !== cb.reference) {
         count('tripay', 'unknown');
-        await tell({ type: 'qris-unknown', callback: cb });
+        tell({ type: 'qris-unknown', callback: cb });
         return 'unknown';
       }
       if (cb.status === 'PAID') {
@@ -166,7 +190,7 @@ export function createAutoDeposits(deps: {
         const late = d.status !== 'open' || now >= d.expiresAt;
         if (await store.moveQris(d.id, ['open', 'expired', 'failed'], 'paid', now)) {
           count('tripay', late ? 'credited-late' : 'credited');
-          await tell({ type: 'qris-credited', deposit: { ...d, status: 'paid', paidAt: now }, saldo: r.saldo, late });
+          tell({ type: 'qris-credited', deposit: { ...d, status: 'paid', paidAt: now }, saldo: r.saldo, late });
         }
         return 'credited';
       }
@@ -174,12 +198,16 @@ export function createAutoDeposits(deps: {
         const to = cb.status === 'EXPIRED' ? 'expired' : 'failed';
         if (await store.moveQris(d.id, ['open'], to, now)) {
           count('tripay', to);
-          await tell({ type: 'qris-closed', deposit: { ...d, status: to }, status: to });
+          tell({ type: 'qris-closed', deposit: { ...d, status: to }, status: to });
         }
         return 'closed';
       }
       log.info({ reference: cb.reference, status: cb.status }, 'a QRIS callback with nothing to do');
       return 'ignored';
+    },
+
+    async notified() {
+      while (sending.size > 0) await Promise.all([...sending]);
     },
   };
 }

@@ -128,6 +128,7 @@ describe.each(STORES)('the deposit webhooks over HTTP (%s store)', (kind) => {
     expect(await b.store.getSaldo(RESELLER)).toBe(SALDO + t.amount);
     expect((await b.store.getMutation(debit))?.status).toBe('debit');
     expect((await b.store.getMutation(unknown))?.status).toBe('unmatched');
+    await b.app.deposits.service.notified();
     expect(told(b, ADMIN).at(-1)).toContain(`Mutasi bank ${unknown} masuk Rp 31.337`);
     const list = await b.say(ADMIN, 'MUTASIBANK');
     expect(list).toContain(unknown);
@@ -136,6 +137,7 @@ describe.each(STORES)('the deposit webhooks over HTTP (%s store)', (kind) => {
     // Moota's own retry of the same bytes: acknowledged, nothing more.
     expect((await b.moota.send(d.push)).status).toBe(200);
     expect(await b.store.getSaldo(RESELLER)).toBe(SALDO + t.amount);
+    await b.app.deposits.service.notified();
     expect(told(b, RESELLER)).toHaveLength(1);
   });
 
@@ -152,11 +154,13 @@ describe.each(STORES)('the deposit webhooks over HTTP (%s store)', (kind) => {
     expect((await b.store.getQris(late.id))?.status).toBe('expired');
     expect((await b.tripay.pay(late.reference)).accepted).toBe(true);
     expect(await qrisCredits(b, RESELLER, late.id)).toHaveLength(1);
+    await b.app.deposits.service.notified();
     expect(told(b, ADMIN)).toEqual([expect.stringContaining(`Pembayaran QRIS ${late.id} dari ${RESELLER} masuk setelah deposit ditutup`)]);
 
     expect((await b.tripay.fail(failed.reference)).accepted).toBe(true);
     expect((await b.store.getQris(failed.id))?.status).toBe('failed');
     expect(await b.store.getSaldo(RESELLER)).toBe(SALDO + 100_000 + 70_000);
+    await b.app.deposits.service.notified();
     expect(told(b, RESELLER).filter((x) => x.includes('diterima'))).toHaveLength(2);
   });
 
@@ -167,6 +171,7 @@ describe.each(STORES)('the deposit webhooks over HTTP (%s store)', (kind) => {
     const a = await postRaw(b.tripayUrl!, cb, { 'x-callback-event': 'payment_status', 'x-callback-signature': signCallback(b.tripay.privateKey, cb) });
     expect([a.status, JSON.parse(a.body)]).toEqual([200, { success: true }]);
     expect(await snapshot(b)).toEqual(before);
+    await b.app.deposits.service.notified();
     expect(told(b, ADMIN)).toEqual([
       'Callback Tripay untuk referensi DEV-T0001UNKNOWN (QNOSUCH01) tidak cocok dengan deposit mana pun; tidak ada yang ditambahkan. Cek di dashboard Tripay.',
     ]);
@@ -174,6 +179,9 @@ describe.each(STORES)('the deposit webhooks over HTTP (%s store)', (kind) => {
 });
 
 describe('two bot processes sharing one Redis, each with its HTTP server', () => {
+  /** Both processes' notices handed to their channels. */
+  const notified = (...pair: DepositBot[]) => Promise.all(pair.map((b) => b.app.deposits.service.notified()));
+
   async function pair(): Promise<[DepositBot, DepositBot]> {
     const a = await start({});
     const b = await start({ prefix: a.prefix, sim: a.sim, iak: a.iak, tripay: a.tripay });
@@ -191,6 +199,7 @@ describe('two bot processes sharing one Redis, each with its HTTP server', () =>
     expect(await a.store.getSaldo(RESELLER)).toBe(SALDO + t.amount);
     expect(await ticketCredits(a, RESELLER, t.id)).toHaveLength(1);
     expect((await b.store.getMutation(push.mutationIds[0]!))?.status).toBe('credited');
+    await notified(a, b);
     expect(told(a, RESELLER).length + told(b, RESELLER).length).toBe(1);
   });
 
@@ -199,6 +208,7 @@ describe('two bot processes sharing one Redis, each with its HTTP server', () =>
     const push = a.moota.build([{ type: 'CR', amount: 12_121 }]);
     await Promise.all(Array.from({ length: 10 }, (_, i) => a.moota.send(push, i % 2 ? a.mootaUrl : b.mootaUrl)));
     expect((await a.store.mutations(0, Date.now() + HOUR)).map((m) => [m.id, m.status])).toEqual([[push.mutationIds[0], 'unmatched']]);
+    await notified(a, b);
     expect([...told(a, ADMIN), ...told(b, ADMIN)].filter((x) => x.includes(push.mutationIds[0]!))).toHaveLength(1);
   });
 
@@ -211,6 +221,7 @@ describe('two bot processes sharing one Redis, each with its HTTP server', () =>
     expect(again.every((x) => x.accepted)).toBe(true);
     expect(await qrisCredits(a, RESELLER, d.id)).toHaveLength(1);
     expect(await a.store.getSaldo(RESELLER)).toBe(SALDO + 120_000);
+    await notified(a, b);
     expect(told(a, RESELLER).length + told(b, RESELLER).length).toBe(1);
   });
 });

@@ -28,9 +28,19 @@ function credit(amount: number, over: Partial<PushedMutation> = {}): PushedMutat
   return { id: mootaId(), amount, type: 'CR', date: mootaDate(Date.now()), description: `TRSF E-BANKING CR ${amount}`, whole: true, ...over };
 }
 
-const push = (b: DepositBot, list: PushedMutation[], now = Date.now()) => b.app.deposits.service.onMutations(list, now);
-const qris = (b: DepositBot, d: { id: string; reference: string }, status: 'PAID' | 'EXPIRED' | 'FAILED' | 'REFUND' | 'UNPAID', now = Date.now()) =>
+/** A push acted on, and its notices handed to the channels (they go out after the push's answer). */
+async function push(b: DepositBot, list: PushedMutation[], now = Date.now()): Promise<void> {
+  await b.app.deposits.service.onMutations(list, now);
+  await b.app.deposits.service.notified();
+}
+type QrisStatus = 'PAID' | 'EXPIRED' | 'FAILED' | 'REFUND' | 'UNPAID';
+const callback = (b: DepositBot, d: { id: string; reference: string }, status: QrisStatus, now = Date.now()) =>
   b.app.deposits.service.onQrisCallback({ reference: d.reference, merchantRef: d.id, status }, now);
+async function qris(b: DepositBot, d: { id: string; reference: string }, status: QrisStatus, now = Date.now()) {
+  const r = await callback(b, d, status, now);
+  await b.app.deposits.service.notified();
+  return r;
+}
 
 async function depositMetric(b: DepositBot, source: string, outcome: string): Promise<number> {
   const m = await b.app.metrics.registry.getSingleMetric('ppob_deposits_total')?.get();
@@ -270,6 +280,54 @@ describe.each(STORES)('QRIS deposits credit themselves on Tripay\'s callback (%s
     await Promise.all([qris(bot, o, 'PAID'), qris(bot, a, 'PAID')]);
     expect(await bot.store.getSaldo(RESELLER)).toBe(SALDO + 25_000);
     expect(await bot.store.getSaldo(OTHER)).toBe(35_000);
+  });
+});
+
+describe.each(STORES)('notices never hold the sender\'s answer (%s store)', (kind) => {
+  /** A channel that takes `ms` per message, as Telegram under its rate limit does. */
+  function slowChannel(b: DepositBot, ms: number): string[] {
+    const sent: string[] = [];
+    void b.app.attach({
+      name: 'slow',
+      async start() {},
+      async send(_user, reply) {
+        await new Promise((r) => setTimeout(r, ms));
+        sent.push(reply.text);
+      },
+      async stop() {},
+    });
+    return sent;
+  }
+
+  it('a push is done once its credits are stored; the resellers are told after, however slow their channel', async () => {
+    bot = await startDepositBot({ store: kind });
+    const b = bot;
+    const sent = slowChannel(b, 1_000);
+    const users = ['slow:1', 'slow:2', 'slow:3', 'slow:4'];
+    for (const u of users) await b.store.setReseller(u, true, u, Date.now());
+    const tickets = [];
+    for (const u of users) tickets.push(await openTicket(b, u, 100_000));
+    const t0 = Date.now();
+    await b.app.deposits.service.onMutations(tickets.map((t) => credit(t.amount)), Date.now());
+    // Moota waits about 5 s for its answer: four notices of a second each, one after another, would not fit.
+    expect(Date.now() - t0).toBeLessThan(900);
+    for (const [i, u] of users.entries()) expect(await b.store.getSaldo(u)).toBe(tickets[i]!.amount);
+    await b.app.deposits.service.notified();
+    expect(sent.filter((x) => x.includes('diterima otomatis'))).toHaveLength(4);
+  });
+
+  it('a QRIS callback is done once its credit is stored; the reseller is told after', async () => {
+    bot = await startDepositBot({ store: kind });
+    const b = bot;
+    const sent = slowChannel(b, 1_000);
+    await b.store.setReseller('slow:1', true, 'Lambat', Date.now());
+    const d = await openQris(b, 'slow:1', 100_000);
+    const t0 = Date.now();
+    expect(await callback(b, d, 'PAID')).toBe('credited');
+    expect(Date.now() - t0).toBeLessThan(900);
+    expect(await b.store.getSaldo('slow:1')).toBe(100_000);
+    await b.app.deposits.service.notified();
+    expect(sent.filter((x) => x.includes(`Deposit QRIS ${d.id} diterima`))).toHaveLength(1);
   });
 });
 

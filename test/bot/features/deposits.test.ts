@@ -28,7 +28,11 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 function mutation(amount: number, over: Partial<PushedMutation> = {}): PushedMutation {
   return { id: mootaId(), amount, type: 'CR', date: mootaDate(Date.now()), description: `TRSF CR ${amount}`, whole: true, ...over };
 }
-const push = (b: DepositBot, list: PushedMutation[], now = Date.now()) => b.app.deposits.service.onMutations(list, now);
+/** A push acted on, and its notices handed to the channels (they go out after the push's answer). */
+async function push(b: DepositBot, list: PushedMutation[], now = Date.now()): Promise<void> {
+  await b.app.deposits.service.onMutations(list, now);
+  await b.app.deposits.service.notified();
+}
 
 describe.each(STORES)('DEPOSIT QRIS <nominal> (%s store)', (kind) => {
   it('answers with the QR code as a PNG, the amount to pay, the fee borne by the reseller, the expiry and the link', async () => {
@@ -239,6 +243,7 @@ describe.each(STORES)('BAYAR <tiket> plays the payer in the sandbox (%s store)',
     const t = await openTicket(b, RESELLER, 150_000);
     expect(await b.say(ADMIN, `BAYAR ${t.id}`)).toBe(`Sandbox: transfer bank untuk tiket ${t.id} dikirim; mutasinya masuk lewat webhook Moota tiruan.`);
     expect(await b.store.getSaldo(RESELLER)).toBe(SALDO + t.amount);
+    await b.app.deposits.service.notified();
     expect(told(b, RESELLER).at(-1)).toContain(`Deposit tiket ${t.id} diterima otomatis dari mutasi bank`);
     expect(await b.say(ADMIN, `BAYAR ${t.id}`)).toBe(`Sandbox: ${t.id} sudah tidak terbuka; tidak ada yang dibayar.`);
 
