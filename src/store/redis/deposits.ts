@@ -37,6 +37,20 @@ return redis.call('HGETALL', K.record)
 `,
 } as const;
 
+/**
+ * Ties a kept mutation to a ticket unless it is tied already; answers the ticket it is tied to, or false when
+ * the mutation is not kept (and makes no record of it: a later push must find nothing there).
+ */
+const CLAIM = {
+  keys: ['record'],
+  args: ['ticketId'],
+  lua: `
+if redis.call('EXISTS', K.record) == 0 then return false end
+redis.call('HSETNX', K.record, 'ticketId', A.ticketId)
+return redis.call('HGET', K.record, 'ticketId')
+`,
+} as const;
+
 const mutationHash = z.object({
   id: z.string(),
   amount: z.coerce.number().int(),
@@ -74,6 +88,7 @@ const flat = (list: string[]) => {
 export function redisDeposits({ redis, k }: RedisContext): Deposits {
   const move = namedScript(redis, MOVE);
   const keep = namedScript(redis, KEEP);
+  const claim = namedScript(redis, CLAIM);
   const readMutation = (h: Record<string, string>): BankMutation | null => (h.id ? (mutationHash.parse(h) as BankMutation) : null);
   const readQris = (h: Record<string, string>): QrisDeposit | null => (h.id ? (qrisHash.parse(h) as QrisDeposit) : null);
 
@@ -99,15 +114,8 @@ export function redisDeposits({ redis, k }: RedisContext): Deposits {
       return readMutation(await redis.hgetall(k.mutation(id)));
     },
     async claimMutation(id, ticketId) {
-      const [, [, got]] = ((await redis.multi().hsetnx(k.mutation(id), 'ticketId', ticketId).hmget(k.mutation(id), 'ticketId', 'id').exec()) ?? []) as [
-        unknown, [unknown, [string | null, string | null]],
-      ];
-      // HSETNX on a mutation never kept would make a hash of one field: it is not a mutation.
-      if (!got[1]) {
-        await redis.del(k.mutation(id));
-        return null;
-      }
-      return got[0];
+      // One script: a tie on a mutation never kept must not leave a hash of one field for a keep to trip on.
+      return ((await claim({ record: k.mutation(id) }, { ticketId })) as string | null) ?? null;
     },
     async moveMutation(id, from, to, now, by) {
       return (await move({ record: k.mutation(id) }, { to, now, by, timeField: 'updatedAt' }, from as MutationStatus[])) === 1;
