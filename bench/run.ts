@@ -2,8 +2,9 @@
  * `npm run bench`: every benchmark, one line each on stdout: `name: value unit (baseline …, ratio …)`;
  * progress goes to stderr. Ends with the targets met and missed, and the wall time.
  *
- * BENCH_SECONDS (5) scales the timed windows. BENCH_ONLY runs some sections: a comma list of core,
- * telegram, memory, recovery, scale, broadcast; or `throughput` / `latency` for one core phase alone.
+ * BENCH_SECONDS (5) scales the timed windows. BENCH_ONLY runs some sections: a comma list of core (with the
+ * reseller network's cost, bench/network.ts), telegram, memory, recovery, scale, broadcast; or `throughput` /
+ * `latency` for one core phase alone.
  * BENCH_MEMORY_USERS (100000), BENCH_MEMORY_QUOTES (10000) and BENCH_RECOVERY_PENDING (1000) shrink those
  * for a quick look; the targets are stated for the defaults.
  */
@@ -16,6 +17,7 @@ import { benchCoreFigures, benchLatencyOnly, benchThroughputOnly } from './core.
 import { Redis } from 'ioredis';
 import { REDIS_URL } from './harness.ts';
 import { benchMemory, mb } from './memory.ts';
+import { benchNetwork } from './network.ts';
 import { benchRecovery } from './recovery.ts';
 import { benchScaleOut, type Cpu } from './scale.ts';
 import { benchTelegram } from './telegram.ts';
@@ -63,17 +65,18 @@ interface Target {
 const targets: Target[] = [];
 const target = (name: string, met: boolean, figure: string) => targets.push({ name, met, figure });
 
-async function section(name: string, run: () => Promise<void>): Promise<void> {
+/** `part`: a second part of a section, run with it and reported apart (its own failure, its own time). */
+async function section(name: string, run: () => Promise<void>, part = name): Promise<void> {
   if (!sections.has(name)) return;
   const t0 = performance.now();
-  progress(`${name}…`);
+  progress(`${part}…`);
   try {
     await run();
   } catch (err) {
-    out(`${name}: FAILED (${err instanceof Error ? err.message : String(err)})`);
-    target(name, false, 'failed');
+    out(`${part}: FAILED (${err instanceof Error ? err.message : String(err)})`);
+    target(part, false, 'failed');
   }
-  progress(`${name} took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  progress(`${part} took ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 }
 
 await section('core', async () => {
@@ -84,6 +87,20 @@ await section('core', async () => {
   target('latency p99 <= 2 ms', c.p99Ms <= 2, `${c.p99Ms.toFixed(2)} ms`);
   target('redis commands <= 12', c.sent <= 12, c.sent.toFixed(1));
 });
+
+await section('core', async () => {
+  const n = await benchNetwork(seconds);
+  for (const l of n.lines) out(l);
+  target('network CPU depth 5 / top-level <= 1.3', n.cpuRatio <= 1.3, n.cpuRatio.toFixed(3));
+  // Averages over 100 YAs: a refresh of the 5 s markups cache may land in either; a whole command more is a change.
+  const same = (a: number, b: number) => Math.abs(a - b) < 0.1;
+  const { top, deep } = n.ya;
+  target(
+    'network YA Redis unchanged by depth',
+    same(deep.commands, top.commands) && same(deep.trips, top.trips),
+    `${deep.commands.toFixed(2)} commands in ${deep.trips.toFixed(2)} round trips, top-level ${top.commands.toFixed(2)} in ${top.trips.toFixed(2)}`,
+  );
+}, 'core network');
 
 await section('telegram', async () => {
   const t = await benchTelegram({ windowMs: Math.max(1_500, seconds * 600), redisUrl: REDIS_URL, progress });
