@@ -35,15 +35,18 @@ export function pulsaCommands(opts: { quoteTtlSeconds: number }) {
         if (tries.length === 0) return [{ text: t('pulsa.usage') }];
         // The split whose number is a mobile number; a nominal of several words (10 000) ends where a number can.
         let last: ReturnType<typeof pickPulsa> | undefined;
+        // The nominal of the split that answered: the first splits may have been numbers too long to be one.
+        let asked = 0;
         for (const { number, nominal } of tries) {
           last = pickPulsa(ctx.catalogue.entries, number, nominal);
+          asked = nominal;
           if (last.ok) return inquiry({ kind: 'inquiry', entry: last.entry, customerNo: last.customerNo }, ctx, opts.quoteTtlSeconds);
           if (last.reason !== 'bad-number') break;
         }
         if (!last || last.ok || last.reason === 'bad-number') return [{ text: t('pulsa.usage') }];
         if (!('operator' in last)) return [{ text: t('pulsa.unknownOperator') }];
         const { operator, reason } = last;
-        const vars = { operator: OPERATOR_NAMES[operator], nominal: rupiah(tries[0]!.nominal) };
+        const vars = { operator: OPERATOR_NAMES[operator], nominal: rupiah(asked) };
         return [{ text: t(reason === 'closed' ? 'pulsa.closed' : 'pulsa.noNominal', vars) }];
       },
     }),

@@ -208,6 +208,8 @@ describe.each(STORES)('pulsa and data from IAK prepaid (%s store)', (kind) => {
         'Tidak ada pulsa Telkomsel Rp 15.000. Lihat nominal yang ada dengan HARGA Telkomsel.',
       );
       expect(await bot.say(RESELLER, 'PULSA 0878-1234-5678 20000')).toContain('Tidak ada pulsa XL Rp 20.000');
+      // The nominal named is the one read with the number, not that of a longer split tried first (…78901 5 / 500).
+      expect(await bot.say(RESELLER, 'PULSA 0812 3456 78901 5 500')).toContain('Tidak ada pulsa Telkomsel Rp 5.500.');
       expect(await bot.say(RESELLER, 'PULSA 08001234567 10000')).toContain('bukan nomor operator seluler');
       expect(await bot.say(RESELLER, 'PULSA 081234567890')).toContain('PULSA <nomor HP> <nominal>');
       expect(await bot.say(RESELLER, 'PULSA 12345 10000')).toContain('PULSA <nomor HP> <nominal>');
