@@ -257,7 +257,7 @@ const lines = [
   `commissions: credited Rp ${komisi.credited} in ${komisi.credits} credits to ${komisi.uplinesPaid} uplines; Σ upline markups of SETTLED transactions Rp ${komisi.owed} in ${komisi.owedCredits} shares (difference ${komisi.credited - komisi.owed})`,
   `double credits: ${komisi.doubles}; missing: ${komisi.missing}; stray (no SETTLED sale's upline): ${komisi.stray}; wrong amount: ${komisi.wrongAmount}`,
   `SETTLED with markups not commissioned: ${komisi.uncommissioned}; commission books off their balance: ${komisi.books}; quotes priced otherwise than the markups: ${komisi.mispriced}; left on the schedule: ${scheduledLeft}`,
-  `audit: ${report.problems.length} differences${report.problems.length ? `\n  ${report.problems.slice(0, 10).join('\n  ')}` : ''}`,
+  `audit: commissions credited Rp ${report.commissionsCredited}, earned by SETTLED sales Rp ${report.commissionsEarned}; ${report.problems.length} differences${report.problems.length ? `\n  ${report.problems.slice(0, 10).join('\n  ')}` : ''}`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 await dropKeys(store.redis, prefix);

@@ -14,6 +14,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store, Transaction } from '../../src/bot/store.ts';
 import { audit } from '../../src/payments/audit.ts';
+import { COMMISSION_SENDER } from '../../src/payments/commissions.ts';
 import { opIds } from '../../src/payments/ledger.ts';
 import { startMmbcSimulator, type MmbcSimulator } from '../../src/providers/mmbc/simulator.ts';
 import { createRedisStore } from '../../src/store/redis-store.ts';
@@ -32,8 +33,6 @@ const OPERATOR_MARKUP = 300;
 const A_GENERAL = 1_000;
 const A_FOR_B = 1_500;
 const B_GENERAL = 700;
-/** The worker credits commissions as this sender (src/payments/commissions.ts). */
-const WORKER = 'worker:commission';
 
 let sim: MmbcSimulator | undefined;
 let store: Store | undefined;
@@ -177,7 +176,7 @@ describe('SIGKILL between the settle and the commission credits', () => {
     const tx = await settleThenKill(s);
     // What a death after the first credit leaves: level 1 (B, the nearest upline) credited as the worker credits it.
     const r = await s.money.creditCommission({
-      opId: opIds.commission(tx.id, 1), by: WORKER, now: Date.now(), user: B, amount: B_GENERAL, txId: tx.id, from: C, via: C, level: 1,
+      opId: opIds.commission(tx.id, 1), by: COMMISSION_SENDER, now: Date.now(), user: B, amount: B_GENERAL, txId: tx.id, from: C, via: C, level: 1,
     });
     expect(r.ok).toBe(true);
 
