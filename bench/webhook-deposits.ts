@@ -10,6 +10,8 @@
  *
  * The target: p99 ≤ 50 ms. `pushes` (60) timed after `warmups` (10), `perPush` (100) mutations each.
  */
+// First: the product's V8 flags, as npm start has them (see runtime.ts); bench/run.ts imports it first too.
+import '../src/runtime.ts';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createApp } from '../src/app.ts';
