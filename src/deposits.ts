@@ -178,6 +178,7 @@ export async function wireDeposits(deps: DepositDeps): Promise<DepositWiring> {
 
   const ops: DepositOps = {
     qris: tripay !== undefined,
+    moota: mootaSecret !== undefined,
     openQris,
     acceptByHand: (...a) => service.acceptByHand(...a),
     mutations: (from, to, statuses) => store.mutations(from, to, statuses),

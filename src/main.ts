@@ -153,7 +153,9 @@ async function startHttp(app: App, config: Config, log: Log, telegram?: Telegram
     return http;
   } catch (err) {
     log.error({ err: String(err), host: config.HTTP_HOST, port: config.HTTP_PORT }, 'HTTP server did not start: no /healthz, /metrics or webhook');
-    if (telegram?.webhook) {
+    // Real webhooks (Telegram, Moota, Tripay, IAK's callback) would reach nothing: better stopped than deaf.
+    // The sandbox's own simulators are the only ones posting to a sandbox, which then runs on without them.
+    if (telegram?.webhook || (!config.sandbox && Object.keys(app.routes).length > 0)) {
       await app.stop();
       process.exit(1);
     }

@@ -67,6 +67,8 @@ export type QrisOpened =
 export interface DepositOps {
   /** QRIS can be asked for (Tripay's credentials, or the sandbox). */
   readonly qris: boolean;
+  /** Bank mutations come from Moota (its webhook secret, or the sandbox). */
+  readonly moota: boolean;
   openQris(user: UserId, amount: number, now: number): Promise<QrisOpened>;
   /** `ACC <tiket> <mutation_id>`; `opBy`: the admin's message operation. */
   acceptByHand(ticketId: string, mutationId: string, admin: UserId, opBy: string, now: number): Promise<HandResult>;

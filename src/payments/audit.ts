@@ -29,9 +29,11 @@ export async function audit(store: Store): Promise<AuditReport> {
   const txs = new Map<string, Transaction>();
   /** Every `tukar-komisi` credit to a saldo, oldest first: each must have its entry in the commission book. */
   const redeemed = new Map<UserId, number[]>();
+  /** Every credit a webhook event made (invariant 6): `moota:<mutation id>`, `qris <deposit id>` → who got it. */
+  const events = new Map<string, UserId>();
   const accounts = await everyAccount(store, txs, async (user) => {
     report.users++;
-    await auditUser(store, user, scheduled, report, txs, redeemed);
+    await auditUser(store, user, scheduled, report, txs, redeemed, events);
   });
   await auditCommissions(store, { accounts, txs, scheduled, redeemed }, report);
   return report;
@@ -60,6 +62,7 @@ async function everyAccount(store: Store, txs: Map<string, Transaction>, visit: 
 
 async function auditUser(
   store: Store, user: UserId, scheduled: Set<string>, report: AuditReport, all: Map<string, Transaction>, redeemed: Map<UserId, number[]>,
+  events: Map<string, UserId>,
 ): Promise<void> {
   const problem = (s: string) => report.problems.push(`${user}: ${s}`);
   const saldo = await store.getSaldo(user);
@@ -80,6 +83,13 @@ async function auditUser(
       const list = redeemed.get(user) ?? [];
       list.push(e.amount);
       redeemed.set(user, list);
+    }
+    // Invariant 6: a deposit a webhook made names its event (a bank mutation, a QRIS deposit), credited once.
+    const event = e.reason === 'deposit' && e.note ? (/\b(moota:\S+)/.exec(e.note)?.[1] ?? /^(qris \S+)$/.exec(e.note)?.[1]) : undefined;
+    if (event) {
+      const earlier = events.get(event);
+      if (earlier) report.problems.push(`${event} credited more than once (${earlier}, ${user})`);
+      else events.set(event, user);
     }
     // A commission is earned in the commission book; one written straight into a saldo bypassed it.
     if (e.reason === 'komisi') problem(`ledger entry at ${e.at} is a komisi: commissions belong in the commission book`);

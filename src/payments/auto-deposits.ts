@@ -163,7 +163,8 @@ export function createAutoDeposits(deps: {
       const tied = await store.claimMutation(mutationId, ticketId);
       if (tied !== ticketId) return { ok: false, reason: 'tied-elsewhere', ...(tied ? { ticketId: tied } : {}) };
       // The mutation's own operation id: whoever credits it first (the webhook or an admin), it credits once.
-      const r = await money.acceptTicket({ opId: mootaOp(mutationId), by: opBy, now, ticketId, acceptedBy: admin, allowExpired: true });
+      // The entry names the mutation as well as the admin: the books show which bank transfer paid the ticket.
+      const r = await money.acceptTicket({ opId: mootaOp(mutationId), by: opBy, now, ticketId, acceptedBy: `${admin} ${mootaOp(mutationId)}`, allowExpired: true });
       if (!r.ok) {
         const code = r.refusal.code;
         if (code === 'op-conflict') return { ok: false, reason: 'credited', ticketId };

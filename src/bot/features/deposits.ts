@@ -75,7 +75,7 @@ export function depositCommands() {
       readsOnly: true,
       async run({ args }, ctx) {
         const { t } = ctx;
-        if (!ctx.deposits) return [{ text: t('mutasibank.off') }];
+        if (!ctx.deposits?.moota) return [{ text: t('mutasibank.off') }];
         const days = args[0] === undefined ? MUTASIBANK_DAYS : Number(args[0]);
         if (!Number.isInteger(days) || days < 1 || days > 90 || args.length > 1) return [{ text: t('mutasibank.usage') }];
         const list = await ctx.deposits.mutations(ctx.now - days * DAY_MS, ctx.now + 1, ['unmatched', 'expired-ticket', 'received']);
