@@ -211,7 +211,8 @@ export async function createApp(config: Config, opts: AppOptions): Promise<App> 
   // The bot and payments need each other's events; the indirection breaks the cycle.
   let bot!: Bot;
   const payments = createPayments({
-    store,
+    // The read cache: a price reads the uplines' markups from it (money itself is never cached).
+    store: cached,
     metrics,
     router,
     log,

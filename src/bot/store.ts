@@ -29,7 +29,7 @@ export type * from './store/conversations.ts';
 export type * from './store/deposits.ts';
 export type * from './store/health.ts';
 export type * from './store/markups.ts';
-export { markupKey } from './store/network.ts';
+export { markupKey, sharesFrom } from './store/network.ts';
 export type * from './store/network.ts';
 export { StoreOutcomeUnknown } from './store/outcome-unknown.ts';
 export type * from './store/pins.ts';

@@ -92,6 +92,9 @@ export interface PaymentDeps {
   clock?: () => number;
 }
 
+/** How long a settled sale's commissions are left to the process that settled it before the worker steps in. */
+const COMMISSION_GRACE_MS = 5_000;
+
 const first = <T>(all: readonly [T, ...unknown[]]): T => all[0];
 const second = <T>(all: readonly [unknown, T, ...unknown[]]): T => all[1];
 
@@ -120,7 +123,7 @@ export function createPayments(deps: PaymentDeps): Payments {
    * on its own when the step was someone else's); returns the event to tell, or undefined when another process
    * got there first. `by` sends the step: the YA's message, the worker's look, an admin's message.
    */
-  async function apply(tx: Transaction, outcome: PayOutcome, by: string, entry?: TxEvent): Promise<PaymentEvent | undefined> {
+  async function apply(tx: Transaction, outcome: PayOutcome, by: string, entry?: TxEvent, kick = false): Promise<PaymentEvent | undefined> {
     const now = clock();
     if (outcome.status === 'pending' && tx.status === 'PENDING') {
       // Still pending: no state changes, so no ledger step; the answer and what it taught are kept, and the
@@ -152,10 +155,11 @@ export function createPayments(deps: PaymentDeps): Payments {
     // A final step takes the schedule entry with it, in the same round trip; if only the step lands, the
     // worker finds a final transaction and drops the entry itself. A pending one books the next look.
     const final = op.to !== 'PENDING';
-    // A settle that owes commissions keeps its entry, due now: the worker credits them after the payer is told.
-    const after = final && op.to === 'SETTLED' && owesCommission({ ...tx, status: 'SETTLED' })
-      ? () => store.schedule(tx.user, tx.id, now)
-      : () => store.unschedule(tx.user, tx.id);
+    // A settle that owes commissions keeps its schedule entry: the worker credits them. A YA's settle (`kick`)
+    // credits them itself right after the receipt, and leaves the entry a few seconds on, so no other process's
+    // worker sends the same credits at the same moment.
+    const owes = final && op.to === 'SETTLED' && owesCommission({ ...tx, status: 'SETTLED' });
+    const after = owes ? () => store.schedule(tx.user, tx.id, now + (kick ? COMMISSION_GRACE_MS : 0)) : () => store.unschedule(tx.user, tx.id);
     const r = await patiently(tx.id, final ? () => Promise.all([money.resolve(op), after()]).then(first) : () => money.resolve(op));
     if (!r.ok) {
       // Someone else moved it (the worker, an admin): keep the answer on record all the same.
@@ -163,6 +167,7 @@ export function createPayments(deps: PaymentDeps): Payments {
       return undefined;
     }
     if (!final) await patiently(tx.id, () => store.schedule(tx.user, tx.id, now + nextCheckIn(tx, now)));
+    if (owes && kick) kickCommissions(r.tx);
     return { type: op.to === 'SETTLED' ? 'settled' : op.to === 'FAILED' ? 'failed' : 'pending', tx: r.tx };
   }
 
@@ -200,7 +205,7 @@ export function createPayments(deps: PaymentDeps): Payments {
     deps.metrics?.providerLatency.observe({ provider: provider.name, op: 'pay' }, ms / 1000);
     deps.metrics?.payments.inc({ provider: provider.name, outcome: outcome.status });
     log.info({ tx: tx.id, provider: provider.name, status: outcome.status, ms }, 'payment answered');
-    const event = await apply(tx, outcome, by, { at: clock(), type: 'pay', data: { provider: provider.name, ms, outcome } });
+    const event = await apply(tx, outcome, by, { at: clock(), type: 'pay', data: { provider: provider.name, ms, outcome } }, true);
     if (!event) return undefined;
     if (event.type === 'pending' && !provider.canAskStatus(event.tx)) await flagForAdmin(event.tx, 'no-invoice');
     return event.tx;
@@ -244,6 +249,7 @@ export function createPayments(deps: PaymentDeps): Payments {
       // The payer is told first: a schedule entry that outlives a blip is dropped by the worker (the transaction
       // is final), while a receipt never told could never be told again (SUKSES once more is "already final").
       await emit({ type: r.tx.status === 'SETTLED' ? 'settled' : 'failed', tx: r.tx });
+      // Commissions owed are the worker's, at its next pass.
       const leave = owesCommission(r.tx) ? store.schedule(tx.user, txId, clock()) : store.unschedule(tx.user, txId);
       await leave.catch((err: unknown) => {
         log.warn({ tx: txId, err: err instanceof Error ? err.message : String(err) }, 'settled by hand; its schedule entry is left for the worker to drop');
@@ -316,7 +322,6 @@ export function createPayments(deps: PaymentDeps): Payments {
       // (the worker, after a long outage) is not sent again.
       if (r.tx.status !== RESERVED_AS) return { kind: 'done', tx: r.tx };
       const after = await send(r.tx, by);
-      if (after && owesCommission(after)) kickCommissions(after);
       return { kind: 'done', tx: after ?? (await store.getTx(user, txId)) ?? r.tx };
     },
 

@@ -4,7 +4,7 @@
  * change made by another process shows here within `ttlMs`. Money is never cached.
  */
 import type { UserId } from '../bot/channel.ts';
-import type { Store, UserRecord } from '../bot/store.ts';
+import { sharesFrom, type Store, type UserRecord } from '../bot/store.ts';
 
 export function withReadCache(store: Store, opts: { ttlMs?: number; maxUsers?: number; clock?: () => number } = {}): Store {
   const ttl = opts.ttlMs ?? 5_000;
@@ -12,6 +12,15 @@ export function withReadCache(store: Store, opts: { ttlMs?: number; maxUsers?: n
   const clock = opts.clock ?? Date.now;
   const users = new Map<UserId, { rec: UserRecord; until: number }>();
   let markups: { value: Record<string, number>; until: number } | undefined;
+  const netMarkups = new Map<UserId, { value: Record<string, number>; until: number }>();
+  async function uplineTable(account: UserId): Promise<Record<string, number>> {
+    const hit = netMarkups.get(account);
+    if (hit && hit.until > clock()) return hit.value;
+    const value = await store.netMarkups(account);
+    if (netMarkups.size >= max) netMarkups.delete(netMarkups.keys().next().value as UserId);
+    netMarkups.set(account, { value, until: clock() + ttl });
+    return value;
+  }
 
   return Object.assign(Object.create(null) as Store, store, {
     async touchUser(user: UserId, now: number) {
@@ -58,6 +67,18 @@ export function withReadCache(store: Store, opts: { ttlMs?: number; maxUsers?: n
       const value = await store.markups();
       markups = { value, until: clock() + ttl };
       return { ...value };
+    },
+    // An upline's markups, as the operator's: read once per few seconds, dropped at once by a MARKUP here. A
+    // downline's price at depth 5 then costs no store read for the four uplines.
+    async netMarkups(account: UserId) {
+      return { ...(await uplineTable(account)) };
+    },
+    async setNetMarkup(account: UserId, key: string, amount: number | null) {
+      netMarkups.delete(account);
+      await store.setNetMarkup(account, key, amount);
+    },
+    async shares(seller: UserId, chain: readonly UserId[], code: string) {
+      return sharesFrom(await Promise.all(chain.map(uplineTable)), seller, chain, code);
     },
     async setMarkup(code: string, amount: number | null) {
       markups = undefined;

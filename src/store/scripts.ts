@@ -36,6 +36,11 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[3])
 `;
 
+/** KEYS: a hash. ARGV: field, value pairs. Sets them only on a hash that exists. */
+export const PATCH_IF_EXISTS = `
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], unpack(ARGV)) end
+`;
+
 /** KEYS: due. ARGV: now, lease, limit. Takes due members and leases them. */
 export const CLAIM_DUE = `
 local items = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))

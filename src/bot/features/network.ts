@@ -7,6 +7,7 @@ import type { UserId } from '../channel.ts';
 import type { Command } from '../commands.ts';
 import type { CommandContext } from '../context.ts';
 import { rupiah, wibDay } from '../format.ts';
+import { sharesFrom } from '../store.ts';
 import { amountOf } from './amounts.ts';
 import { userName } from './users.ts';
 
@@ -154,11 +155,7 @@ export function networkCommands(limits: NetworkLimits): Command[] {
 export async function uplineMarkups(ctx: CommandContext): Promise<(code: string) => number> {
   if (ctx.chain.length === 0) return () => 0;
   const tables = await Promise.all(ctx.chain.map((u) => ctx.network.netMarkups(u)));
-  return (code) =>
-    tables.reduce((sum, m, i) => {
-      const below = i === 0 ? ctx.user : ctx.chain[i - 1]!;
-      return sum + (m[`${below}|${code}`] ?? m[`${below}|*`] ?? m[code] ?? m['*'] ?? 0);
-    }, 0);
+  return (code) => sharesFrom(tables, ctx.user, ctx.chain, code).reduce((sum, s) => sum + s.markup, 0);
 }
 
 /**

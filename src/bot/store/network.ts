@@ -10,6 +10,21 @@ import type { AccountId } from './users.ts';
 /** A reseller's markup key: `*`, a product code, or either for one downline (`<user>|*`, `<user>|PLN`). */
 export const markupKey = (code: string, downline?: AccountId) => (downline ? `${downline}|${code}` : code);
 
+/**
+ * Each upline's markup on a sale of `code` by `seller`, from the uplines' markup tables (`tables[i]` is
+ * `chain[i]`'s): an upline judges the downline on the seller's side of it (the seller itself at level 1), and
+ * takes that downline's own markup for the product, its own `*`, the general product, the general `*`, else 0.
+ */
+export function sharesFrom(
+  tables: ReadonlyArray<Readonly<Record<string, number>>>, seller: AccountId, chain: readonly AccountId[], code: string,
+): NetworkShare[] {
+  return chain.map((account, i) => {
+    const m = tables[i] ?? {};
+    const below = i === 0 ? seller : chain[i - 1]!;
+    return { account, markup: m[`${below}|${code}`] ?? m[`${below}|*`] ?? m[code] ?? m['*'] ?? 0 };
+  });
+}
+
 export interface Network {
   /**
    * Makes `account` a reseller registered by `upline` (`chain`: the upline's own chain): its record names its

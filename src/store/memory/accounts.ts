@@ -1,6 +1,6 @@
 /** Accounts and their identities, and the reseller network, in the embedded store. */
 import type { Accounts } from '../../bot/store/accounts.ts';
-import type { Network } from '../../bot/store/network.ts';
+import { type Network, sharesFrom } from '../../bot/store/network.ts';
 import type { UserRecord } from '../../bot/store/users.ts';
 import type { MemoryState } from './state.ts';
 
@@ -122,12 +122,7 @@ export function memoryAccounts(s: MemoryState): Accounts & Network {
     },
 
     async shares(seller, chain, code) {
-      return chain.map((upline, i) => {
-        const below = i === 0 ? seller : chain[i - 1]!;
-        const m = netMarkups.get(upline);
-        const markup = m?.get(`${below}|${code}`) ?? m?.get(`${below}|*`) ?? m?.get(code) ?? m?.get('*') ?? 0;
-        return { account: upline, markup };
-      });
+      return sharesFrom(chain.map((u) => Object.fromEntries(netMarkups.get(u) ?? [])), seller, chain, code);
     },
 
     async detach(removed) {

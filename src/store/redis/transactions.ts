@@ -7,7 +7,7 @@ import type { Schedule } from '../../bot/store/schedule.ts';
 import type { LedgerEntry, Transaction, Transactions, TxEvent, TxPatch } from '../../bot/store/transactions.ts';
 import { parseLedgerEntry, parseTransaction, parseTxEvent } from '../codec.ts';
 import { dueMember, parseDueMember } from '../keys.ts';
-import { CLAIM_DUE, SCHEDULE } from '../scripts.ts';
+import { CLAIM_DUE, PATCH_IF_EXISTS, SCHEDULE } from '../scripts.ts';
 import { script, type RedisContext } from './context.ts';
 
 function patchArgs(patch: TxPatch | undefined): string[] {
@@ -24,6 +24,7 @@ function patchArgs(patch: TxPatch | undefined): string[] {
 export function redisTransactions({ redis, k }: RedisContext): Transactions & Schedule {
   const claimDue = script(redis, CLAIM_DUE);
   const schedule = script(redis, SCHEDULE);
+  const patch_ = script(redis, PATCH_IF_EXISTS);
 
   async function getTx(user: UserId, txId: string): Promise<Transaction | null> {
     const h = await redis.hgetall(k.tx(user, txId));
@@ -53,7 +54,8 @@ export function redisTransactions({ redis, k }: RedisContext): Transactions & Sc
 
     async patchTx(user, txId, patch) {
       const args = patchArgs(patch);
-      if (args.length > 0 && (await redis.exists(k.tx(user, txId)))) await redis.hset(k.tx(user, txId), ...args);
+      // One round trip: a transaction that is not there is not made up of the patch alone.
+      if (args.length > 0) await patch_([k.tx(user, txId)], args);
     },
 
     getTx,
