@@ -189,8 +189,17 @@ export async function soakPrepaid(opts: PrepaidSoakOptions = {}): Promise<Prepai
 
   const faultOf = new Map<string, IakPrepaidSimFault>();
   let next = 0;
-  let asked = 0;
   let twice = 0;
+  /** What the paying messages were answered: a payment made, a refusal (by its first words), or nothing (killed). */
+  const answers = new Map<string, number>();
+  const answered = (reply: string | undefined) => {
+    const kind =
+      reply === undefined ? 'no answer (killed)'
+      : reply === '' ? 'answered by the other delivery'
+      : TX_ID.test(reply) ? 'paid'
+      : `refused: ${reply.split(/[.:;]/)[0]!.slice(0, 60)}`;
+    answers.set(kind, (answers.get(kind) ?? 0) + 1);
+  };
   async function lane(user: string): Promise<void> {
     while (next < payments) {
       const n = next++;
@@ -210,20 +219,23 @@ export async function soakPrepaid(opts: PrepaidSoakOptions = {}): Promise<Prepai
         const a = send(first, user, text, `o${n}`);
         const b = dup ? send(live().find((x) => x !== first) ?? first, user, text, `o${n}`) : undefined;
         const reply = await a;
+        answered(reply);
         heard(reply);
         heard(await b);
-        if (reply !== undefined) asked++;
       } else {
         const summary = await send(first, user, `PULSA ${number} ${PRODUCTS[n % PRODUCTS.length]![1]}`, `q${n}`);
-        if (!summary?.includes('Saldo dipotong')) continue;
+        if (!summary?.includes('Saldo dipotong')) {
+          answered(summary);
+          continue;
+        }
         const yes = await any();
         // The reseller has a PIN: YA carries it, as the one-line form does.
         const a = send(yes, user, `YA ${PIN}`, `y${n}`);
         const b = dup ? send(live().find((x) => x !== yes) ?? yes, user, `YA ${PIN}`, `y${n}`) : undefined;
         const reply = await a;
+        answered(reply);
         heard(reply);
         heard(await b);
-        if (reply !== undefined) asked++;
       }
       if (dup) twice++;
     }
@@ -301,7 +313,8 @@ export async function soakPrepaid(opts: PrepaidSoakOptions = {}): Promise<Prepai
 
   const open = all.length - count('SETTLED') - count('FAILED');
   const lines = [
-    `prepaid soak: ${payments} conversations (${asked} paid with an answer, the rest cut by a kill; ${twice} delivered to both processes), 2 processes, ${kills} SIGKILLs, ${((Date.now() - started) / 1000).toFixed(0)} s; paying ${paySeconds.toFixed(0)} s, settling ${settleSeconds.toFixed(0)} s`,
+    `prepaid soak: ${payments} conversations (${twice} delivered to both processes), 2 processes, ${kills} SIGKILLs, ${((Date.now() - started) / 1000).toFixed(0)} s; paying ${paySeconds.toFixed(0)} s, settling ${settleSeconds.toFixed(0)} s`,
+    `prepaid answers: ${[...answers].sort((x, y) => y[1] - x[1]).map(([k, v]) => `${k} ${v}`).join('; ')}`,
     `prepaid transactions: ${all.length}: settled ${count('SETTLED')}, refunded ${count('FAILED')}, not final ${open}; by fault, settled: ${byFault('SETTLED')}; refunded: ${byFault('FAILED')}`,
     `IAK top-up requests: ${prepaid.calls['top-up'] ?? 0} (during faults ${topUpsDuringFaults}), top-ups recorded ${prepaid.topUps.size}, status checks ${prepaid.calls['check-status'] ?? 0}, callbacks posted ${prepaid.callbacks.length} (answered 200: ${prepaid.callbacks.filter((c) => c.answered === 200).length})`,
     `prepaid double top-ups: ${doubleTopUps} (top-ups sent again under a used ref_id: ${prepaid.repeats})`,
@@ -314,7 +327,7 @@ export async function soakPrepaid(opts: PrepaidSoakOptions = {}): Promise<Prepai
     lines,
     ok,
     figures: {
-      conversations: asked, settled: count('SETTLED'), failed: count('FAILED'), open, topUpRequests: prepaid.calls['top-up'] ?? 0,
+      conversations: answers.get('paid') ?? 0, settled: count('SETTLED'), failed: count('FAILED'), open, topUpRequests: prepaid.calls['top-up'] ?? 0,
       repeats: prepaid.repeats, doubleTopUps, mismatches, receiptsTwice, auditProblems: report.problems.length,
     },
   };
