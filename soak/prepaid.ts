@@ -1,5 +1,6 @@
 /**
- * The prepaid soak (issue 20): resellers top up pulsa through two bot processes sharing one Redis, each with its
+ * The prepaid soak (issue 20): resellers top up pulsa (half of them with a PIN and the one-line form, half with
+ * PULSA or the product's code and YA) through two bot processes sharing one Redis, each with its
  * own HTTP server where IAK's callbacks arrive, while the IAK prepaid simulator injects its faults (no callback,
  * an answer that hangs, garbage, 502, a top-up that never arrives, a refusal, a failure told by callback) and one
  * process is SIGKILLed every SOAK_KILL_SECONDS. A front stands where IAK's callback URL points: it hands each
@@ -168,10 +169,13 @@ export async function soakPrepaid(opts: PrepaidSoakOptions = {}): Promise<Prepai
   }
 
   const resellers = Array.from({ length: lanes }, (_, i) => `soak:p${i}`);
+  // Half the resellers have a PIN (the one-line form needs one; their YA carries it), half pay with a plain YA:
+  // a PIN whose comparisons a kill cut short may refuse its owner for a while, never the others.
+  const hasPin = (user: string) => resellers.indexOf(user) % 2 === 0;
   const pinHash = await hashPin(PIN);
   for (const u of resellers) {
     await store.setReseller(u, true, undefined, Date.now());
-    await store.setPin(u, pinHash);
+    if (hasPin(u)) await store.setPin(u, pinHash);
     await credit(store, u, 1_000_000_000, 'soak');
   }
   bots.push(await spawnBot(), await spawnBot());
@@ -213,7 +217,8 @@ export async function soakPrepaid(opts: PrepaidSoakOptions = {}): Promise<Prepai
       const [code] = PRODUCTS[n % PRODUCTS.length]!;
       const first = await any();
       const dup = Math.random() < DUPLICATE_MESSAGE;
-      if (n % 2 === 0) {
+      const pin = hasPin(user);
+      if (pin && n % 2 === 0) {
         // The one-line form: pays at once.
         const text = `${code}.${number}.${PIN}`;
         const a = send(first, user, text, `o${n}`);
@@ -223,15 +228,17 @@ export async function soakPrepaid(opts: PrepaidSoakOptions = {}): Promise<Prepai
         heard(reply);
         heard(await b);
       } else {
-        const summary = await send(first, user, `PULSA ${number} ${PRODUCTS[n % PRODUCTS.length]![1]}`, `q${n}`);
+        // The summary by PULSA <nomor> <nominal> or by the product's code, then YA (with the PIN where there is one).
+        const ask = n % 4 < 2 ? `PULSA ${number} ${PRODUCTS[n % PRODUCTS.length]![1]}` : `${code} ${number}`;
+        const summary = await send(first, user, ask, `q${n}`);
         if (!summary?.includes('Saldo dipotong')) {
           answered(summary);
           continue;
         }
         const yes = await any();
-        // The reseller has a PIN: YA carries it, as the one-line form does.
-        const a = send(yes, user, `YA ${PIN}`, `y${n}`);
-        const b = dup ? send(live().find((x) => x !== yes) ?? yes, user, `YA ${PIN}`, `y${n}`) : undefined;
+        const ya = pin ? `YA ${PIN}` : 'YA';
+        const a = send(yes, user, ya, `y${n}`);
+        const b = dup ? send(live().find((x) => x !== yes) ?? yes, user, ya, `y${n}`) : undefined;
         const reply = await a;
         answered(reply);
         heard(reply);
