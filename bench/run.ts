@@ -3,7 +3,8 @@
  * progress goes to stderr. Ends with the targets met and missed, and the wall time.
  *
  * BENCH_SECONDS (5) scales the timed windows. BENCH_ONLY runs some sections: a comma list of core (with the
- * reseller network's cost, bench/network.ts), telegram, memory, recovery, scale, broadcast; or `throughput` /
+ * reseller network's cost, bench/network.ts), telegram, memory, recovery, scale, broadcast, deposits (a Moota
+ * push of 100 mutations, bench/webhook-deposits.ts), prepaid (bench/prepaid.ts); or `throughput` /
  * `latency` for one core phase alone.
  * BENCH_MEMORY_USERS (100000), BENCH_MEMORY_QUOTES (10000) and BENCH_RECOVERY_PENDING (1000) shrink those
  * for a quick look; the targets are stated for the defaults.
@@ -21,6 +22,7 @@ import { benchNetwork } from './network.ts';
 import { benchRecovery } from './recovery.ts';
 import { benchScaleOut, type Cpu } from './scale.ts';
 import { benchTelegram } from './telegram.ts';
+import { benchWebhookDeposits } from './webhook-deposits.ts';
 
 const started = performance.now();
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -55,7 +57,7 @@ if (only === 'throughput' || only === 'latency') {
   for (const l of only === 'throughput' ? await benchThroughputOnly(seconds) : await benchLatencyOnly(seconds)) out(l);
   process.exit(0);
 }
-const sections = new Set((only ?? 'core,telegram,memory,recovery,scale,broadcast').split(',').map((s) => s.trim()));
+const sections = new Set((only ?? 'core,telegram,memory,recovery,scale,broadcast,deposits').split(',').map((s) => s.trim()));
 
 interface Target {
   name: string;
@@ -191,6 +193,12 @@ await section('broadcast', async () => {
   );
   target('broadcast ratio 0.9-1.0', b.ratio >= 0.9 && b.ratio <= 1.0, b.ratio.toFixed(3));
   target('broadcast 0 rate-limit errors', b.rateLimitErrors === 0, String(b.rateLimitErrors));
+});
+
+await section('deposits', async () => {
+  const w = await benchWebhookDeposits({ redisUrl: REDIS_URL, progress });
+  out(w.line);
+  target('deposit webhook p99 <= 50 ms', w.p99Ms <= 50 && w.credited === w.pushes * w.perPush, `${w.p99Ms.toFixed(1)} ms`);
 });
 
 const met = targets.filter((t) => t.met);

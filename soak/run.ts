@@ -15,6 +15,7 @@
  * the payments now take under half a minute, and every 4 s killed only one to three processes in a run; a
  * process still restarting is never killed again), SOAK_SEED (the network's shape), REDIS_URL.
  */
+import { soakDeposits } from './deposits.ts';
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { audit } from '../src/payments/audit.ts';
@@ -171,6 +172,8 @@ async function lane(users: string[]): Promise<void> {
 }
 // As many conversations in flight as today's resellers alone made (SOAK_IN_FLIGHT, default SOAK_RESELLERS):
 // the network's resellers share the lanes with them, so the load on the processes is today's.
+// Webhook deposits (issue 19) beside the payments: their own two processes on their own keys, the same kills.
+const deposits = process.env.SOAK_DEPOSITS === '0' ? undefined : soakDeposits({ redisUrl: REDIS_URL });
 const lanes = Math.min(IN_FLIGHT, payers.length);
 const paying = Date.now();
 await Promise.all(Array.from({ length: lanes }, (_, i) => lane(payers.filter((_, k) => k % lanes === i))));
@@ -259,11 +262,13 @@ const lines = [
   `SETTLED with markups not commissioned: ${komisi.uncommissioned}; commission books off their balance: ${komisi.books}; quotes priced otherwise than the markups: ${komisi.mispriced}; left on the schedule: ${scheduledLeft}`,
   `audit: commissions credited Rp ${report.commissionsCredited}, earned by SETTLED sales Rp ${report.commissionsEarned}; ${report.problems.length} differences${report.problems.length ? `\n  ${report.problems.slice(0, 10).join('\n  ')}` : ''}`,
 ];
+const dep = deposits ? await deposits : { ok: true, lines: [] };
+lines.push(...dep.lines);
 process.stdout.write(`${lines.join('\n')}\n`);
 await dropKeys(store.redis, prefix);
 await store.close();
 await sim.close();
 await iak.close();
 const ok = doublePayments === 0 && mismatches === 0 && report.problems.length === 0 && all.length === count('SETTLED') + count('FAILED') &&
-  commissionsOk && scheduledLeft === 0;
+  commissionsOk && scheduledLeft === 0 && dep.ok;
 process.exit(ok ? 0 : 1);
