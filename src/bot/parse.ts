@@ -78,8 +78,10 @@ function transaction(w: string[], catalogue: Catalogue, repeat: number | undefin
   // number (PDAM KOT MEDAN 0100234-1234) and send it to the biller.
   let customerNo = FORMS[entry.family].phone && /^\+?[\d-]+$/.test(args[0]!) ? args[0]!.replace(/[+-]/g, '') : args[0]!;
   if (entry.family === 'pulsa' && /^\d+$/.test(customerNo)) {
-    // Written in groups (0812 3456 7890): a mobile number has at least 10 digits, so groups join until it has.
-    while (customerNo.length < 10 && args.length > base && /^\d{2,4}$/.test(args[1]!)) customerNo += args.splice(1, 1)[0]!;
+    // Written in groups (0812 3456 7890, +62 812-3456-7890): a mobile number has at least 10 digits (11 with
+    // 62 before it), so groups join until it has.
+    const digits = customerNo.startsWith('62') ? 11 : 10;
+    while (customerNo.length < digits && args.length > base && /^\d[\d-]*$/.test(args[1]!)) customerNo += args.splice(1, 1)[0]!.replace(/-/g, '');
     // 628…, as the number is often copied from a contact, is the same number as 08….
     if (customerNo.startsWith('62')) customerNo = `0${customerNo.slice(2)}`;
   }

@@ -322,7 +322,9 @@ export function createPayments(deps: PaymentDeps): Payments {
       // (the worker, after a long outage) is not sent again.
       if (r.tx.status !== RESERVED_AS) return { kind: 'done', tx: r.tx };
       const after = await send(r.tx, by);
-      return { kind: 'done', tx: after ?? (await store.getTx(user, txId)) ?? r.tx };
+      // Undefined: another step moved it first (IAK's callback beating the top-up's own answer, a worker). That
+      // step tells the payer its outcome, so this reply says only that it is being processed, never a second receipt.
+      return { kind: 'done', tx: after ?? r.tx };
     },
 
     async onProviderOutcome(txId, outcome, source) {
@@ -336,9 +338,10 @@ export function createPayments(deps: PaymentDeps): Payments {
         return 'unchanged';
       }
       if (tx.status === 'RESERVED') return 'unchanged';
-      // `by` is the callback's own: a status check racing it sends the same step under its own name, and
-      // whichever lands second is refused as someone else's (op-conflict) and changes nothing.
-      const event = await apply(tx, outcome, `${source}:${txId}`, entry);
+      // `by` is this delivery's own: a status check racing it, or the same callback delivered again at once (to
+      // this process or another), sends the same step under another name, and whichever lands second is refused
+      // as someone else's (op-conflict): it changes nothing and tells no one.
+      const event = await apply(tx, outcome, `${source}:${txId}:${newQuoteId()}`, entry);
       if (!event) return 'unchanged';
       deps.metrics?.payments.inc({ provider: tx.quote.provider, outcome: outcome.status });
       await emit(event);

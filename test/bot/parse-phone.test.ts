@@ -80,15 +80,15 @@ describe('a top-up to a mobile number', () => {
     expect(p('pulsa +62 812-3456-7890 10000')).toMatchObject({ kind: 'pulsa', args: ['+62', '812-3456-7890', '10000'] });
   });
 
-  // BUG (src/bot/parse.ts, transaction(), the pulsa branch: `while (customerNo.length < 10 && … /^\d{2,4}$/.test(args[1]!))`):
+  // Fixed bug (src/bot/parse.ts, transaction(), the pulsa branch: `while (customerNo.length < 10 && … /^\d{2,4}$/.test(args[1]!))`):
   // a group written with a dash after a space (`+62 812-3456-7890`, `0812 3456-7890`) is not joined, so the
   // number is read as `62` (shown back to the user as `Nomor 0`) or `0812` and refused. PULSA reads the same
   // words right (pulsa.ts joins them whole). Fix: join groups of digits and dashes, dashes dropped, up to 11
   // digits when the number starts with 62 (its 62 stands for the 0):
   //   const digits = customerNo.startsWith('62') ? 11 : 10;
   //   while (customerNo.length < digits && args.length > base && /^\d[\d-]*$/.test(args[1]!)) customerNo += args.splice(1, 1)[0]!.replace(/-/g, '');
-  // Flip to it() once fixed.
-  it.fails('reads a number in groups written with dashes too (+62 812-3456-7890, 0812 3456-7890)', () => {
+  //
+  it('reads a number in groups written with dashes too (+62 812-3456-7890, 0812 3456-7890)', () => {
     for (const typed of ['+62 812-3456-7890', '0812 3456-7890', '+62 812 3456-7890', '62 812-3456-7890']) {
       expect(read(`HTELKOMSEL10000 ${typed}`), typed).toBe('htelkomsel10000 081234567890');
     }

@@ -88,6 +88,9 @@ export async function startTestBot(opts: TestBotOptions = {}): Promise<TestBot> 
       IAK_BASE_URL: iak.url,
       IAK_USERNAME: iak.username,
       IAK_API_KEY: iak.apiKey,
+      // No test reaches the internet: IAK's prepaid API is the prepaid tests' own simulator (test/helpers/prepaid.ts),
+      // and otherwise a loopback port nothing listens on (its products are simply not in the catalogue).
+      IAK_PREPAID_BASE_URL: 'http://127.0.0.1:9',
       ADMIN_IDS: '',
       PROVIDER_TIMEOUT_MS: '400',
       PENDING_RECHECK_SECONDS: '1',

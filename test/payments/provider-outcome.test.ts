@@ -63,12 +63,12 @@ describe.each(STORES)('an outcome the provider pushes (%s store)', (kind) => {
     expect(await ledgerOf(bot, id)).toEqual([{ amount: -10_850, reason: 'payment' }]);
   });
 
-  // BUG (src/payments/payments.ts, onProviderOutcome, `apply(tx, outcome, `${source}:${txId}`, entry)`): every
+  // Fixed bug (src/payments/payments.ts, onProviderOutcome, `apply(tx, outcome, `${source}:${txId}`, entry)`): every
   // delivery of a callback sends the settle under the same `by`, and the ledger answers the same operation from
   // the same sender with its recorded outcome, so each concurrent delivery is 'applied' and tells the payer the
   // receipt again. Each delivery needs a name of its own: `${source}:${txId}:${newQuoteId()}`; the second is then
-  // someone else's step (op-conflict), unchanged. Flip to it() once fixed.
-  it.fails('five of the same at once: one applied, one receipt, one settle', async () => {
+  // someone else's step (op-conflict), unchanged.
+  it('five of the same at once: one applied, one receipt, one settle', async () => {
     bot = await startPrepaidBot({ store: kind, callbacks: false });
     const id = await pendingTopUp(bot);
     const answers = await Promise.all(Array.from({ length: 5 }, () => bot!.app.payments.onProviderOutcome(id, settled('SN-5'), 'iak-callback')));
@@ -113,8 +113,8 @@ describe.each(STORES)('an outcome the provider pushes (%s store)', (kind) => {
 });
 
 describe('an outcome pushed to two processes sharing one Redis', () => {
-  // BUG: as above (payments.ts onProviderOutcome's `by`). Flip to it() once fixed.
-  it.fails('the same callback to both at once: one applied, one receipt', async () => {
+  // Fixed bug: as above (payments.ts onProviderOutcome's `by`).
+  it('the same callback to both at once: one applied, one receipt', async () => {
     bot = await startPrepaidBot({ callbacks: false });
     other = await startTestBot({ prefix: bot.prefix, sim: bot.sim, iak: bot.iak, env: { IAK_PREPAID_BASE_URL: bot.prepaid.url } });
     const id = await pendingTopUp(bot);

@@ -299,12 +299,12 @@ describe.each(STORES)('pulsa and data from IAK prepaid (%s store)', (kind) => {
       expect(callsOf(bot.prepaid)['top-up']).toBe(1);
     });
 
-    // BUG (src/payments/payments.ts, confirm, `return { kind: 'done', tx: after ?? (await store.getTx(user, txId)) ?? r.tx }`):
+    // Fixed bug (src/payments/payments.ts, confirm, `return { kind: 'done', tx: after ?? (await store.getTx(user, txId)) ?? r.tx }`):
     // when IAK's callback settles the top-up while its own answer is still awaited (slow, then lost), the callback
     // tells the payer the receipt, and the YA's reply, reading the transaction SETTLED, tells it again. `send`
     // returning undefined means someone else moved it and told the payer: the reply should be `after ?? r.tx`
-    // (r.tx is SENDING: "sedang diproses"). Flip to it() once fixed.
-    it.fails('the callback before the top-up’s own answer (that answer slow, then lost): one receipt, in the reply or the inbox', async () => {
+    // (r.tx is SENDING: "sedang diproses").
+    it('the callback before the top-up’s own answer (that answer slow, then lost): one receipt, in the reply or the inbox', async () => {
       // The answer hangs past the bot's timeout (400 ms) while IAK tops up and calls back after 150 ms.
       bot = await startPrepaidBot({ store: kind });
       await bot.say(RESELLER, `HTELKOMSEL10000 ${demo('timeout')}`);
