@@ -29,11 +29,11 @@ export function keys(prefix: string) {
     /** String counter, PX the flood window from the window's first message: messages in the window. */
     flood: (user: UserId) => `${u(user)}:flood`,
     /**
-     * Hash {reseller, name, firstSeen, pin, pinFails, pinLockedUntil, pinTries, pinTriesUntil, account,
+     * Hash {reseller, name, firstSeen, pin, pinFails, pinLockedUntil, pinTryLeases, account,
      * identities, last, upline, chain}; kept forever. One hash serves the identity (firstSeen, account: the
      * account it is linked to) and the account named as it (the rest; identities and chain as JSON lists, last:
-     * the identity last written from). pinTries: PIN comparisons claimed and not yet ended, counted only until
-     * pinTriesUntil.
+     * the identity last written from). pinTryLeases: when each PIN comparison claimed and not yet ended stops
+     * counting (ms, comma-separated, oldest first); pinTries / pinTriesUntil of schema 2 are no longer read.
      */
     user: (user: UserId) => `${u(user)}:user`,
     /** String JSON Quote; PX until the quote's expiresAt. */

@@ -53,23 +53,34 @@ return items
  * KEYS: user. ARGV: now, max, leaseMs. Claims one PIN comparison: {'locked', until}, {'none'} (no PIN),
  * {'busy'} (failures plus tries in flight reach max) or {'ok', hash}. Tries in flight lapse leaseMs after the
  * last one was granted, so a process that died mid-comparison blocks no one for long.
+ * Each try has its own lease (`pinTryLeases`, end times in ms, comma-separated, oldest first): one lease shared
+ * by all of them was pushed on by every new try, so a try left by a killed process never lapsed while its
+ * owner kept paying, and refused them as busy.
  */
 export const PIN_TRY = `
-local h = redis.call('HMGET', KEYS[1], 'pin', 'pinFails', 'pinLockedUntil', 'pinTries', 'pinTriesUntil')
+local h = redis.call('HMGET', KEYS[1], 'pin', 'pinFails', 'pinLockedUntil', 'pinTryLeases')
 local now = tonumber(ARGV[1])
 local locked = tonumber(h[3] or '0')
 if locked > now then return {'locked', locked} end
 if not h[1] then return {'none'} end
-local tries = 0
-if tonumber(h[5] or '0') > now then tries = tonumber(h[4] or '0') end
-if tonumber(h[2] or '0') + tries >= tonumber(ARGV[2]) then return {'busy'} end
-redis.call('HSET', KEYS[1], 'pinTries', tries + 1, 'pinTriesUntil', now + tonumber(ARGV[3]))
+local live = {}
+for t in string.gmatch(h[4] or '', '[^,]+') do
+  if tonumber(t) > now then live[#live + 1] = t end
+end
+if tonumber(h[2] or '0') + #live >= tonumber(ARGV[2]) then return {'busy'} end
+live[#live + 1] = string.format('%d', now + tonumber(ARGV[3]))
+redis.call('HSET', KEYS[1], 'pinTryLeases', table.concat(live, ','))
 return {'ok', h[1]}
 `;
 
+/**
+ * Ends one try in flight: the newest lease goes. Which try ended is not known, only that one did; taking the
+ * newest leaves an older lease (a try a dead process left) to lapse when its time comes, where taking the oldest
+ * would let the newest tries keep the count up for as long as the owner keeps paying.
+ */
 const endTry = `
-local tries = tonumber(redis.call('HGET', KEYS[1], 'pinTries') or '0')
-if tries > 0 then redis.call('HSET', KEYS[1], 'pinTries', tries - 1) end
+local leases = redis.call('HGET', KEYS[1], 'pinTryLeases')
+if leases then redis.call('HSET', KEYS[1], 'pinTryLeases', string.match(leases, '^(.*),[^,]*$') or '') end
 `;
 
 /**

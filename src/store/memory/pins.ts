@@ -11,24 +11,24 @@ export function memoryPins(s: MemoryState): Pins {
     },
 
     async setPin(user, hash) {
-      pins.set(user, { ...(pins.get(user) ?? { lockedUntil: 0, tries: 0, triesUntil: 0 }), hash, fails: 0 });
+      pins.set(user, { ...(pins.get(user) ?? { lockedUntil: 0, leases: [] }), hash, fails: 0 });
     },
 
     async pinTry(user, now, max, leaseMs) {
       const p = pins.get(user);
       if (p && p.lockedUntil > now) return { ok: false, reason: 'locked', lockedUntil: p.lockedUntil };
       if (!p?.hash) return { ok: false, reason: 'none' };
-      const tries = p.triesUntil > now ? p.tries : 0;
-      if (p.fails + tries >= max) return { ok: false, reason: 'busy' };
-      p.tries = tries + 1;
-      p.triesUntil = now + leaseMs;
+      // Each try has its own lease, as on Redis: one left by a failure in between lapses on its own.
+      p.leases = p.leases.filter((until) => until > now);
+      if (p.fails + p.leases.length >= max) return { ok: false, reason: 'busy' };
+      p.leases.push(now + leaseMs);
       return { ok: true, hash: p.hash };
     },
 
     async pinFailed(user, now, max, lockMs) {
-      const p = pins.get(user) ?? { fails: 0, lockedUntil: 0, tries: 0, triesUntil: 0 };
+      const p = pins.get(user) ?? { fails: 0, lockedUntil: 0, leases: [] };
       pins.set(user, p);
-      p.tries = Math.max(0, p.tries - 1);
+      p.leases.pop();
       const fails = p.fails + 1;
       if (fails >= max) {
         p.fails = 0;
@@ -42,7 +42,7 @@ export function memoryPins(s: MemoryState): Pins {
     async pinPassed(user) {
       const p = pins.get(user);
       if (!p) return;
-      p.tries = Math.max(0, p.tries - 1);
+      p.leases.pop();
       p.fails = 0;
     },
   };

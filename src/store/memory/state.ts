@@ -86,8 +86,8 @@ export function memoryState(clock: () => number) {
     /** Each user's flood window: messages counted, and when the window ends. */
     floods: new Map<UserId, { count: number; until: number }>(),
     users: new Map<UserId, UserRecord>(),
-    /** tries: PIN comparisons claimed and not yet ended, counted until triesUntil (the Redis pinTries). */
-    pins: new Map<UserId, PinState & { tries: number; triesUntil: number }>(),
+    /** leases: when each PIN comparison claimed and not yet ended stops counting, oldest first (the Redis pinTryLeases). */
+    pins: new Map<UserId, PinState & { leases: number[] }>(),
     markups: new Map<string, number>(),
     cache: new Map<string, Expiring<string>>(),
     /** `account|opId` → the money operation applied under that id (the Redis store's `op` key). */

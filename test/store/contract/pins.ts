@@ -63,5 +63,22 @@ export function pinsContract(store: () => Store): void {
       expect((await store().pinTry(u, now + LEASE_MS - 1, MAX, LEASE_MS)).ok).toBe(false);
       expect((await store().pinTry(u, now + LEASE_MS, MAX, LEASE_MS)).ok).toBe(true);
     });
+
+    it('a try a dead process left lapses on its own, however often its owner pays meanwhile', async () => {
+      const u = newUser();
+      await withPin(u);
+      const now = Date.now();
+      // Two tries claimed and never ended (the process died comparing).
+      for (let i = 0; i < 2; i++) expect((await store().pinTry(u, now, MAX, LEASE_MS)).ok).toBe(true);
+      // The owner keeps paying, one try at a time, each ended with the right PIN, every 10 s.
+      for (let t = 10_000; t < LEASE_MS; t += 10_000) {
+        expect((await store().pinTry(u, now + t, MAX, LEASE_MS)).ok).toBe(true);
+        await store().pinPassed(u);
+      }
+      // Past the dead tries' lease, all the maximum is free again: two may compare at once, and a third too.
+      const later = now + LEASE_MS + 1;
+      const tries = await Promise.all(Array.from({ length: MAX }, () => store().pinTry(u, later, MAX, LEASE_MS)));
+      expect(tries.every((t) => t.ok)).toBe(true);
+    });
   });
 }
