@@ -23,6 +23,7 @@ import { benchRecovery } from './recovery.ts';
 import { benchScaleOut, type Cpu } from './scale.ts';
 import { benchTelegram } from './telegram.ts';
 import { benchWebhookDeposits } from './webhook-deposits.ts';
+import { benchPrepaid } from './prepaid.ts';
 
 const started = performance.now();
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -57,7 +58,7 @@ if (only === 'throughput' || only === 'latency') {
   for (const l of only === 'throughput' ? await benchThroughputOnly(seconds) : await benchLatencyOnly(seconds)) out(l);
   process.exit(0);
 }
-const sections = new Set((only ?? 'core,telegram,memory,recovery,scale,broadcast,deposits').split(',').map((s) => s.trim()));
+const sections = new Set((only ?? 'core,telegram,memory,recovery,scale,broadcast,deposits,prepaid').split(',').map((s) => s.trim()));
 
 interface Target {
   name: string;
@@ -199,6 +200,13 @@ await section('deposits', async () => {
   const w = await benchWebhookDeposits({ redisUrl: REDIS_URL, progress });
   out(w.line);
   target('deposit webhook p99 <= 50 ms', w.p99Ms <= 50 && w.credited === w.pushes * w.perPush, `${w.p99Ms.toFixed(1)} ms`);
+});
+
+await section('prepaid', async () => {
+  const p = await benchPrepaid({ seconds, progress });
+  for (const l of p.lines) out(l);
+  target('prepaid CPU <= PLN bill', p.ratio <= 1, p.ratio.toFixed(3));
+  target('prepaid CPU without the PIN <= PLN bill', p.ratioWithoutPin <= 1, p.ratioWithoutPin.toFixed(3));
 });
 
 const met = targets.filter((t) => t.met);

@@ -16,6 +16,7 @@
  * process still restarting is never killed again), SOAK_SEED (the network's shape), REDIS_URL.
  */
 import { soakDeposits } from './deposits.ts';
+import { soakPrepaid } from './prepaid.ts';
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { audit } from '../src/payments/audit.ts';
@@ -174,6 +175,8 @@ async function lane(users: string[]): Promise<void> {
 // the network's resellers share the lanes with them, so the load on the processes is today's.
 // Webhook deposits (issue 19) beside the payments: their own two processes on their own keys, the same kills.
 const deposits = process.env.SOAK_DEPOSITS === '0' ? undefined : soakDeposits({ redisUrl: REDIS_URL });
+// Prepaid top-ups (issue 20) likewise: IAK's callbacks racing the status checks, delivered twice and to both.
+const prepaid = process.env.SOAK_PREPAID === '0' ? undefined : soakPrepaid({ redisUrl: REDIS_URL });
 const lanes = Math.min(IN_FLIGHT, payers.length);
 const paying = Date.now();
 await Promise.all(Array.from({ length: lanes }, (_, i) => lane(payers.filter((_, k) => k % lanes === i))));
@@ -264,11 +267,13 @@ const lines = [
 ];
 const dep = deposits ? await deposits : { ok: true, lines: [] };
 lines.push(...dep.lines);
+const pre = prepaid ? await prepaid : { ok: true, lines: [] };
+lines.push(...pre.lines);
 process.stdout.write(`${lines.join('\n')}\n`);
 await dropKeys(store.redis, prefix);
 await store.close();
 await sim.close();
 await iak.close();
 const ok = doublePayments === 0 && mismatches === 0 && report.problems.length === 0 && all.length === count('SETTLED') + count('FAILED') &&
-  commissionsOk && scheduledLeft === 0 && dep.ok;
+  commissionsOk && scheduledLeft === 0 && dep.ok && pre.ok;
 process.exit(ok ? 0 : 1);
