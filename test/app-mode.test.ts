@@ -77,7 +77,7 @@ describe('production: a biller without credentials is off, never simulated', () 
 
   it('IAK credentials only: no MMBC simulator, MMBC-only products unknown', async () => {
     const app = await appWith({ ...iakCreds() });
-    expect(app.router.providers.map((p) => p.name)).toEqual(['iak']);
+    expect(app.router.providers.map((p) => p.name)).toEqual(['iak', 'iak-prepaid']);
     expect(app.simulator).toBeUndefined();
     await resellerWithSaldo(app, 'telegram:2');
     expect(await say(app, 'telegram:2', 'BPJSKS 8888801234567')).not.toMatch(/SRI WAHYUNI/);
@@ -86,7 +86,7 @@ describe('production: a biller without credentials is off, never simulated', () 
 
   it('production on the embedded store: console:local is nobody special, and has no saldo', async () => {
     const app = await appWith({ ...MMBC_CREDS, ...iakCreds() });
-    expect(app.router.providers.map((p) => p.name)).toEqual(['mmbc', 'iak']);
+    expect(app.router.providers.map((p) => p.name)).toEqual(['mmbc', 'iak', 'iak-prepaid']);
     expect(app.admins.has(SANDBOX_USER)).toBe(false);
     expect(await app.store.getSaldo(SANDBOX_USER)).toBe(0);
   });
@@ -96,7 +96,7 @@ describe('sandbox', () => {
   it('no credentials, embedded store: every biller simulated, the console identity is the demo admin with saldo', async () => {
     const app = await appWith({});
     expect(app.config.sandbox).toBe(true);
-    expect(app.router.providers.map((p) => p.name)).toEqual(['mmbc', 'iak']);
+    expect(app.router.providers.map((p) => p.name)).toEqual(['mmbc', 'iak', 'iak-prepaid']);
     expect(app.simulator).toBeDefined();
     expect(app.iakSimulator).toBeDefined();
     expect(app.admins.has(SANDBOX_USER)).toBe(true);

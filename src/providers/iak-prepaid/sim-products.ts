@@ -53,10 +53,12 @@ export const SIM_PRICE_LIST: readonly SimPriceRow[] = [
   row('tseldata15000', 'Telkomsel Paket Internet', 'data', 'Data 2GB', 14_700, { product_details: 'Data 2GB 30 hari' }),
   row('xldata25000', 'XL Paket Internet', 'data', 'Xtra Combo 10GB', 24_650, { product_details: 'Xtra Combo 10GB 30 hari' }),
   row('isatdata30000', 'Indosat Paket Internet', 'data', 'Freedom Internet 12GB', 29_500, { product_details: 'Freedom Internet 12GB 30 hari' }),
-  row('hpln20000', 'PLN', 'pln', '20000', 20_200),
-  row('hpln50000', 'PLN', 'pln', '50000', 50_200),
-  row('hpln100000', 'PLN', 'pln', '100000', 100_200),
-  row('hpln200000', 'PLN', 'pln', '200000', 200_200),
+  // Dearer than the MMBC simulator's tokens (nominal + 700), so the sandbox's default (PROVIDER_PREFERENCE
+  // cheapest) keeps MMBC's demo meters; PROVIDER_PREFERENCE=iak, or MMBC down, brings IAK's in.
+  row('hpln20000', 'PLN', 'pln', '20000', 21_500),
+  row('hpln50000', 'PLN', 'pln', '50000', 51_500),
+  row('hpln100000', 'PLN', 'pln', '100000', 101_500),
+  row('hpln200000', 'PLN', 'pln', '200000', 201_500),
   row('gopay20000', 'GoPay', 'etoll', '20000', 21_000),
   row('dana50000', 'DANA', 'etoll', '50000', 51_000),
   row('hsteam12000', 'Steam Wallet (IDR)', 'game', '12000', 16_500),

@@ -27,7 +27,7 @@ describe.each(STORES)('PLN tokens from MMBC or IAK (%s store)', (kind) => {
   it('HARGA shows one PLNS20, priced as the preferred biller sells it', async () => {
     bot = await start(kind, 'iak');
     const iak = await bot.say(RESELLER, 'HARGA PLNS20');
-    expect(iak.split('\n').filter((l) => l.startsWith('PLNS20 '))).toEqual([expect.stringContaining('Rp 20.200')]);
+    expect(iak.split('\n').filter((l) => l.startsWith('PLNS20 '))).toEqual([expect.stringContaining('Rp 21.500')]);
     expect(iak).not.toMatch(/^hpln20000 /m);
     await bot.stop();
     bot = await start(kind, 'mmbc');
@@ -40,7 +40,7 @@ describe.each(STORES)('PLN tokens from MMBC or IAK (%s store)', (kind) => {
     const before = mmbcCalls(bot);
     const summary = await bot.say(RESELLER, `PLNS20 ${IAK_METER}`);
     expect(summary).toContain('SINTYA OKTAVIANI');
-    expect(summary).toContain('Saldo dipotong Rp 20.200');
+    expect(summary).toContain('Saldo dipotong Rp 21.500');
     expect(callsOf(bot.prepaid)['inquiry-pln']).toBe(1);
     expect(await bot.say(RESELLER, 'YA')).toContain('sedang diproses');
     const tx = await lastTx(bot);
@@ -64,10 +64,10 @@ describe.each(STORES)('PLN tokens from MMBC or IAK (%s store)', (kind) => {
     expect(callsOf(bot.prepaid)).toEqual(before);
   });
 
-  it('cheapest (the default) picks IAK’s 20.200 over MMBC’s 20.700', async () => {
+  it('cheapest (the default) picks MMBC’s 20.700 over IAK’s 21.500', async () => {
     bot = await start(kind, 'cheapest');
     await bot.say(RESELLER, `PLNS20 ${IAK_METER}`);
-    expect((await bot.store.getQuote(RESELLER))?.provider).toBe('iak-prepaid');
+    expect((await bot.store.getQuote(RESELLER))?.provider).toBe('mmbc');
   });
 
   it('IAK’s inquiry down: falls over to MMBC, which serves and is paid', async () => {
@@ -109,7 +109,7 @@ describe.each(STORES)('PLN tokens from MMBC or IAK (%s store)', (kind) => {
     expect(reply).toContain('GAGAL');
     const tx = await lastTx(bot);
     expect(tx.status).toBe('FAILED');
-    expect(await ledgerOf(bot, tx.id)).toEqual([{ amount: -20_200, reason: 'payment' }, { amount: 20_200, reason: 'refund' }]);
+    expect(await ledgerOf(bot, tx.id)).toEqual([{ amount: -21_500, reason: 'payment' }, { amount: 21_500, reason: 'refund' }]);
     expect(mmbcCalls(bot)).toEqual(before);
     expect(inboxOf(bot)).toEqual([]);
   });

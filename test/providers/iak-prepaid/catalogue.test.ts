@@ -30,7 +30,7 @@ describe('IAK prepaid price list → catalogue', () => {
   it('data, PLN tokens, e-money, game and shopping vouchers', () => {
     expect(entry('tseldata15000')).toMatchObject({ group: 'Data Telkomsel', name: 'Telkomsel Data 2GB 30 hari', admin: 0, debit: { kind: 'fixed', amount: 14_700 } });
     expect(entry('tseldata15000').nominal).toBeUndefined();
-    expect(entry('hpln20000')).toMatchObject({ group: 'Token PLN', family: 'pln-prepaid', nominal: 20_000, admin: 200 });
+    expect(entry('hpln20000')).toMatchObject({ group: 'Token PLN', family: 'pln-prepaid', nominal: 20_000, admin: 1_500 });
     expect(entry('gopay20000')).toMatchObject({ group: 'E-Money GoPay', name: 'GoPay', nominal: 20_000, admin: 1000 });
     expect(entry('hsteam12000')).toMatchObject({ group: 'Voucher Game Steam Wallet (IDR)', nominal: 12_000 });
     expect(entry('alfamart100')).toMatchObject({ group: 'Voucher Alfamart', nominal: 100_000, admin: 0, debit: { kind: 'fixed', amount: 99_750 } });

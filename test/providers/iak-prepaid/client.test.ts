@@ -176,7 +176,7 @@ describe('IAK prepaid over HTTP', () => {
   it('a PLN token: the meter looked up, then the token with the outcome', async () => {
     const bill = await quote('hpln20000', '12345678901');
     expect(bill).toMatchObject({
-      customerNo: '12345678901', customerName: 'SINTYA OKTAVIANI', bill: 20_000, admin: 200, total: 20_200, debit: 20_200,
+      customerNo: '12345678901', customerName: 'SINTYA OKTAVIANI', bill: 20_000, admin: 1_500, total: 21_500, debit: 21_500,
       details: [{ key: 'meterNo', value: '548933889287' }, { key: 'customerId', value: '12345678901' }, { key: 'tariff', value: 'R1/1300 VA' }],
     });
     const txId = `TX-pln-${++tx}`;
