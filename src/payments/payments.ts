@@ -160,13 +160,15 @@ export function createPayments(deps: PaymentDeps): Payments {
     // worker sends the same credits at the same moment.
     const owes = final && op.to === 'SETTLED' && owesCommission({ ...tx, status: 'SETTLED' });
     const after = owes ? () => store.schedule(tx.user, tx.id, now + (kick ? COMMISSION_GRACE_MS : 0)) : () => store.unschedule(tx.user, tx.id);
-    const r = await patiently(tx.id, final ? () => Promise.all([money.resolve(op), after()]).then(first) : () => money.resolve(op));
+    // A pending step books its next look in the same round trip. Booked though the step be refused (someone
+    // else moved the transaction first), the look finds it final and only drops the entry.
+    const next = () => store.schedule(tx.user, tx.id, now + nextCheckIn(tx, now));
+    const r = await patiently(tx.id, () => Promise.all([money.resolve(op), final ? after() : next()]).then(first));
     if (!r.ok) {
       // Someone else moved it (the worker, an admin): keep the answer on record all the same.
       if (entry) await store.logTx(tx.user, tx.id, entry);
       return undefined;
     }
-    if (!final) await patiently(tx.id, () => store.schedule(tx.user, tx.id, now + nextCheckIn(tx, now)));
     if (owes && kick) kickCommissions(r.tx);
     return { type: op.to === 'SETTLED' ? 'settled' : op.to === 'FAILED' ? 'failed' : 'pending', tx: r.tx };
   }
