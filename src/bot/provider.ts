@@ -103,6 +103,8 @@ export interface InquiryRequest {
   amount?: number;
   /** Our unique reference for this inquiry (IAK `ref_id`). */
   refId: string;
+  /** Billers not to ask (a product more than one sells, whose top-up one of them just refused). */
+  exclude?: readonly ProviderName[];
 }
 
 export type InquiryOutcome =

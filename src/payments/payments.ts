@@ -8,7 +8,7 @@
  * answer lost with the connection is recovered by sending the same operation again (retry.ts).
  */
 import type { UserId } from '../bot/channel.ts';
-import { type CatalogueEntry, OWN_REASONS, type PayOutcome, type Provider } from '../bot/provider.ts';
+import { type CatalogueEntry, OWN_REASONS, type PayOutcome, type Provider, type ProviderName } from '../bot/provider.ts';
 import { isFinal, type Quote, type Store, type Transaction, type TxEvent } from '../bot/store.ts';
 import type { Log } from '../log.ts';
 import type { ProviderRouter } from '../providers/router.ts';
@@ -20,6 +20,7 @@ import { retrying } from './retry.ts';
 import { RESERVED_AS } from './transitions.ts';
 import { creditCommissions, owesCommission } from './commissions.ts';
 import { normaliseCode } from '../bot/catalogue.ts';
+import { sharedProduct } from '../providers/shared.ts';
 
 export interface PaymentSettings {
   quoteTtlMs: number;
@@ -51,7 +52,8 @@ export type ConfirmResult =
 export interface Payments {
   /** `chain`: the account's uplines, nearest first; each one's markup is added to the price and kept on the quote. */
   inquire(
-    user: UserId, entry: CatalogueEntry, customerNo: string, amount?: number, opts?: { pinOk?: boolean; sameDay?: boolean; chain?: readonly UserId[] },
+    user: UserId, entry: CatalogueEntry, customerNo: string, amount?: number,
+    opts?: { pinOk?: boolean; sameDay?: boolean; chain?: readonly UserId[]; exclude?: readonly ProviderName[] },
   ): Promise<InquiryResult>;
   /**
    * Pays the open quote (`quoteId` when a button named it); `known` is that quote when the caller already read
@@ -264,7 +266,9 @@ export function createPayments(deps: PaymentDeps): Payments {
       const started = clock();
       // The transaction id is fixed at inquiry: IAK wants it as the inquiry's ref_id, and asks for status by it.
       const txId = newTxId(started);
-      const { outcome: res, entry } = await router.inquire({ product: asked, customerNo, refId: txId, ...(amount ? { amount } : {}) });
+      const { outcome: res, entry } = await router.inquire({
+        product: asked, customerNo, refId: txId, ...(amount ? { amount } : {}), ...(opts?.exclude ? { exclude: opts.exclude } : {}),
+      });
       const ms = clock() - started;
       log.info({ user, product: entry.code, provider: entry.provider, ok: res.ok, ms }, 'inquiry answered');
       deps.metrics?.providerLatency.observe({ provider: entry.provider, op: 'inquiry' }, ms / 1000);
@@ -281,6 +285,7 @@ export function createPayments(deps: PaymentDeps): Payments {
         user,
         provider: entry.provider,
         product: entry.code,
+        ...(sharedProduct(asked.code) ? { asked: asked.code } : {}),
         family: entry.family,
         bill: res.bill,
         markup,

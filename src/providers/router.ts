@@ -109,7 +109,11 @@ export function createProviderRouter(
 
     async inquire(req) {
       const shared = sharedProduct(req.product.code);
-      const offers = shared ? availableOffers(shared, latest ?? (await lists(false))) : [];
+      const all = shared ? availableOffers(shared, latest ?? (await lists(false))) : [];
+      const offers = req.exclude ? all.filter((o) => !req.exclude!.includes(o.provider)) : all;
+      if (shared && all.length > 0 && offers.length === 0) {
+        return { outcome: { ok: false, kind: 'refused', reason: 'no other biller sells it' }, entry: req.product };
+      }
       if (offers.length === 0) return { outcome: await get(req.product.provider).inquire(req), entry: req.product };
 
       let shown: { outcome: InquiryOutcome; entry: CatalogueEntry } | undefined;

@@ -26,6 +26,7 @@ const quote = z.object({
   user: z.string(),
   provider: z.enum(['mmbc', 'iak', 'iak-prepaid']),
   product: z.string(),
+  asked: z.string().optional(),
   family: z.enum([
     'pln-postpaid', 'pln-prepaid', 'pln-nontaglis', 'bpjs', 'telkom', 'pdam', 'tv', 'halo', 'pgn', 'multifinance',
     'ewallet', 'pbb', 'pulsa', 'other',

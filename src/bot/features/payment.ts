@@ -9,6 +9,7 @@ import { rupiah, wibTime } from '../format.ts';
 import { PIN, type Reading } from '../parse.ts';
 import type { CatalogueEntry, Family } from '../provider.ts';
 import { checkCustomerNo } from '../../providers/iak-prepaid/catalogue.ts';
+import { fallsOver } from '../../providers/fallover.ts';
 import { OPERATOR_NAMES } from '../../providers/iak-prepaid/phone.ts';
 import { outcome, reasonText, summary } from '../render.ts';
 import type { Quote, Transaction } from '../store.ts';
@@ -55,7 +56,27 @@ async function pay(ctx: CommandContext, quoteId?: string, known?: Quote): Promis
   if (r.kind === 'insufficient') return text(t('confirm.insufficient', { saldo: rupiah(r.saldo), price: rupiah(r.price) }));
   // The reply's receipt shows the saldo its debit left (read with the debit, no round trip more); a refund's
   // saldo is read as it is told.
-  return [outcomeReply(r.tx, t, r.tx.status === 'FAILED' ? await saldoNow(ctx, ctx.user) : undefined)];
+  const told = outcomeReply(r.tx, t, r.tx.status === 'FAILED' ? await saldoNow(ctx, ctx.user) : undefined);
+  const other = r.tx.status === 'FAILED' ? await elsewhere(ctx, r.tx) : undefined;
+  return other ? [told, ...other] : [told];
+}
+
+/**
+ * A product several billers sell (a PLN token), whose top-up one of them definitely refused, for a reason
+ * about that biller rather than the customer (its product down, its deposit): the money is back, and the
+ * next biller's summary is offered. Never paid without the user's YA: its price may differ.
+ */
+async function elsewhere(ctx: CommandContext, tx: Transaction): Promise<Reply[] | undefined> {
+  const { asked, provider } = tx.quote;
+  const entry = asked ? ctx.catalogue.get(asked) : undefined;
+  if (!entry || !fallsOver(provider, { ok: false, kind: 'refused', reason: tx.reason ?? '' })) return undefined;
+  const r = await ctx.payments.inquire(ctx.user, entry, tx.quote.bill.customerNo, undefined, { chain: ctx.chain, exclude: [provider] });
+  if (!r.ok) return undefined;
+  const reply: Reply = {
+    text: `${ctx.t('fallover.offer')}\n${summary(r.quote, true, Math.round((r.quote.expiresAt - r.quote.createdAt) / 1000), ctx.t)}`,
+    fixedWidth: true, choices: [{ label: ctx.t('button.pay'), text: 'YA' }, { label: ctx.t('button.cancel'), text: 'BATAL' }], ref: r.quote.id,
+  };
+  return [reply];
 }
 
 /** The earlier transaction the duplicate guard found, unless it failed. */

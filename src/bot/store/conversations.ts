@@ -10,6 +10,8 @@ export interface Quote {
   user: UserId;
   provider: ProviderName;
   product: string;
+  /** The code the user asked for when it is a product several billers sell (`PLNS20`), for a fall-over after a refused top-up. */
+  asked?: string;
   family: Family;
   bill: Bill;
   /** The operator's margin over the provider's debit. */

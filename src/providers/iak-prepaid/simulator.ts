@@ -31,6 +31,8 @@ export interface IakPrepaidSimulatorOptions extends Partial<IakCredentials> {
   duplicateAnswer?: 'status' | 'refusal';
   /** How long a `timeout` or `lost` top-up's answer hangs. Default 120000. */
   hangMs?: number;
+  /** Our deposit at IAK: a top-up dearer than what is left is refused, 17 INSUFFICIENT DEPOSIT. */
+  balance?: number;
 }
 
 export type SimTopUpState = 'process' | 'success' | 'failed';
@@ -98,7 +100,7 @@ export async function startIakPrepaidSimulator(opts: IakPrepaidSimulatorOptions 
   let repeats = 0;
   let closed = false;
   let nextTrId = 3482;
-  let balance = 997_061_249;
+  let balance = opts.balance ?? 997_061_249;
 
   const faultOf = (customerId: string) => faults.get(customerId) ?? DEMO_FAULTS.get(customerId);
   const answer = (data: object, status = 200): SimAnswer => ({ status, body: { data } });

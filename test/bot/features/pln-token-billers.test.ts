@@ -129,3 +129,35 @@ describe.each(STORES)('PLN tokens from MMBC or IAK (%s store)', (kind) => {
     expect(callsOf(bot.prepaid)['top-up']).toBe(1);
   });
 });
+
+describe.each(STORES)('a PLN token IAK refused for its own reason (%s store)', (kind) => {
+  it('the money comes back and MMBC’s summary is offered; MMBC is paid only on the YA that follows', async () => {
+    // IAK's deposit with us is empty: its top-up is refused, 17 INSUFFICIENT DEPOSIT, which is about IAK, not the meter.
+    bot = await startPrepaidBot({ store: kind, env: { PROVIDER_PREFERENCE: 'iak' }, prepaidSim: { balance: 0 } });
+    expect(await bot.say(RESELLER, `PLNS20 ${IAK_METER}`)).toContain('Saldo dipotong Rp 21.500');
+    const saldo = await bot.store.getSaldo(RESELLER);
+    const before = mmbcCalls(bot);
+    const replies = (await bot.say(RESELLER, 'YA')).split('\n---\n');
+    expect(replies[0]).toContain('GAGAL');
+    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo);
+    // The offer is a summary from MMBC, at MMBC's price; nothing is paid there yet.
+    expect(replies[1]).toContain('Biller lain');
+    expect(replies[1]).toContain('Saldo dipotong Rp 20.700');
+    expect(bot.sim.calls.bayartagihan ?? 0).toBe(before.bayartagihan ?? 0);
+    expect((await bot.store.getQuote(RESELLER))?.provider).toBe('mmbc');
+    expect(await bot.say(RESELLER, 'YA')).toContain('STRUK');
+    expect(bot.sim.calls.bayartagihan ?? 0).toBe((before.bayartagihan ?? 0) + 1);
+    expect(await bot.store.getSaldo(RESELLER)).toBe(saldo - 20_700);
+  });
+
+  it('a refusal about the meter is final: no other biller is asked', async () => {
+    bot = await startPrepaidBot({ store: kind, env: { PROVIDER_PREFERENCE: 'iak' } });
+    bot.prepaid.setFault(IAK_METER, 'refuse');
+    await bot.say(RESELLER, `PLNS20 ${IAK_METER}`);
+    const before = mmbcCalls(bot);
+    const replies = (await bot.say(RESELLER, 'YA')).split('\n---\n');
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toContain('GAGAL');
+    expect(mmbcCalls(bot)).toEqual(before);
+  });
+});
