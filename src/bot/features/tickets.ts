@@ -35,7 +35,8 @@ export function ticketCommands(bankInfo: string | undefined, maxOpen = 3, automa
         const { ticket, replaced } = r;
         const vars = { id: ticket.id, amount: rupiah(ticket.amount), until: wibTime(ticket.expiresAt), user: ctx.user };
         const old = replaced ? { old: replaced.id, oldAmount: rupiah(replaced.amount), max: maxOpen, user: ctx.user } : undefined;
-        const note = old ? `${t('ticket.admin', vars)}\n${t('ticket.replacingAdmin', old)}` : t('ticket.admin', vars);
+        const told = t(automatic ? 'ticket.adminAutomatic' : 'ticket.admin', vars);
+        const note = old ? `${told}\n${t('ticket.replacingAdmin', old)}` : told;
         await Promise.all([...ctx.admins].map((a) => ctx.notify(a, { text: note })));
         const created = bankInfo ? t('ticket.created', { ...vars, bank: bankInfo }) : t('ticket.createdNoBank', vars);
         // With bank mutations read by Moota the saldo comes by itself; without, an admin checks and ACCs.

@@ -79,3 +79,17 @@ describe.each(STORES)('TIKET under a per-reseller cap (%s store)', (kind) => {
     expect(await bot.say(RESELLER, 'TIKET 60000')).toContain('sudah punya 1 tiket deposit terbuka');
   });
 });
+
+describe.each(STORES)('TIKET with bank mutations read by Moota (%s store)', (kind) => {
+  it('tells the reseller the saldo comes by itself and the admins that ACC is needed only by exception', async () => {
+    bot = await startTestBot({ store: kind, env: { MOOTA_WEBHOOK_SECRET: 'moota-secret-for-tests' } });
+    expect(await bot.say(RESELLER, 'TIKET 100000')).toContain('Saldo ditambah otomatis');
+    expect(bot.inbox.get(ADMIN)!.at(-1)!.text).toContain('mengkreditkannya otomatis');
+  });
+
+  it('without Moota, an admin checks the bank and ACCs', async () => {
+    bot = await startTestBot({ store: kind });
+    expect(await bot.say(RESELLER, 'TIKET 100000')).toContain('Saldo ditambah setelah admin mengecek');
+    expect(bot.inbox.get(ADMIN)!.at(-1)!.text).toContain('tulis ACC');
+  });
+});
