@@ -51,7 +51,7 @@ export function withReadCache(store: Store, opts: { ttlMs?: number; maxUsers?: n
     },
     async register(account: UserId, upline: { id: UserId; chain: UserId[] } | null, name: string | undefined, now: number) {
       users.delete(account);
-      await store.register(account, upline, name, now);
+      return store.register(account, upline, name, now);
     },
     async detach(removed: UserId) {
       // Every chain below it changes: too many records to name, so all are read afresh.

@@ -55,7 +55,7 @@ export function networkCommands(limits: NetworkLimits): Command[] {
         // An admin's registration is the operator's own: a reseller at the top of its own tree.
         const upline = ctx.role === 'admin' ? null : { id: ctx.user, chain: [...ctx.chain] };
         if (upline && upline.chain.length + 2 > limits.maxDepth) return [{ text: t('daftar.tooDeep', { max: limits.maxDepth }) }];
-        await ctx.network.register(target, upline, name, ctx.now);
+        if ((await ctx.network.register(target, upline, name, ctx.now)) === 'exists') return [{ text: t('daftar.exists', { user: typed }) }];
         await ctx.notify(target, { text: t(upline ? 'daftar.welcome' : 'reseller.welcome', { upline: ctx.user }) });
         // An admin's is no downline of its own, so the markup hint would mislead: it is told as RESELLER TAMBAH tells it.
         return [{ text: t(upline ? 'daftar.done' : 'reseller.added', { user: typed, name: name ?? rec?.name ?? '-' }) }];

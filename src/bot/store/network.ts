@@ -28,9 +28,13 @@ export function sharesFrom(
 export interface Network {
   /**
    * Makes `account` a reseller registered by `upline` (`chain`: the upline's own chain): its record names its
-   * uplines, and the upline lists it. Without an upline, a reseller of the operator's.
+   * uplines, and the upline lists it. Without an upline, a reseller of the operator's. `exists`: it became a
+   * reseller under another chain meanwhile (two uplines registering it at once): nothing of this one is kept.
+   * Sent again with the same upline, it finishes what a cut left and answers `registered`.
    */
-  register(account: AccountId, upline: { id: AccountId; chain: AccountId[] } | null, name: string | undefined, now: number): Promise<void>;
+  register(
+    account: AccountId, upline: { id: AccountId; chain: AccountId[] } | null, name: string | undefined, now: number,
+  ): Promise<'registered' | 'exists'>;
   /** An account's direct downlines. */
   downlines(account: AccountId): Promise<AccountId[]>;
   /** An upline's markups by key (markupKey). */

@@ -94,6 +94,8 @@ export function memoryAccounts(s: MemoryState): Accounts & Network {
 
     async register(account, upline, name, now) {
       const rec = record(account, now);
+      // A reseller already, under another upline: two uplines registered it at once, and the first keeps it.
+      if (rec.reseller && (rec.upline ?? '') !== (upline?.id ?? '')) return 'exists';
       rec.reseller = true;
       if (name !== undefined) rec.name = name;
       if (upline) {
@@ -104,6 +106,7 @@ export function memoryAccounts(s: MemoryState): Accounts & Network {
         delete rec.upline;
         delete rec.chain;
       }
+      return 'registered';
     },
 
     async downlines(account) {

@@ -117,7 +117,30 @@ return 'unlinked'
 `,
 } as const;
 
+/**
+ * The record that makes a reseller, checked and set in one step: a reseller already, under another upline, is
+ * `exists` (two uplines registering one user at once: the first keeps it). The same upline again is a resend.
+ */
+const REGISTER = {
+  keys: ['user'],
+  args: ['upline', 'chain', 'name', 'hasName', 'now'],
+  lua: `
+if redis.call('HGET', K.user, 'reseller') == '1' then
+  local chain = redis.call('HGET', K.user, 'chain')
+  local current = ''
+  if chain then current = cjson.decode(chain)[1] or '' end
+  if current ~= A.upline then return 'exists' end
+end
+redis.call('HSETNX', K.user, 'firstSeen', A.now)
+redis.call('HSET', K.user, 'reseller', '1')
+if A.hasName == '1' then redis.call('HSET', K.user, 'name', A.name) end
+if A.chain ~= '' then redis.call('HSET', K.user, 'chain', A.chain) else redis.call('HDEL', K.user, 'chain') end
+return 'registered'
+`,
+} as const;
+
 export function redisAccounts({ redis, k }: RedisContext): Accounts & Network {
+  const registerRecord = namedScript(redis, REGISTER);
   const touchAccount = namedScript(redis, TOUCH_ACCOUNT);
   const link = namedScript(redis, LINK);
   const list = namedScript(redis, LIST);
@@ -190,11 +213,13 @@ export function redisAccounts({ redis, k }: RedisContext): Accounts & Network {
         redis.sadd(k.users(), account),
         upline ? redis.sadd(k.downlines(upline.id), account) : undefined,
       ]);
-      const m = redis.multi().hsetnx(k.user(account), 'firstSeen', now).hset(k.user(account), 'reseller', '1');
-      if (name !== undefined) m.hset(k.user(account), 'name', name);
-      if (upline) m.hset(k.user(account), 'chain', JSON.stringify([upline.id, ...upline.chain]));
-      else m.hdel(k.user(account), 'chain');
-      await m.exec();
+      const r = (await registerRecord(
+        { user: k.user(account) },
+        { upline: upline?.id ?? '', chain: upline ? JSON.stringify([upline.id, ...upline.chain]) : '', name: name ?? '', hasName: name === undefined ? '' : '1', now },
+      )) as 'registered' | 'exists';
+      // Another upline registered it first: this one's list lets it go again.
+      if (r === 'exists' && upline) await redis.srem(k.downlines(upline.id), account);
+      return r;
     },
 
     async downlines(account) {

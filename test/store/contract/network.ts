@@ -32,6 +32,21 @@ export function networkContract(store: () => Store): void {
   }
 
   describe('network: register and downlines', () => {
+    it('two uplines registering one user at once: one keeps it, the other hears exists and lists nothing', async () => {
+      const [a, b, x] = [newUser(), newUser(), newUser()];
+      await s.register(a, null, 'Toko A', 1_000);
+      await s.register(b, null, 'Toko B', 1_000);
+      const answers = await Promise.all([s.register(x, { id: a, chain: [] }, 'X', 2_000), s.register(x, { id: b, chain: [] }, 'X', 2_000)]);
+      expect([...answers].sort()).toEqual(['exists', 'registered']);
+      const winner = answers[0] === 'registered' ? a : b;
+      const loser = winner === a ? b : a;
+      expect((await s.getUser(x))?.upline).toBe(winner);
+      expect(await s.downlines(winner)).toEqual([x]);
+      expect(await s.downlines(loser)).toEqual([]);
+      // The winner sending it again (a resend after a cut) is no conflict.
+      expect(await s.register(x, { id: winner, chain: [] }, 'X', 3_000)).toBe('registered');
+    });
+
     it('registers a reseller of the operator: a reseller with its name, no upline', async () => {
       const a = newUser();
       await s.register(a, null, 'Toko A', 1_000);
