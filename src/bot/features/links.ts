@@ -72,7 +72,9 @@ export function linkCommands(): Command[] {
     {
       name: 'unlink',
       words: ['LEPAS'],
-      role: 'reseller',
+      // Anyone: a reseller removed by RESELLER HAPUS still owns its chats, and may part them. It only ever acts on
+      // this account's own identities.
+      role: 'customer',
       async run({ args }, ctx) {
         const { t } = ctx;
         const identity = userName(args[0]);

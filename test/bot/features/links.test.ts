@@ -297,6 +297,14 @@ describe.each(STORES)('TAUTKAN and LEPAS refuse bad input with one sentence, cha
     expect(await scene(bot, [T, up, down])).toEqual(before);
   });
 
+  it('a reseller removed by RESELLER HAPUS may still part its chats', async () => {
+    bot = await start(kind);
+    await linked(bot);
+    await bot.say(ADMIN, `RESELLER HAPUS ${T}`);
+    expect(await bot.say(T, `LEPAS ${W}`)).toBe(t('unlink.done', { identity: W }));
+    expect(await bot.store.accountOf(W)).toBe(W);
+  });
+
   it('LEPAS: the last identity, a stranger, a malformed user', async () => {
     bot = await start(kind);
     await linked(bot);
@@ -306,7 +314,8 @@ describe.each(STORES)('TAUTKAN and LEPAS refuse bad input with one sentence, cha
     const stranger = 'whatsapp:6281234500009';
     expect(await bot.say(T, `LEPAS ${stranger}`)).toBe(t('unlink.notYours', { identity: stranger }));
     for (const bad of ['LEPAS', 'LEPAS budi', `LEPAS ${W} ${T}`]) expect(await bot.say(T, bad), bad).toBe(t('unlink.usage'));
-    expect(await bot.say('console:nobody', `LEPAS ${W}`)).toBe(t('reseller.only'));
+    // Someone else's identity is never theirs to unlink, reseller or not.
+    expect(await bot.say('console:nobody', `LEPAS ${W}`)).toBe(t('unlink.notYours', { identity: W }));
     expect(await scene(bot, ids)).toEqual(before);
     expect(await bot.say(T, `LEPAS ${W}`)).toBe(t('unlink.done', { identity: W }));
     const after = await scene(bot, ids);
