@@ -228,14 +228,29 @@ for (const p of iak.payments) simPaid.set(p.hp, (simPaid.get(p.hp) ?? 0) + 1);
 
 let doublePayments = 0;
 let mismatches = 0;
+/** Each mismatch's customer, with its transactions and what the billers recorded: what to look at first. */
+const mismatched: string[] = [];
+const describeMismatch = (customerNo: string, why: string) => {
+  const txs = (byCustomer.get(customerNo) ?? []).map((t) => `${t.id} ${t.status} ${t.quote.provider} ${t.reason ?? ''}`.trim());
+  mismatched.push(`${customerNo}: ${why}; billers paid ${simPaid.get(customerNo) ?? 0}; transactions: ${txs.join(' | ') || 'none'}`);
+};
 for (const [customerNo, count] of simPaid) {
   if (count > 1) doublePayments += count - 1;
   const settled = (byCustomer.get(customerNo) ?? []).filter((t) => t.status === 'SETTLED').length;
-  if (settled !== 1) mismatches++;
+  if (settled !== 1) {
+    mismatches++;
+    describeMismatch(customerNo, `paid at a biller, ${settled} SETTLED`);
+  }
 }
 for (const tx of all) {
-  if (tx.status === 'FAILED' && simPaid.has(tx.quote.bill.customerNo)) mismatches++;
-  if (tx.status === 'SETTLED' && !simPaid.has(tx.quote.bill.customerNo)) mismatches++;
+  if (tx.status === 'FAILED' && simPaid.has(tx.quote.bill.customerNo)) {
+    mismatches++;
+    describeMismatch(tx.quote.bill.customerNo, `${tx.id} FAILED though a biller paid`);
+  }
+  if (tx.status === 'SETTLED' && !simPaid.has(tx.quote.bill.customerNo)) {
+    mismatches++;
+    describeMismatch(tx.quote.bill.customerNo, `${tx.id} SETTLED though no biller paid`);
+  }
 }
 const report = await audit(store);
 const count = (s: string) => all.filter((t) => t.status === s).length;
@@ -259,7 +274,7 @@ const lines = [
   `settled by the admin from the biller's record: ${settledByAdmin}`,
   `provider pay calls: MMBC ${sim.calls.bayartagihan} (during faults ${payCallsDuringFaults}), IAK ${iak.calls['pay-pasca'] ?? 0}; biller payments: MMBC ${sim.payments.length}, IAK ${iak.payments.length}`,
   `double payments: ${doublePayments}`,
-  `mismatches with the simulator: ${mismatches}`,
+  `mismatches with the simulator: ${mismatches}${mismatched.length ? `\n  ${mismatched.slice(0, 10).join('\n  ')}` : ''}`,
   `commissions: credited Rp ${komisi.credited} in ${komisi.credits} credits to ${komisi.uplinesPaid} uplines; Σ upline markups of SETTLED transactions Rp ${komisi.owed} in ${komisi.owedCredits} shares (difference ${komisi.credited - komisi.owed})`,
   `double credits: ${komisi.doubles}; missing: ${komisi.missing}; stray (no SETTLED sale's upline): ${komisi.stray}; wrong amount: ${komisi.wrongAmount}`,
   `SETTLED with markups not commissioned: ${komisi.uncommissioned}; commission books off their balance: ${komisi.books}; quotes priced otherwise than the markups: ${komisi.mispriced}; left on the schedule: ${scheduledLeft}`,

@@ -156,8 +156,11 @@ export function reasonTag(reason: string): { key?: ReasonKey; text: string } {
 /** The outcome of a payment or a status check, in our vocabulary. `raw` goes to the transaction's record. */
 export type PayOutcome =
   | { status: 'settled'; receipt: Receipt; raw?: unknown }
-  /** Definite failure: money goes back. */
-  | { status: 'failed'; reason: string; raw?: unknown }
+  /**
+   * Definite failure: money goes back. `notReceived`: a status answer that the biller has no record of the
+   * payment (IAK's 42), which is definite only once the payment request can no longer be on its way.
+   */
+  | { status: 'failed'; reason: string; raw?: unknown; notReceived?: true }
   /** Unknown or in progress: never refunded, never sent again. `invoice` when the provider gave one. */
   | { status: 'pending'; reason: string; invoice?: string; raw?: unknown };
 

@@ -105,6 +105,8 @@ export function createPayments(deps: PaymentDeps): Payments {
   const money = store.money;
   const clock = deps.clock ?? Date.now;
   const graceMs = settings.providerTimeoutMs + 30_000;
+  /** How long after a payment a biller's "no record of it" may still mean "not arrived yet". */
+  const notReceivedGraceMs = 2 * settings.providerTimeoutMs + 5_000;
   /** A money step whose answer must land: sent again under its operation id while the store is unreachable. */
   const patiently = <T>(txId: string, step: () => Promise<T>) => retrying(txId, step, { log });
 
@@ -396,6 +398,13 @@ export function createPayments(deps: PaymentDeps): Payments {
       deps.metrics?.providerLatency.observe({ provider: provider.name, op: 'status' }, ms / 1000);
       if (outcome.status === 'settled' || outcome.status === 'failed') deps.metrics?.payments.inc({ provider: provider.name, outcome: outcome.status });
       const entry: TxEvent = { at: clock(), type: 'status', data: { provider: provider.name, ms, outcome } };
+      // "No record of it" right after the payment was sent may be a request still on its way (a slow network, a
+      // busy biller): definite only once it cannot arrive any more. Until then, pending, and asked again.
+      if (outcome.status === 'failed' && outcome.notReceived && now - tx.createdAt < notReceivedGraceMs) {
+        await store.logTx(user, txId, entry);
+        await store.schedule(user, txId, now + nextCheckIn(tx, now));
+        return;
+      }
       if (outcome.status === 'unknowable') {
         await store.logTx(user, txId, entry);
         await flagForAdmin(tx, 'no-invoice');

@@ -195,6 +195,11 @@ describe.each(STORES)('IAK outcomes (%s store)', (kind) => {
     b.advance(2_000);
     await b.app.worker.tick();
     expect((await b.store.getTx(RESELLER, hung!.id))?.status).toBe('SETTLED');
+    // "Not received" two seconds after the payment may be a request still on its way: not yet a failure.
+    expect((await b.store.getTx(RESELLER, lost!.id))?.status).toBe('PENDING');
+    // Past twice the provider timeout (400 ms here) and 5 s more, it can no longer arrive: refunded.
+    b.advance(6_000);
+    await b.app.worker.tick();
     expect((await b.store.getTx(RESELLER, lost!.id))?.status).toBe('FAILED');
     expect(await b.store.getSaldo(RESELLER)).toBe(SALDO - hung!.quote.price);
     expect(b.inbox.get(ADMIN)).toBeUndefined();

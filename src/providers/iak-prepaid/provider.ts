@@ -8,7 +8,7 @@ import type { Bill, CatalogueEntry, InquiryOutcome, PayOutcome, Provider } from 
 import { errorRecord, messageOf } from '../outcomes.ts';
 import { checkCustomerNo, describe, type PrepaidKind, prepaidEntries } from './catalogue.ts';
 import type { IakPrepaidClient } from './client.ts';
-import { inquiryVerdict, refusalReason, statusVerdict, topUpVerdict } from './codes.ts';
+import { inquiryVerdict, NOT_FOUND, refusalReason, statusVerdict, topUpVerdict } from './codes.ts';
 import { isPlnCode, outcomeOf, tariff } from './outcome.ts';
 import { OPERATOR_NAMES } from './phone.ts';
 
@@ -18,7 +18,9 @@ export function createIakPrepaidProvider(client: IakPrepaidClient): Provider {
   async function status(txId: string, knownTrId?: string, pln?: boolean): Promise<PayOutcome> {
     try {
       const res = await client.checkStatus(txId);
-      return outcomeOf(statusVerdict(res.answer), res.answer, res.raw, { ...(knownTrId ? { knownTrId } : {}), ...(pln === undefined ? {} : { pln }) });
+      const out = outcomeOf(statusVerdict(res.answer), res.answer, res.raw, { ...(knownTrId ? { knownTrId } : {}), ...(pln === undefined ? {} : { pln }) });
+      // "Not found" may be a top-up still on its way: payments treats it as definite only after a grace.
+      return out.status === 'failed' && res.answer.rc === NOT_FOUND ? { ...out, notReceived: true } : out;
     } catch (err) {
       return { status: 'pending', reason: messageOf(err), raw: errorRecord(err), ...(knownTrId ? { invoice: knownTrId } : {}) };
     }

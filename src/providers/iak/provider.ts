@@ -7,7 +7,7 @@ import { type Bill, type CatalogueEntry, type InquiryOutcome, OWN_REASONS, type 
 import { isBlank } from '../amounts.ts';
 import { errorRecord, messageOf, withoutUndefined } from '../outcomes.ts';
 import type { IakClient } from './client.ts';
-import { inquiryVerdict, payVerdict, refusalReason, statusVerdict } from './codes.ts';
+import { inquiryVerdict, payVerdict, refusalReason, statusVerdict, NOT_RECEIVED } from './codes.ts';
 import { iakDetails, iakFamily } from './details.ts';
 import type { IakBill } from './schemas.ts';
 
@@ -95,7 +95,8 @@ export function createIakProvider(client: IakClient): Provider {
       try {
         const res = await client.status(req.txId);
         const a = res.answer;
-        return outcomeOf(req.product, statusVerdict(a.response_code, a.status), a, res.raw, req.invoice);
+        const out = outcomeOf(req.product, statusVerdict(a.response_code, a.status), a, res.raw, req.invoice);
+        return out.status === 'failed' && a.response_code === NOT_RECEIVED ? { ...out, notReceived: true } : out;
       } catch (err) {
         return { status: 'pending', reason: messageOf(err), raw: errorRecord(err), ...(req.invoice ? { invoice: req.invoice } : {}) };
       }

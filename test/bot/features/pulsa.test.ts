@@ -344,7 +344,11 @@ describe.each(STORES)('pulsa and data from IAK prepaid (%s store)', (kind) => {
       expect(await bot.say(RESELLER, 'YA')).toContain('sedang diproses');
       const tx = await lastTx(bot);
       expect(bot.prepaid.topUps.size).toBe(0);
+      // "Not found" right after the top-up may be one still on its way: pending until it cannot arrive any more.
       await statusCheck(bot);
+      expect((await txNow(bot, tx.id)).status).toBe('PENDING');
+      bot.advance(6_000);
+      await bot.app.worker.tick();
       expect((await txNow(bot, tx.id)).status).toBe('FAILED');
       expect(await bot.store.getSaldo(RESELLER)).toBe(START);
       expect(inboxOf(bot).filter((t) => t.includes('GAGAL'))).toHaveLength(1);
