@@ -120,6 +120,11 @@ export function createAutoDeposits(deps: {
       return;
     }
     const f = r.refusal;
+    // Used by this very mutation (its record lapsed since, and Moota pushes it again): it is credited, not unmatched.
+    if (f.code === 'ticket-used' && f.ticket.paidBy?.includes(mootaOp(kept.id))) {
+      if (await store.moveMutation(kept.id, ['received'], 'credited', now, 'moota')) count('moota', 'credited');
+      return;
+    }
     if (f.code === 'ticket-expired') {
       if (await store.moveMutation(kept.id, ['received'], 'expired-ticket', now, 'moota')) {
         count('moota', 'expired-ticket');
@@ -184,6 +189,12 @@ export function createAutoDeposits(deps: {
         return 'unknown';
       }
       if (cb.status === 'PAID') {
+        // Paid already: the same callback again, whenever it comes (a resend from Tripay's dashboard weeks later,
+        // when the operation's record has lapsed), credits nothing. Racing callbacks meet at the operation id.
+        if (d.status === 'paid') {
+          count('tripay', 'replayed');
+          return 'credited';
+        }
         const r = await money.adjust({ opId: tripayOp(cb.reference), by: 'tripay', now, user: d.user, amount: d.amount, reason: 'deposit', note: `qris ${d.id}` });
         if (!r.ok) throw new Error(`a QRIS credit was refused: ${r.refusal.code}`);
         // Late: closed by Tripay's EXPIRED / FAILED, or past its expiry with no close seen (that callback lost or

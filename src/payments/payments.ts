@@ -127,8 +127,12 @@ export function createPayments(deps: PaymentDeps): Payments {
    * on its own when the step was someone else's); returns the event to tell, or undefined when another process
    * got there first. `by` sends the step: the YA's message, the worker's look, an admin's message.
    */
-  async function apply(tx: Transaction, outcome: PayOutcome, by: string, entry?: TxEvent, kick = false): Promise<PaymentEvent | undefined> {
+  async function apply(tx: Transaction, outcome0: PayOutcome, by: string, entry?: TxEvent, kick = false): Promise<PaymentEvent | undefined> {
     const now = clock();
+    // "No record of it" too soon after the payment may be a request still on its way (see recheck): pending.
+    const outcome: PayOutcome = outcome0.status === 'failed' && outcome0.notReceived && now - tx.createdAt < notReceivedGraceMs
+      ? { status: 'pending', reason: outcome0.reason }
+      : outcome0;
     if (outcome.status === 'pending' && tx.status === 'PENDING') {
       // Still pending: no state changes, so no ledger step; the answer and what it taught are kept, and the
       // next look is booked.

@@ -10,6 +10,7 @@ import { rupiah } from '../../src/bot/format.ts';
 import { audit } from '../../src/payments/audit.ts';
 import type { PushedMutation } from '../../src/payments/auto-deposits.ts';
 import { mootaDate, mootaId } from '../../src/providers/moota/simulator.ts';
+import { keys } from '../../src/store/keys.ts';
 import { ADMIN, RESELLER, STORES } from '../helpers/app.ts';
 import { type DepositBot, mootaCredits, openQris, openTicket, qrisCredits, startDepositBot, ticketCredits, told } from '../helpers/deposits.ts';
 
@@ -40,6 +41,12 @@ async function qris(b: DepositBot, d: { id: string; reference: string }, status:
   const r = await callback(b, d, status, now);
   await b.app.deposits.service.notified();
   return r;
+}
+
+/** Removes an operation's record from Redis, as its TTL would a week later. */
+async function lapseOps(b: DepositBot, account: string, opId: string): Promise<void> {
+  const redis = (b.store as unknown as { redis: import('ioredis').Redis }).redis;
+  await redis.del(keys(b.prefix).op(account, opId));
 }
 
 async function depositMetric(b: DepositBot, source: string, outcome: string): Promise<number> {
@@ -205,6 +212,19 @@ describe.each(STORES)('QRIS deposits credit themselves on Tripay\'s callback (%s
     await qris(b, d, 'EXPIRED');
     expect((await b.store.getQris(d.id))?.status).toBe('paid');
     expect(await depositMetric(b, 'tripay', 'credited')).toBe(1);
+  });
+
+  it('the same PAID long after, its operation record lapsed (7 days), credits nothing: the deposit is paid', async () => {
+    bot = await startDepositBot({ store: kind });
+    const b = bot;
+    const d = await openQris(b, RESELLER, 100_000);
+    expect(await qris(b, d, 'PAID')).toBe('credited');
+    // The record lapses: on Redis by its TTL (removed here), in the embedded store by its clock.
+    if (kind === 'redis') await lapseOps(b, RESELLER, `tripay:${d.reference}`);
+    else b.advance(8 * 24 * HOUR);
+    expect(await qris(b, d, 'PAID', Date.now() + 8 * 24 * HOUR)).toBe('credited');
+    expect(await b.store.getSaldo(RESELLER)).toBe(SALDO + 100_000);
+    expect(await qrisCredits(b, RESELLER, d.id)).toHaveLength(1);
   });
 
   it('EXPIRED and FAILED close a deposit once, credit nothing, and tell the reseller', async () => {
