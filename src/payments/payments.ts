@@ -129,7 +129,8 @@ export function createPayments(deps: PaymentDeps): Payments {
    */
   async function apply(tx: Transaction, outcome0: PayOutcome, by: string, entry?: TxEvent, kick = false): Promise<PaymentEvent | undefined> {
     const now = clock();
-    // "No record of it" too soon after the payment may be a request still on its way (see recheck): pending.
+    // "No record of it" (IAK's 42) right after the payment was sent may be a request still on its way (a slow
+    // network, a busy biller): definite only once it cannot arrive any more. Until then pending, asked again.
     const outcome: PayOutcome = outcome0.status === 'failed' && outcome0.notReceived && now - tx.createdAt < notReceivedGraceMs
       ? { status: 'pending', reason: outcome0.reason }
       : outcome0;
@@ -402,13 +403,6 @@ export function createPayments(deps: PaymentDeps): Payments {
       deps.metrics?.providerLatency.observe({ provider: provider.name, op: 'status' }, ms / 1000);
       if (outcome.status === 'settled' || outcome.status === 'failed') deps.metrics?.payments.inc({ provider: provider.name, outcome: outcome.status });
       const entry: TxEvent = { at: clock(), type: 'status', data: { provider: provider.name, ms, outcome } };
-      // "No record of it" right after the payment was sent may be a request still on its way (a slow network, a
-      // busy biller): definite only once it cannot arrive any more. Until then, pending, and asked again.
-      if (outcome.status === 'failed' && outcome.notReceived && now - tx.createdAt < notReceivedGraceMs) {
-        await store.logTx(user, txId, entry);
-        await store.schedule(user, txId, now + nextCheckIn(tx, now));
-        return;
-      }
       if (outcome.status === 'unknowable') {
         await store.logTx(user, txId, entry);
         await flagForAdmin(tx, 'no-invoice');

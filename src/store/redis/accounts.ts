@@ -6,7 +6,7 @@
  */
 import type { Accounts, UnlinkResult } from '../../bot/store/accounts.ts';
 import type { Network } from '../../bot/store/network.ts';
-import { namedScript, type RedisContext } from './context.ts';
+import { hashOf, namedScript, type RedisContext } from './context.ts';
 import { listField, userRecord } from './user-record.ts';
 
 /** The account's identity list as stored, or as it starts: itself, when it is named as an identity still its own. */
@@ -147,12 +147,6 @@ export function redisAccounts({ redis, k }: RedisContext): Accounts & Network {
   const unlist = namedScript(redis, UNLIST);
   const point = namedScript(redis, POINT);
   const unlinkSelf = namedScript(redis, UNLINK_SELF);
-
-  const hashOf = (flat: string[]) => {
-    const h: Record<string, string> = {};
-    for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!;
-    return h;
-  };
 
   return {
     async accountOf(identity) {

@@ -10,6 +10,13 @@ export interface RedisContext {
   k: Keys;
 }
 
+/** A flat `[field, value, field, value…]` reply (HGETALL in a script) as a hash, from position `from` on. */
+export function hashOf(list: readonly string[], from = 0): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (let i = from; i + 1 < list.length; i += 2) h[list[i]!] = list[i + 1]!;
+  return h;
+}
+
 /** EVALSHA with a fallback to EVAL the first time a server has not seen the script. */
 export function script(redis: Redis, lua: string) {
   const sha = createHash('sha1').update(lua).digest('hex');

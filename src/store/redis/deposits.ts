@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { BankMutation, Deposits, MutationStatus, QrisDeposit, QrisStatus } from '../../bot/store/deposits.ts';
-import { namedScript, type RedisContext } from './context.ts';
+import { hashOf, namedScript, type RedisContext } from './context.ts';
 
 const MOVE = {
   keys: ['record'],
@@ -79,12 +79,6 @@ const qrisHash = z.object({
   paidAt: z.coerce.number().optional(),
 });
 
-const flat = (list: string[]) => {
-  const h: Record<string, string> = {};
-  for (let i = 0; i + 1 < list.length; i += 2) h[list[i]!] = list[i + 1]!;
-  return h;
-};
-
 export function redisDeposits({ redis, k }: RedisContext): Deposits {
   const move = namedScript(redis, MOVE);
   const keep = namedScript(redis, KEEP);
@@ -108,7 +102,7 @@ export function redisDeposits({ redis, k }: RedisContext): Deposits {
         .map(([f, v]) => [f, String(v)]);
       const json = JSON.stringify(Object.fromEntries(rec));
       const list = (await keep({ record: k.mutation(m.id), byDate: k.mutationsByDate() }, { id: m.id, now, json })) as string[];
-      return readMutation(flat(list))!;
+      return readMutation(hashOf(list))!;
     },
     async getMutation(id) {
       return readMutation(await redis.hgetall(k.mutation(id)));

@@ -13,7 +13,7 @@ import type { Ledger, Outcome, Refusal } from '../../payments/ledger.ts';
 import { allowedFrom, isFinal, RESERVED_AS } from '../../payments/transitions.ts';
 import { parseQuote, parseTransaction } from '../codec.ts';
 import { TTL } from '../keys.ts';
-import { namedScript, type RedisContext } from './context.ts';
+import { hashOf, namedScript, type RedisContext } from './context.ts';
 import { redisTickets } from './tickets.ts';
 
 /** How long the duplicate guard's day mark is kept. */
@@ -255,8 +255,7 @@ function plain(code: string): Refusal {
 
 /** The transaction the script sent back after a repeat's record (a flat HGETALL), or null when it is gone. */
 function txAfter(txId: string, r: Reply): Transaction | null {
-  const h: Record<string, string> = {};
-  for (let i = 2; i + 1 < r.length; i += 2) h[r[i]!] = r[i + 1]!;
+  const h = hashOf(r, 2);
   return h.status ? parseTransaction(txId, h) : null;
 }
 
